@@ -1,0 +1,40 @@
+// Help text for launchdb and for each command, generated from the command specs.
+import { COMMANDS } from './commands.js';
+import { type CommandSpec, type FlagSpec, GLOBAL_FLAGS } from './spec.js';
+
+export function mainHelp(version: string): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const lines = [
+    `launchdb ${version} — make an app's data layer launch-ready, and prove it`,
+    '',
+    'Usage: launchdb <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Flags:',
+    ...flagLines({ ...GLOBAL_FLAGS, version: { type: 'boolean', description: 'print the version' } }),
+    '',
+    'Exit codes: 0 done/ready, 1 not ready or a check failed, 2 bad input, 3 a store could not be reached.',
+    'Run `launchdb <command> --help` for a command’s flags and examples.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [`${spec.summary}`, '', `Usage: ${spec.usage}`, ''];
+  if (spec.description) lines.push(spec.description, '');
+  lines.push('Flags:', ...flagLines({ ...spec.flags, ...GLOBAL_FLAGS }), '', 'Examples:');
+  lines.push(...spec.examples.map((example) => `  ${example}`), '');
+  return lines.join('\n');
+}
+
+function flagLines(flags: Record<string, FlagSpec>): string[] {
+  const rows = Object.entries(flags).map(([name, flag]) => [
+    `--${name}${flag.value ? ` ${flag.value}` : ''}`,
+    flag.description,
+  ]);
+  const width = Math.max(...rows.map(([left]) => left!.length));
+  return rows.map(([left, right]) => `  ${left!.padEnd(width)}  ${right}`);
+}

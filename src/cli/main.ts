@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// launchdb's entry point: parse, load the one command asked for, run it, and map errors to exit codes.
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type ExitCode, isLaunchdbError, UsageError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
+import { suggest } from '../core/suggest.js';
+import { parseArgs } from './args.js';
+import { COMMANDS, commandNames } from './commands.js';
+import { type Io, processIo } from './io.js';
+
+export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const debug = argv.includes('--debug');
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const first = argv[0];
+  if (first === '--version' || first === '-v') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  const { mainHelp, commandHelp } = await import('./help.js');
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? argv.slice(1).join(' ') : '';
+    const spec = COMMANDS.find((command) => command.name === topic);
+    io.out(spec ? commandHelp(spec) : mainHelp(version()));
+    return 0;
+  }
+  const two = argv.slice(0, 2).join(' ');
+  const spec =
+    COMMANDS.find((command) => command.name === two) ?? COMMANDS.find((command) => command.name === first);
+  if (!spec) {
+    const typed = first.startsWith('-') ? first : first === two.split(' ')[0] && argv[1] ? two : first;
+    const guess = suggest(typed, commandNames()) ?? suggest(first, commandNames());
+    throw new UsageError(`unknown command "${typed}"`, {
+      fix: guess ? `did you mean \`launchdb ${guess}\`?` : 'run `launchdb --help` for the list of commands',
+    });
+  }
+  const input = parseArgs(spec, argv.slice(spec.name.split(' ').length));
+  if (input.flags.help) {
+    io.out(commandHelp(spec));
+    return 0;
+  }
+  const command = await spec.load();
+  return command.run(input, io);
+}
+
+function reportError(error: unknown, io: Io, debug: boolean): ExitCode {
+  if (isLaunchdbError(error)) {
+    io.err(`${io.style('red', 'error:')} ${error.message}\n`);
+    if ('problems' in error && Array.isArray(error.problems) && error.problems.length > 1) {
+      for (const problem of error.problems) io.err(`  ${problem}\n`);
+    }
+    if (error.fix) io.err(`${io.style('dim', '  fix:')} ${error.fix}\n`);
+    if (debug && error.stack) io.err(`${redactText(error.stack, io.secrets)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`${io.style('red', 'error:')} ${message.split('\n')[0]}\n`);
+  if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  else io.err('  (an unexpected error; run again with --debug for details)\n');
+  return 2;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+// Run when executed as the bin (not when imported by tests).
+if (isEntryPoint()) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}

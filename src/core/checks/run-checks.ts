@@ -1,0 +1,84 @@
+// Runs checks concurrently, each under a time limit; a check that throws or hangs is `error`.
+import type { Area, Check, CheckOutcome, CheckResult } from './check.js';
+import { StoreUnavailable } from './check.js';
+import { type Report, verdictOf } from './report.js';
+
+export interface RunOptions {
+  project: string;
+  environment: string;
+  /** Time limit of each check in ms. Default 15000. */
+  timeoutMs?: number;
+  /** How many checks run at once. Default 4. */
+  concurrency?: number;
+  /** Only checks of these areas. */
+  only?: readonly Area[];
+  /** Warnings make the verdict `not ready`. */
+  strict?: boolean;
+  /** Called as each check finishes, for progress. */
+  onResult?: (result: CheckResult) => void;
+}
+
+export async function runChecks<Context>(
+  checks: readonly Check<Context>[],
+  context: Context,
+  options: RunOptions,
+): Promise<Report> {
+  const started = performance.now();
+  const selected = options.only ? checks.filter((check) => options.only?.includes(check.area)) : checks;
+  const results: CheckResult[] = new Array(selected.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < selected.length) {
+      const index = next++;
+      const check = selected[index]!;
+      const result = await runOne(check, context, options.timeoutMs ?? 15_000);
+      results[index] = result;
+      options.onResult?.(result);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 4, selected.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return {
+    project: options.project,
+    environment: options.environment,
+    verdict: verdictOf(results, options.strict),
+    checks: results,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+async function runOne<Context>(
+  check: Check<Context>,
+  context: Context,
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckOutcome>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: 'error', summary: `did not finish within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+  });
+  let outcome: CheckOutcome;
+  try {
+    outcome = await Promise.race([check.run(context).catch(outcomeOfError), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    id: check.id,
+    area: check.area,
+    title: check.title,
+    ...outcome,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function outcomeOfError(error: unknown): CheckOutcome {
+  if (error instanceof StoreUnavailable) {
+    return { status: 'skip', summary: `not evaluated: ${error.message} (see provisioning.reachable)` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 'error', summary: `could not be evaluated: ${message.split('\n')[0]}` };
+}

@@ -1,0 +1,70 @@
+// Validates a loaded config and turns every problem into one line with its path.
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { isEnvRef } from './env-ref.js';
+import type { LaunchdbConfig } from './types.js';
+
+const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
+  .or(envRef);
+const millis = z.number().int().positive();
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, {
+    message: 'expected lowercase letters, digits and _, starting with a letter',
+  });
+
+const postgresStore = z.strictObject({
+  url: postgresUrl.optional(),
+  adminUrl: postgresUrl.optional(),
+  database: identifier.optional(),
+  connectTimeout: millis.optional(),
+  appRole: z
+    .strictObject({
+      statementTimeout: millis.optional(),
+      idleInTransactionTimeout: millis.optional(),
+      lockTimeout: millis.optional(),
+      connectionLimit: z.number().int().min(1).optional(),
+    })
+    .optional(),
+});
+
+const environment = z.strictObject({
+  guarded: z.boolean().optional(),
+  postgres: postgresStore.optional(),
+});
+
+const configSchema = z.strictObject({
+  project: identifier,
+  environments: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, { message: 'expected a lowercase name' }),
+      environment,
+    )
+    .refine((envs) => Object.keys(envs).length > 0, { message: 'declare at least one environment' }),
+  checks: z.strictObject({ timeout: millis.optional() }).optional(),
+});
+
+/** Returns the config typed, or throws a ConfigError listing each problem as `path: message`. */
+export function validateConfig(value: unknown, file: string): LaunchdbConfig {
+  const parsed = configSchema.safeParse(value);
+  if (parsed.success) return parsed.data as LaunchdbConfig;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return `${path || '(root)'}: ${describeIssue(issue)}`;
+  });
+  throw new ConfigError(file, problems, { fix: 'fix the config file; see docs/CONFIG.md' });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_union') {
+    // A URL that is neither a postgres:// string nor env(): say the useful half.
+    const first = issue.errors[0]?.[0];
+    return first ? first.message : issue.message;
+  }
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  return issue.message;
+}

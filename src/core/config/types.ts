@@ -1,0 +1,51 @@
+// The shape of `launchdb.config.ts`, documented where it is declared.
+import type { Configurable } from './env-ref.js';
+
+export interface PostgresRoleSettings {
+  /** `statement_timeout` of the app role, in ms. Default 15000. */
+  statementTimeout?: number;
+  /** `idle_in_transaction_session_timeout` of the app role, in ms. Default 60000. */
+  idleInTransactionTimeout?: number;
+  /** `lock_timeout` of the app role, in ms. Default 5000. */
+  lockTimeout?: number;
+  /** Connection limit of the app role. Default 20. */
+  connectionLimit?: number;
+}
+
+export interface PostgresStoreConfig {
+  /** The app's connection URL. Omit it for the embedded default (PGlite under `.launchdb/<env>/`). */
+  url?: Configurable<string>;
+  /** A URL with the right to create databases and roles, used by `attach` to provision. */
+  adminUrl?: Configurable<string>;
+  /** Database name on a server. Default `<project>_<env>`. */
+  database?: string;
+  /** How long to wait for a connection, in ms. Default 10000. */
+  connectTimeout?: number;
+  /** Settings for the provisioned app role. */
+  appRole?: PostgresRoleSettings;
+}
+
+export interface EnvironmentConfig {
+  /** Changes need the environment's name typed or `--confirm NAME`. `production` is always guarded. */
+  guarded?: boolean;
+  /** The Postgres store of this environment; `{}` for the embedded default. */
+  postgres?: PostgresStoreConfig;
+}
+
+export interface ChecksConfig {
+  /** Time limit of each check, in ms. Default 15000. */
+  timeout?: number;
+}
+
+export interface LaunchdbConfig {
+  /** The project's name: lowercase letters, digits and `_`; databases are named `<project>_<env>`. */
+  project: string;
+  /** The environments, by name: `development`, `staging`, `production`, or any other. */
+  environments: Record<string, EnvironmentConfig>;
+  checks?: ChecksConfig;
+}
+
+/** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */
+export function defineConfig(config: LaunchdbConfig): LaunchdbConfig {
+  return config;
+}

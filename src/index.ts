@@ -1,0 +1,13 @@
+// launchdb's library entry: what a project's config and an app import.
+export type { Area, Check, CheckOutcome, CheckResult, CheckStatus } from './core/checks/check.js';
+export type { Report, Verdict } from './core/checks/report.js';
+export { type EnvRef, env } from './core/config/env-ref.js';
+export {
+  type ChecksConfig,
+  defineConfig,
+  type EnvironmentConfig,
+  type LaunchdbConfig,
+  type PostgresRoleSettings,
+  type PostgresStoreConfig,
+} from './core/config/types.js';
+export { ConfigError, ExitCode, LaunchdbError, UnreachableError, UsageError } from './core/errors.js';

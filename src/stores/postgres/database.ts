@@ -1,0 +1,34 @@
+// One interface over both backings of Postgres: embedded (PGlite, in-process) and a real server.
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** What a backing can do; checks read these flags instead of asking which backing it is. */
+export interface PostgresCapabilities {
+  /** Logins are separate roles with passwords. Embedded: one superuser session. */
+  loginRoles: boolean;
+  /** The server enforces `statement_timeout`, `lock_timeout` and friends. */
+  timeouts: boolean;
+  /** Connections cross a network, so TLS applies. */
+  network: boolean;
+}
+
+export type Backing = 'embedded' | 'server';
+
+export interface PostgresDatabase extends Queryable {
+  readonly backing: Backing;
+  readonly capabilities: PostgresCapabilities;
+  /** Where it is, safe to print: `127.0.0.1:5432/shop_staging` or `.launchdb/production/postgres`. */
+  readonly location: string;
+  /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const EMBEDDED_CAPABILITIES: PostgresCapabilities = {
+  loginRoles: false,
+  timeouts: false,
+  network: false,
+};
+export const SERVER_CAPABILITIES: PostgresCapabilities = { loginRoles: true, timeouts: true, network: true };

@@ -1,0 +1,93 @@
+// The embedded backing: a real Postgres (PGlite) in this process, its data under `.launchdb/<env>/`.
+import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { UsageError } from '../../core/errors.js';
+import { acquireLock, isLock, type Lock } from '../../core/file-lock.js';
+import { EMBEDDED_CAPABILITIES, type PostgresDatabase, type Queryable } from './database.js';
+import { openServer } from './server.js';
+
+export interface EmbeddedOptions {
+  /** Shown in output instead of the absolute path. */
+  root?: string;
+  /** What this process is doing, for the message another process waiting on the lock prints. */
+  command?: string;
+  /** How long to wait for another launchdb process to let go of the database. Default 10000 ms. */
+  lockWaitMs?: number;
+}
+
+/**
+ * Opens the embedded database in `dataDir`, creating it on first use. Only one process may hold it;
+ * when `launchdb serve` holds it, this connects through the served port instead.
+ */
+export async function openEmbedded(
+  dataDir: string,
+  options: EmbeddedOptions = {},
+): Promise<PostgresDatabase> {
+  const location = options.root ? relative(options.root, dataDir) || '.' : dataDir;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(
+    `${dataDir}.lock`,
+    { command: options.command ?? 'launchdb' },
+    options.lockWaitMs ?? 10_000,
+  );
+  if (!isLock(lock)) {
+    if (lock.port !== undefined) {
+      const served = await openServer(`postgresql://postgres@127.0.0.1:${lock.port}/postgres`, {
+        max: 1,
+        location: `${location} (served on 127.0.0.1:${lock.port})`,
+      });
+      return Object.assign(served, { backing: 'embedded' as const, capabilities: EMBEDDED_CAPABILITIES });
+    }
+    throw new UsageError(
+      `embedded database ${location} is in use by another launchdb process (pid ${lock.pid}, ${lock.command}, since ${lock.since})`,
+      { fix: 'wait for it to finish or stop it; to share it, run `launchdb serve` and connect to its port' },
+    );
+  }
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir);
+    return new EmbeddedDatabase(db, lock, location);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+type PGliteSession = Pick<PGlite, 'exec' | 'query'>;
+
+/** Without parameters, the simple protocol, so a text may hold several statements (as with pg). */
+async function run<Row>(session: PGliteSession, text: string, params?: readonly unknown[]) {
+  if (!params || params.length === 0) {
+    const results = await session.exec(text);
+    return { rows: (results.at(-1)?.rows ?? []) as Row[] };
+  }
+  return { rows: (await session.query<Row>(text, params as unknown[])).rows };
+}
+
+class EmbeddedDatabase implements PostgresDatabase {
+  readonly backing = 'embedded' as const;
+  readonly capabilities = EMBEDDED_CAPABILITIES;
+
+  constructor(
+    readonly pglite: PGlite,
+    private readonly lock: Lock,
+    readonly location: string,
+  ) {}
+
+  query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> {
+    return run<Row>(this.pglite, text, params);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pglite.transaction((tx) => fn({ query: (text, params) => run(tx, text, params) }));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.pglite.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+}

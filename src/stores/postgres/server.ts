@@ -1,0 +1,112 @@
+// The server backing: a small pg pool to a real Postgres, with connection failures made readable.
+import type pg from 'pg';
+import { UnreachableError } from '../../core/errors.js';
+import { describeUrl, parseConnectionUrl } from './connection-url.js';
+import { type PostgresDatabase, type Queryable, SERVER_CAPABILITIES } from './database.js';
+
+export interface ServerOptions {
+  /** Give up connecting after this many ms. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Connections for concurrent checks. Default 4. */
+  max?: number;
+  applicationName?: string;
+  /** Overrides the location shown in output (an embedded database served over the wire). */
+  location?: string;
+}
+
+/** Connects, proves the connection with one query, and returns the database; unreachable is exit 3. */
+export async function openServer(url: string, options: ServerOptions = {}): Promise<PostgresDatabase> {
+  const { default: pgModule } = await import('pg');
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const pool = new pgModule.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: 5_000,
+    application_name: options.applicationName ?? 'launchdb',
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw unreachable(url, error, connectTimeoutMs);
+  }
+  return new ServerDatabase(pool, options.location ?? describeUrl(url));
+}
+
+class ServerDatabase implements PostgresDatabase {
+  readonly backing = 'server' as const;
+  readonly capabilities = SERVER_CAPABILITIES;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly location: string,
+  ) {}
+
+  async query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> {
+    const result = await this.pool.query(text, params as unknown[] | undefined);
+    return { rows: result.rows as Row[] };
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const tx: Queryable = {
+        query: async <Row>(text: string, params?: readonly unknown[]) => ({
+          rows: (await client.query(text, params as unknown[] | undefined)).rows as Row[],
+        }),
+      };
+      const value = await fn(tx);
+      await client.query('commit');
+      return value;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Turns a driver's connection error into one line: where, and why — never the password. */
+export function unreachable(url: string, error: unknown, connectTimeoutMs: number): UnreachableError {
+  const info = safeInfo(url);
+  const where = `${info.host}:${info.port}`;
+  const err = error as { code?: string; message?: string };
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused (is the server running and listening there?)',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name could not be resolved',
+    ECONNRESET: 'connection reset by the server',
+    EHOSTUNREACH: 'host unreachable',
+    '28P01': `password authentication failed for user "${info.user}"`,
+    '28000': `the server refused user "${info.user}" (no pg_hba.conf entry or no login)`,
+    '3D000': `database "${info.database}" does not exist`,
+    '53300': 'the server has no free connection slots',
+    '57P03': 'the server is starting up or shutting down',
+  };
+  const message = err.message ?? String(error);
+  let reason = (err.code && reasons[err.code]) || message.split('\n')[0] || 'unknown error';
+  if (/timeout|timed out/i.test(message))
+    reason = `no answer within ${Math.round(connectTimeoutMs / 1000)} s`;
+  return new UnreachableError(`cannot reach Postgres at ${where} (database ${info.database}): ${reason}`, {
+    cause: error,
+    fix: 'check the host, port, credentials and network, or raise --connect-timeout',
+  });
+}
+
+function safeInfo(url: string) {
+  try {
+    return parseConnectionUrl(url);
+  } catch {
+    return { host: '(unparseable URL)', port: 0, database: '?', user: '?', sslmode: undefined };
+  }
+}

@@ -1,0 +1,80 @@
+// Where an environment's Postgres is: resolved as flag, config, recorded attachment, embedded default.
+import { join } from 'node:path';
+import { type Environment, resolveValue } from '../../core/project.js';
+import { readSecrets } from '../../core/secrets.js';
+import { parseConnectionUrl } from './connection-url.js';
+
+export type PostgresTarget = EmbeddedTarget | ServerTarget;
+
+export interface EmbeddedTarget {
+  backing: 'embedded';
+  dataDir: string;
+  /** The environment's folder, shown in output. */
+  location: string;
+}
+
+export interface ServerTarget {
+  backing: 'server';
+  /** The app's URL (`DATABASE_URL`). */
+  url: string;
+  /** The owner's URL for migrations (`DATABASE_MIGRATION_URL`), else the app's. */
+  migrationUrl: string;
+  readonlyUrl?: string;
+  /** Where the URL came from, for messages and `env list`. */
+  source: 'flag' | 'config' | 'attachment';
+  host: string;
+  port: number;
+  database: string;
+}
+
+export interface TargetFlags {
+  url?: string;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** The environment's Postgres, or undefined when the config declares no Postgres store for it. */
+export function resolvePostgresTarget(env: Environment, flags: TargetFlags = {}): PostgresTarget | undefined {
+  const store = env.config.postgres;
+  if (!store && !flags.url) return undefined;
+  const configured = resolveValue(env, store?.url, `environments.${env.name}.postgres.url`);
+  const secrets = readSecrets(env.stateDir, env.name);
+  const url = flags.url ?? configured ?? secrets.DATABASE_URL;
+  if (!url) {
+    const dataDir = join(env.stateDir, env.name, 'postgres');
+    return { backing: 'embedded', dataDir, location: `.launchdb/${env.name}/postgres` };
+  }
+  const source = flags.url ? 'flag' : configured ? 'config' : 'attachment';
+  const fromAttachment = source === 'attachment';
+  const info = parseConnectionUrl(url);
+  return {
+    backing: 'server',
+    url,
+    migrationUrl: (fromAttachment && secrets.DATABASE_MIGRATION_URL) || url,
+    ...(fromAttachment && secrets.DATABASE_READONLY_URL
+      ? { readonlyUrl: secrets.DATABASE_READONLY_URL }
+      : {}),
+    source,
+    host: info.host,
+    port: info.port,
+    database: info.database,
+  };
+}
+
+/** The admin URL for provisioning: flag, config, then `DATABASE_ADMIN_URL`. */
+export function resolveAdminUrl(env: Environment, flag?: string): string | undefined {
+  return (
+    flag ??
+    resolveValue(env, env.config.postgres?.adminUrl, `environments.${env.name}.postgres.adminUrl`) ??
+    (env.vars.DATABASE_ADMIN_URL || undefined)
+  );
+}
+
+export function connectTimeoutOf(env: Environment, flag?: number): number {
+  return flag ?? env.config.postgres?.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/** The database name launchdb gives an environment on a server: `<project>_<env>`. */
+export function databaseNameOf(env: Environment): string {
+  return env.config.postgres?.database ?? `${env.project}_${env.name}`.replace(/-/g, '_');
+}

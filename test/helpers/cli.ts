@@ -1,0 +1,65 @@
+// Runs launchdb in-process with captured output, or as a real process from the built dist/.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { redactText } from '../../src/core/redact.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** In-process: fast, same code as the bin. `answers` are typed at prompts, in order. */
+export async function runCli(argv: string[], options: { cwd: string; answers?: string[] }): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const answers = [...(options.answers ?? [])];
+  const secrets = new Set<string>();
+  const io: Io = {
+    cwd: options.cwd,
+    secrets,
+    out: (text) => {
+      stdout += redactText(text, secrets);
+    },
+    err: (text) => {
+      stderr += redactText(text, secrets);
+    },
+    style: (_style, text) => text,
+    ask: async () => (options.answers ? (answers.shift() ?? '') : undefined),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** As a child process of the built CLI (run `npm run build` first; `npm test` does). */
+export function runBin(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<CliResult & { durationMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, durationMs: performance.now() - started });
+    });
+  });
+}
