@@ -9,6 +9,8 @@ export interface Io {
   cwd: string;
   /** Writes to standard output, with every URL password masked. */
   out(text: string): void;
+  /** Writes to standard output as is: only for secrets the user asked to see (`--print-secrets`). */
+  outUnredacted(text: string): void;
   /** Writes to standard error, with every URL password masked. */
   err(text: string): void;
   /** Colours text when the output is a terminal that wants colour. */
@@ -26,6 +28,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     secrets,
     out: (text) => process.stdout.write(redactText(text, secrets)),
+    outUnredacted: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(redactText(text, secrets)),
     style: (style, text) => (color ? styleText(style, text) : text),
     ask: async (question) => {

@@ -23,6 +23,9 @@ export async function runCli(argv: string[], options: { cwd: string; answers?: s
     out: (text) => {
       stdout += redactText(text, secrets);
     },
+    outUnredacted: (text) => {
+      stdout += text;
+    },
     err: (text) => {
       stderr += redactText(text, secrets);
     },

@@ -65,7 +65,8 @@ async function run<Row>(session: PGliteSession, text: string, params?: readonly 
   return { rows: (await session.query<Row>(text, params as unknown[])).rows };
 }
 
-class EmbeddedDatabase implements PostgresDatabase {
+/** Opened in this process (not through a served port); `serve` needs its PGlite to put it on the wire. */
+export class EmbeddedDatabase implements PostgresDatabase {
   readonly backing = 'embedded' as const;
   readonly capabilities = EMBEDDED_CAPABILITIES;
 

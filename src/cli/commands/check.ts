@@ -1,0 +1,95 @@
+// `launchdb check`: runs an environment's readiness checks and gives the verdict (the CI deploy gate).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AREAS, type Area } from '../../core/checks/check.js';
+import type { Report } from '../../core/checks/report.js';
+import { runChecks } from '../../core/checks/run-checks.js';
+import { type ExitCode, UsageError } from '../../core/errors.js';
+import { suggest } from '../../core/suggest.js';
+import { postgresChecks } from '../../stores/postgres/checks/index.js';
+import { PostgresSession } from '../../stores/postgres/session.js';
+import { connectTimeoutOf, resolvePostgresTarget } from '../../stores/postgres/target.js';
+import { stringFlag } from '../args.js';
+import { commandContext } from '../context.js';
+import type { Io } from '../io.js';
+import { renderJunit } from '../render/junit.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderReport } from '../render/report-terminal.js';
+import type { CommandInput } from '../spec.js';
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const only = parseAreas(stringFlag(input, 'only'));
+  const strict = input.flags.strict === true;
+  const { project, env, connectTimeoutMs } = await commandContext(input, io);
+  const target = resolvePostgresTarget(env);
+  if (!target) {
+    throw new UsageError(`environment ${env.name} has no stores to check`, {
+      fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
+    });
+  }
+  const postgres = new PostgresSession(env, target, {
+    connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
+    command: 'check',
+  });
+  let report: Report;
+  try {
+    report = await runChecks(
+      postgresChecks,
+      { project, env, postgres, now: new Date() },
+      {
+        project: project.name,
+        environment: env.name,
+        ...(project.config.checks?.timeout ? { timeoutMs: project.config.checks.timeout } : {}),
+        ...(only ? { only } : {}),
+        strict,
+      },
+    );
+  } finally {
+    await postgres.close();
+  }
+
+  const junit = stringFlag(input, 'junit');
+  if (junit) writeReportFile(io.cwd, junit, renderJunit(report, { strict }));
+  const markdown = stringFlag(input, 'markdown');
+  if (markdown) writeReportFile(io.cwd, markdown, renderMarkdown(report));
+  io.out(input.flags.json ? `${JSON.stringify(reportDocument(report), null, 2)}\n` : renderReport(report, io.style));
+
+  if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail')) return 3;
+  return report.verdict === 'ready' ? 0 : 1;
+}
+
+/** The `--json` document: exactly the fields DESIGN.md and the issue name. */
+export function reportDocument(report: Report) {
+  return {
+    project: report.project,
+    environment: report.environment,
+    verdict: report.verdict,
+    checks: report.checks.map(({ id, area, status, summary, details, fix }) => ({
+      id,
+      area,
+      status,
+      summary,
+      ...(details === undefined ? {} : { details }),
+      ...(fix === undefined ? {} : { fix }),
+    })),
+    durationMs: report.durationMs,
+  };
+}
+
+function parseAreas(value: string | undefined): Area[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((raw) => {
+    const area = raw.trim();
+    if ((AREAS as readonly string[]).includes(area)) return area as Area;
+    const guess = suggest(area, AREAS);
+    throw new UsageError(`unknown area "${area}" for --only; areas: ${AREAS.join(', ')}`, {
+      ...(guess ? { fix: `did you mean --only ${guess}?` } : {}),
+    });
+  });
+}
+
+function writeReportFile(cwd: string, file: string, text: string): void {
+  const path = resolve(cwd, file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}

@@ -1,0 +1,133 @@
+// Attaching Postgres to an environment: embedded, a given URL, or provisioned with an admin URL.
+import { UnreachableError } from '../../core/errors.js';
+import { type Environment, resolveValue } from '../../core/project.js';
+import { readSecrets, writeSecrets } from '../../core/secrets.js';
+import { describeUrl } from './connection-url.js';
+import { openEmbedded } from './embedded.js';
+import { ensureMarker } from './marker.js';
+import { type ProvisionResult, provision } from './provision.js';
+import { openServer } from './server.js';
+import { connectTimeoutOf, databaseNameOf, resolveAdminUrl, resolvePostgresTarget } from './target.js';
+
+export type AttachPlan =
+  | { mode: 'embedded'; dataDir: string; location: string }
+  | { mode: 'url'; url: string; record: boolean; location: string }
+  | { mode: 'provision'; adminUrl: string; database: string; location: string };
+
+export interface AttachFlags {
+  url?: string;
+  adminUrl?: string;
+  connectTimeoutMs?: number;
+  rotate?: boolean;
+}
+
+export interface AttachResult {
+  environment: string;
+  store: 'postgres';
+  backing: 'embedded' | 'server';
+  mode: AttachPlan['mode'];
+  location: string;
+  /** True when this run marked the database for the environment for the first time. */
+  marked: boolean;
+  provisioned?: Omit<ProvisionResult, 'urls'>;
+  /** Written to the secrets file; shown only with --print-secrets. */
+  secrets?: Record<string, string>;
+  secretsFile?: string;
+  durationMs: number;
+}
+
+/**
+ * What attach will do, decided before anything changes: an explicit --url or --admin-url, then the
+ * config's url or adminUrl, then DATABASE_URL or DATABASE_ADMIN_URL, then an earlier attachment,
+ * then the embedded default.
+ */
+export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
+  const configUrl = resolveValue(env, env.config.postgres?.url, `environments.${env.name}.postgres.url`);
+  const configAdmin = env.config.postgres?.adminUrl ? resolveAdminUrl(env) : undefined;
+  const database = databaseNameOf(env);
+  const provisionAt = (adminUrl: string): AttachPlan => ({
+    mode: 'provision',
+    adminUrl,
+    database,
+    location: `${describeUrl(adminUrl).replace(/\/[^/]*$/, '')}/${database}`,
+  });
+  const useUrl = (url: string, record: boolean): AttachPlan => ({ mode: 'url', url, record, location: describeUrl(url) });
+  if (flags.url) return useUrl(flags.url, true);
+  if (flags.adminUrl) return provisionAt(flags.adminUrl);
+  if (configUrl) return useUrl(configUrl, false);
+  if (configAdmin) return provisionAt(configAdmin);
+  if (env.vars.DATABASE_URL) return useUrl(env.vars.DATABASE_URL, true);
+  if (env.vars.DATABASE_ADMIN_URL) return provisionAt(env.vars.DATABASE_ADMIN_URL);
+  const target = resolvePostgresTarget(env, {});
+  if (target?.backing === 'server') return useUrl(target.url, false);
+  const dataDir = target?.backing === 'embedded' ? target.dataDir : `${env.stateDir}/${env.name}/postgres`;
+  return { mode: 'embedded', dataDir, location: `.launchdb/${env.name}/postgres` };
+}
+
+export async function attachPostgres(env: Environment, plan: AttachPlan, flags: AttachFlags): Promise<AttachResult> {
+  const started = performance.now();
+  const connectTimeoutMs = connectTimeoutOf(env, flags.connectTimeoutMs);
+  const base = { environment: env.name, store: 'postgres' as const, mode: plan.mode, location: plan.location };
+  const done = (rest: Omit<AttachResult, keyof typeof base | 'durationMs'>): AttachResult => ({
+    ...base,
+    ...rest,
+    durationMs: Math.round(performance.now() - started),
+  });
+
+  if (plan.mode === 'embedded') {
+    const db = await openEmbedded(plan.dataDir, { root: env.root, command: 'attach' });
+    try {
+      const { created } = await ensureMarker(db, env.project, env.name, plan.location);
+      return done({ backing: 'embedded', marked: created });
+    } finally {
+      await db.close();
+    }
+  }
+
+  if (plan.mode === 'url') {
+    const db = await openServer(plan.url, { connectTimeoutMs, max: 1 });
+    try {
+      const { created } = await ensureMarker(db, env.project, env.name, plan.location).catch((error) => {
+        throw refusedSchema(error, plan.location);
+      });
+      const secrets = plan.record ? { DATABASE_URL: plan.url } : undefined;
+      const secretsFile = secrets ? writeSecrets(env.stateDir, env.name, secrets) : undefined;
+      return done({
+        backing: 'server',
+        marked: created,
+        ...(secrets ? { secrets, secretsFile } : {}),
+      });
+    } finally {
+      await db.close();
+    }
+  }
+
+  const { urls, ...provisioned } = await provision({
+    adminUrl: plan.adminUrl,
+    project: env.project,
+    environment: env.name,
+    database: plan.database,
+    ...(env.config.postgres?.appRole ? { roles: env.config.postgres.appRole } : {}),
+    rotate: flags.rotate === true,
+    knownSecrets: readSecrets(env.stateDir, env.name),
+    connectTimeoutMs,
+  });
+  const secretsFile = writeSecrets(env.stateDir, env.name, urls);
+  return done({
+    backing: 'server',
+    marked: provisioned.created.some((item) => item.includes('marker')),
+    provisioned,
+    secrets: urls,
+    secretsFile,
+  });
+}
+
+/** A user who may not create launchdb's schema: the server refused us (exit 3), with the way out. */
+function refusedSchema(error: unknown, location: string): unknown {
+  const err = error as { code?: string; message?: string };
+  if (err.code !== '42501') return error;
+  return new UnreachableError(`${location} refused to create schema launchdb: ${err.message}`, {
+    cause: error,
+    fix: 'grant CREATE on the database to this user, or attach with --admin-url to provision roles',
+  });
+}

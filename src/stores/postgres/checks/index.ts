@@ -1,0 +1,22 @@
+// The Postgres readiness checks, in report order.
+import type { Check } from '../../../core/checks/check.js';
+import { appRoleDdl } from './app-role-ddl.js';
+import { appRoleSuperuser } from './app-role-superuser.js';
+import type { PostgresCheckContext } from './context.js';
+import { isolation } from './isolation.js';
+import { publicSchemaCreate } from './public-schema-create.js';
+import { reachable } from './reachable.js';
+import { readWrite } from './read-write.js';
+import { serverVersion } from './server-version.js';
+import { tls } from './tls.js';
+
+export const postgresChecks: Check<PostgresCheckContext>[] = [
+  reachable,
+  isolation,
+  serverVersion,
+  tls,
+  readWrite,
+  appRoleSuperuser,
+  appRoleDdl,
+  publicSchemaCreate,
+];
