@@ -23,7 +23,10 @@ describe('attach postgres, embedded', () => {
   });
 
   it('refuses a wrong typed confirmation and a wrong --confirm', async () => {
-    const typed = await runCli(['attach', 'postgres', '--env', 'production'], { cwd: project.dir, answers: ['prod'] });
+    const typed = await runCli(['attach', 'postgres', '--env', 'production'], {
+      cwd: project.dir,
+      answers: ['prod'],
+    });
     expect(typed.code).toBe(2);
     expect(typed.stderr).toContain('"prod" is not "production"; nothing was changed');
     const flag = await runCli(['attach', 'postgres', '--env', 'production', '--confirm', 'staging'], {
@@ -33,13 +36,19 @@ describe('attach postgres, embedded', () => {
   });
 
   it('attaches an embedded database once confirmed, and marks it', async () => {
-    const result = await runCli(['attach', 'postgres', '--env', 'production', '--confirm', 'production', '--json'], {
-      cwd: project.dir,
-    });
+    const result = await runCli(
+      ['attach', 'postgres', '--env', 'production', '--confirm', 'production', '--json'],
+      {
+        cwd: project.dir,
+      },
+    );
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ environment: 'production', backing: 'embedded', marked: true });
-    const again = await runCli(['attach', 'postgres', '--env', 'production'], { cwd: project.dir, answers: ['production'] });
+    const again = await runCli(['attach', 'postgres', '--env', 'production'], {
+      cwd: project.dir,
+      answers: ['production'],
+    });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already attached');
   });
@@ -50,14 +59,26 @@ describe('attach postgres, embedded', () => {
     expect(Object.keys(report)).toEqual(['project', 'environment', 'verdict', 'checks', 'durationMs']);
     expect(report.verdict).toBe('ready');
     expect(result.code).toBe(0);
-    const statuses = Object.fromEntries(report.checks.map((c: { id: string; status: string }) => [c.id, c.status]));
+    const statuses = Object.fromEntries(
+      report.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+    );
     expect(statuses['provisioning.read-write']).toBe('pass');
     expect(statuses['access.app-role-superuser']).toBe('skip');
   });
 
   it('writes JUnit and Markdown reports beside the terminal one', async () => {
     const result = await runCli(
-      ['check', '--env', 'production', '--junit', 'reports/l.xml', '--markdown', 'reports/l.md', '--only', 'provisioning'],
+      [
+        'check',
+        '--env',
+        'production',
+        '--junit',
+        'reports/l.xml',
+        '--markdown',
+        'reports/l.md',
+        '--only',
+        'provisioning',
+      ],
       { cwd: project.dir },
     );
     expect(result.code).toBe(0);
@@ -96,7 +117,9 @@ describe.skipIf(!serverAvailable)('attach postgres --url, on the server', () => 
 
   it('verifies, marks and records a given URL in a 0600 secrets file, without printing the password', async () => {
     const url = serverUrlFor(database).replace('postgres@', 'postgres:trustpw123@');
-    const result = await runCli(['attach', 'postgres', '--env', 'staging', '--url', url], { cwd: project.dir });
+    const result = await runCli(['attach', 'postgres', '--env', 'staging', '--url', url], {
+      cwd: project.dir,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain('trustpw123');
     const file = secretsFile(`${project.dir}/.launchdb`, 'staging');
@@ -110,7 +133,9 @@ describe.skipIf(!serverAvailable)('attach postgres --url, on the server', () => 
   it('checks the recorded server environment', async () => {
     const result = await runCli(['check', '--env', 'staging', '--json'], { cwd: project.dir });
     const report = JSON.parse(result.stdout);
-    const statuses = Object.fromEntries(report.checks.map((c: { id: string; status: string }) => [c.id, c.status]));
+    const statuses = Object.fromEntries(
+      report.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+    );
     expect(statuses['provisioning.reachable']).toBe('pass');
     expect(statuses['provisioning.isolation']).toBe('pass');
     // The shared server's superuser is the app here: exactly what the access checks must catch.
@@ -121,9 +146,12 @@ describe.skipIf(!serverAvailable)('attach postgres --url, on the server', () => 
 
   it('refuses a database already marked for another environment, exit 2', async () => {
     const url = serverUrlFor(database);
-    const result = await runCli(['attach', 'postgres', '--env', 'production', '--url', url, '--confirm', 'production'], {
-      cwd: project.dir,
-    });
+    const result = await runCli(
+      ['attach', 'postgres', '--env', 'production', '--url', url, '--confirm', 'production'],
+      {
+        cwd: project.dir,
+      },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is already attached to environment "staging"');
   });

@@ -11,7 +11,7 @@ beforeAll(() => {
     environments: {
       development: { postgres: {} },
       refused: { postgres: { url: 'postgresql://app:hunter2secret@127.0.0.1:1/shop' } },
-      silent: { postgres: { url: 'postgresql://app:hunter2secret@127.0.0.1:${'${'}process.env.SILENT_PORT}/shop' } },
+      silent: { postgres: { url: env('SILENT_URL') } },
     },
   }`);
 });
@@ -76,11 +76,12 @@ describe('bad input', () => {
     beforeAll(async () => {
       silent = createServer(() => {});
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      process.env.SILENT_PORT = String((silent.address() as { port: number }).port);
+      const port = (silent.address() as { port: number }).port;
+      process.env.SILENT_URL = `postgresql://app:hunter2secret@127.0.0.1:${port}/shop`;
     });
     afterAll(() => {
       silent.close();
-      delete process.env.SILENT_PORT;
+      delete process.env.SILENT_URL;
     });
 
     it('exits 3 within the connect timeout', async () => {

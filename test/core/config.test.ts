@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../src/core/project.js';
-import { resolvePostgresTarget } from '../../src/stores/postgres/target.js';
 import { writeSecrets } from '../../src/core/secrets.js';
+import { resolvePostgresTarget } from '../../src/stores/postgres/target.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -54,7 +54,10 @@ describe('config', () => {
     project.write('launchdb.config.ts', '');
     const { rmSync } = await import('node:fs');
     rmSync(`${project.dir}/launchdb.config.ts`);
-    project.write('launchdb.config.json', JSON.stringify({ project: 'jsonapp', environments: { development: {} } }));
+    project.write(
+      'launchdb.config.json',
+      JSON.stringify({ project: 'jsonapp', environments: { development: {} } }),
+    );
     expect((await Project.load(project.dir)).name).toBe('jsonapp');
   });
 
@@ -104,7 +107,11 @@ describe('config', () => {
     const dev = loaded.environment('development');
     expect(resolvePostgresTarget(dev)).toMatchObject({ backing: 'embedded' });
     writeSecrets(loaded.stateDir, 'development', { DATABASE_URL: 'postgres://u:pw@recorded-host/db' });
-    expect(resolvePostgresTarget(dev)).toMatchObject({ backing: 'server', host: 'recorded-host', source: 'attachment' });
+    expect(resolvePostgresTarget(dev)).toMatchObject({
+      backing: 'server',
+      host: 'recorded-host',
+      source: 'attachment',
+    });
     expect(resolvePostgresTarget(dev, { url: 'postgres://flag-host/db' })).toMatchObject({ source: 'flag' });
     const staging = loaded.environment('staging');
     writeSecrets(loaded.stateDir, 'staging', { DATABASE_URL: 'postgres://recorded-host/db' });

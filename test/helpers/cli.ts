@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** In-process: fast, same code as the bin. `answers` are typed at prompts, in order. */
-export async function runCli(argv: string[], options: { cwd: string; answers?: string[] }): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; answers?: string[] },
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const answers = [...(options.answers ?? [])];

@@ -23,7 +23,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const url = stringFlag(input, 'url');
   const adminUrl = stringFlag(input, 'admin-url');
   if (url && adminUrl) {
-    throw new UsageError('give either --url (a database to use as is) or --admin-url (provision one), not both');
+    throw new UsageError(
+      'give either --url (a database to use as is) or --admin-url (provision one), not both',
+    );
   }
   const { env, connectTimeoutMs } = await commandContext(input, io);
   const flags = {
@@ -33,7 +35,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     rotate: input.flags.rotate === true,
   };
   const plan = planAttach(env, flags);
-  const how = { embedded: 'embedded Postgres', url: 'Postgres server', provision: 'provision on server' }[plan.mode];
+  const how = { embedded: 'embedded Postgres', url: 'Postgres server', provision: 'provision on server' }[
+    plan.mode
+  ];
   await confirmChange(env, input, io, `postgres: ${how} ${plan.location}`);
   const result = await attachPostgres(env, plan, flags);
 
@@ -54,7 +58,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (result.provisioned) {
     for (const item of result.provisioned.created) io.out(`  ${io.style('green', 'created')} ${item}\n`);
     for (const item of result.provisioned.differences) io.out(`  ${io.style('yellow', 'differs')} ${item}\n`);
-    if (result.provisioned.rotated) io.out(`  ${io.style('yellow', 'rotated')} passwords of the provisioned roles\n`);
+    if (result.provisioned.rotated)
+      io.out(`  ${io.style('yellow', 'rotated')} passwords of the provisioned roles\n`);
   }
   if (result.secretsFile) {
     io.out(`  credentials in ${result.secretsFile.slice(env.root.length + 1)} (mode 0600)\n`);

@@ -52,9 +52,14 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (junit) writeReportFile(io.cwd, junit, renderJunit(report, { strict }));
   const markdown = stringFlag(input, 'markdown');
   if (markdown) writeReportFile(io.cwd, markdown, renderMarkdown(report));
-  io.out(input.flags.json ? `${JSON.stringify(reportDocument(report), null, 2)}\n` : renderReport(report, io.style));
+  io.out(
+    input.flags.json
+      ? `${JSON.stringify(reportDocument(report), null, 2)}\n`
+      : renderReport(report, io.style),
+  );
 
-  if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail')) return 3;
+  if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail'))
+    return 3;
   return report.verdict === 'ready' ? 0 : 1;
 }
 

@@ -30,7 +30,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     written.push(`${folder}/`);
   }
   if (ignoreStateDir(root)) written.push('.gitignore (.launchdb/)');
-  io.out(`${io.style('green', 'initialised')} launchdb project "${project}" in ${relative(process.cwd(), root) || '.'}\n`);
+  io.out(
+    `${io.style('green', 'initialised')} launchdb project "${project}" in ${relative(process.cwd(), root) || '.'}\n`,
+  );
   for (const file of written) io.out(`  wrote ${file}\n`);
   io.out('next: launchdb attach postgres --env development && launchdb check --env development\n');
   return 0;
@@ -53,7 +55,9 @@ function projectName(root: string, flag: string | undefined): string {
     .replace(/^[^a-z]+/, '')
     .slice(0, 40);
   if (flag && cleaned !== flag) {
-    throw new UsageError(`project name "${flag}" is not valid; use lowercase letters, digits and _, e.g. "${cleaned || 'app'}"`);
+    throw new UsageError(
+      `project name "${flag}" is not valid; use lowercase letters, digits and _, e.g. "${cleaned || 'app'}"`,
+    );
   }
   return cleaned || 'app';
 }
@@ -63,7 +67,10 @@ function ignoreStateDir(root: string): boolean {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (text.split(/\r?\n/).some((line) => /^\/?\.launchdb\/?$/.test(line.trim()))) return false;
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  writeFileSync(file, `${text}${separator}# launchdb: embedded databases, secrets, local state\n.launchdb/\n`);
+  writeFileSync(
+    file,
+    `${text}${separator}# launchdb: embedded databases, secrets, local state\n.launchdb/\n`,
+  );
   return true;
 }
 

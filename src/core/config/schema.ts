@@ -10,11 +10,9 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
   .or(envRef);
 const millis = z.number().int().positive();
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, {
-    message: 'expected lowercase letters, digits and _, starting with a letter',
-  });
+const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
+  message: 'expected lowercase letters, digits and _, starting with a letter',
+});
 
 const postgresStore = z.strictObject({
   url: postgresUrl.optional(),

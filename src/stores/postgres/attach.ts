@@ -51,7 +51,12 @@ export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
     database,
     location: `${describeUrl(adminUrl).replace(/\/[^/]*$/, '')}/${database}`,
   });
-  const useUrl = (url: string, record: boolean): AttachPlan => ({ mode: 'url', url, record, location: describeUrl(url) });
+  const useUrl = (url: string, record: boolean): AttachPlan => ({
+    mode: 'url',
+    url,
+    record,
+    location: describeUrl(url),
+  });
   if (flags.url) return useUrl(flags.url, true);
   if (flags.adminUrl) return provisionAt(flags.adminUrl);
   if (configUrl) return useUrl(configUrl, false);
@@ -64,10 +69,19 @@ export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
   return { mode: 'embedded', dataDir, location: `.launchdb/${env.name}/postgres` };
 }
 
-export async function attachPostgres(env: Environment, plan: AttachPlan, flags: AttachFlags): Promise<AttachResult> {
+export async function attachPostgres(
+  env: Environment,
+  plan: AttachPlan,
+  flags: AttachFlags,
+): Promise<AttachResult> {
   const started = performance.now();
   const connectTimeoutMs = connectTimeoutOf(env, flags.connectTimeoutMs);
-  const base = { environment: env.name, store: 'postgres' as const, mode: plan.mode, location: plan.location };
+  const base = {
+    environment: env.name,
+    store: 'postgres' as const,
+    mode: plan.mode,
+    location: plan.location,
+  };
   const done = (rest: Omit<AttachResult, keyof typeof base | 'durationMs'>): AttachResult => ({
     ...base,
     ...rest,
@@ -115,7 +129,7 @@ export async function attachPostgres(env: Environment, plan: AttachPlan, flags: 
   const secretsFile = writeSecrets(env.stateDir, env.name, urls);
   return done({
     backing: 'server',
-    marked: provisioned.created.some((item) => item.includes('marker')),
+    marked: provisioned.created.some((item) => item.startsWith('schema launchdb marked')),
     provisioned,
     secrets: urls,
     secretsFile,

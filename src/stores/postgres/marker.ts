@@ -42,11 +42,13 @@ export async function readMarker(db: Queryable): Promise<Marker | undefined> {
   };
 }
 
-/**
- * Creates launchdb's schema and marks the database as this environment's. A database marked for
- * another environment or project is refused: environments never share a database.
- */
-export async function ensureMarker(db: Queryable, project: string, environment: string, location: string) {
+/** The database's marker; one of another environment or project is refused (exit 2). */
+export async function refuseForeignMarker(
+  db: Queryable,
+  project: string,
+  environment: string,
+  location: string,
+): Promise<Marker | undefined> {
   const existing = await readMarker(db);
   if (existing && (existing.project !== project || existing.environment !== environment)) {
     throw new UsageError(
@@ -54,6 +56,15 @@ export async function ensureMarker(db: Queryable, project: string, environment: 
       { fix: `give ${environment} its own database: environments must be isolated` },
     );
   }
+  return existing;
+}
+
+/**
+ * Creates launchdb's schema and marks the database as this environment's. A database marked for
+ * another environment or project is refused: environments never share a database.
+ */
+export async function ensureMarker(db: Queryable, project: string, environment: string, location: string) {
+  const existing = await refuseForeignMarker(db, project, environment, location);
   await db.query(SCHEMA_SQL);
   if (!existing) {
     await db.query(

@@ -95,8 +95,7 @@ export function unreachable(url: string, error: unknown, connectTimeoutMs: numbe
   };
   const message = err.message ?? String(error);
   let reason = (err.code && reasons[err.code]) || message.split('\n')[0] || 'unknown error';
-  if (/timeout|timed out/i.test(message))
-    reason = `no answer within ${connectTimeoutMs / 1000} s`;
+  if (/timeout|timed out/i.test(message)) reason = `no answer within ${connectTimeoutMs / 1000} s`;
   return new UnreachableError(`cannot reach Postgres at ${where} (database ${info.database}): ${reason}`, {
     cause: error,
     fix: 'check the host, port, credentials and network, or raise --connect-timeout',

@@ -12,8 +12,8 @@ export function isUserSchema(column: string): string {
 const LISTED = 20;
 
 // One catalog query whatever the database's size: each finding is a row (kind, object), grouped
-// by kind with a bounded sample. Ownership counts through membership: owning via a role one can
-// SET ROLE to is owning. Ownership is what lets a role ALTER and DROP, so it stands for both.
+// by kind with a bounded sample. Rights count through membership, inherited or not: what a role
+// one can SET ROLE to may do, the app may do. Ownership is what lets a role ALTER and DROP.
 const FINDINGS_SQL = `
 with member_of as (
   select oid, rolname from pg_roles where pg_has_role(current_user, oid, 'MEMBER')
@@ -22,8 +22,10 @@ user_schemas as (
   select oid, nspname, nspowner from pg_namespace where ${isUserSchema('nspname')}
 ),
 findings (kind, object, owner) as (
-  select 'may create schemas in the database', quote_ident(current_database()), null::name
-    where has_database_privilege(current_database(), 'CREATE')
+  select 'may create schemas in the database', quote_ident(current_database()), g.rolname
+    from (select m.rolname from member_of m
+      where has_database_privilege(m.oid, current_database(), 'CREATE')
+      order by m.rolname <> current_user, m.rolname limit 1) g
   union all
   select 'may create databases (CREATEDB)', quote_ident(rolname), null from pg_roles
     where rolname = current_user and rolcreatedb
@@ -31,8 +33,10 @@ findings (kind, object, owner) as (
   select 'may create roles (CREATEROLE)', quote_ident(rolname), null from pg_roles
     where rolname = current_user and rolcreaterole
   union all
-  select 'may create in schema', quote_ident(nspname), null from user_schemas
-    where has_schema_privilege(oid, 'CREATE')
+  select 'may create in schema', quote_ident(s.nspname), g.rolname
+    from user_schemas s cross join lateral (select m.rolname from member_of m
+      where has_schema_privilege(m.oid, s.oid, 'CREATE')
+      order by m.rolname <> current_user, m.rolname limit 1) g
   union all
   select 'owns database', quote_ident(d.datname), m.rolname
     from pg_database d join member_of m on m.oid = d.datdba where d.datname = current_database()

@@ -22,7 +22,8 @@ const DAY_MS = 86_400_000;
 
 /** `150004` → 15; before Postgres 10 the major had two parts: `90624` → 9.6. */
 export function majorOf(versionNum: number): number {
-  return versionNum >= 100_000 ? Math.floor(versionNum / 10_000) : Math.floor(versionNum / 100) / 100;
+  const first = Math.floor(versionNum / 10_000);
+  return versionNum >= 100_000 ? first : first + (Math.floor(versionNum / 100) % 100) / 10;
 }
 
 /** The verdict for a `server_version_num` on a given day. */

@@ -1,0 +1,14 @@
+// `npm run bench`: every benchmark beside its anchor in the same run; prints a Markdown table.
+const suites = ['./cli-startup.mjs', './check-catalog.mjs', './attach.mjs'];
+const only = process.argv[2];
+
+const rows = [];
+for (const suite of suites) {
+  if (only && !suite.includes(only)) continue;
+  process.stderr.write(`running ${suite}…\n`);
+  const { run } = await import(suite);
+  rows.push(...(await run()));
+}
+const lines = ['| figure | launchdb (median) | anchor (median) | ratio |', '| --- | --- | --- | --- |'];
+for (const r of rows) lines.push(`| ${r.figure} | ${r.ours} | ${r.anchor} | ${r.ratio} |`);
+process.stdout.write(`${lines.join('\n')}\n`);
