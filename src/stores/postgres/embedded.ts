@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { UsageError } from '../../core/errors.js';
 import { acquireLock, isLock, type Lock } from '../../core/file-lock.js';
 import { EMBEDDED_CAPABILITIES, type PostgresDatabase, type Queryable } from './database.js';
+import { createPGlite } from './embedded-template.js';
 import { openServer } from './server.js';
 
 export interface EmbeddedOptions {
@@ -45,8 +46,7 @@ export async function openEmbedded(
     );
   }
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create(dataDir);
+    const db = await createPGlite(dataDir);
     return new EmbeddedDatabase(db, lock, location);
   } catch (error) {
     lock.release();
