@@ -5,11 +5,12 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'init',
     summary: 'scaffold launchdb in this project',
-    usage: 'launchdb init [--project NAME] [--force]',
+    usage: 'launchdb init [--project NAME] [--force] [--json]',
     description:
       'Writes launchdb.config.ts (development, staging, production), db/migrations/, db/seeds/reference/,\n' +
       'db/seeds/demo/, and adds .launchdb/ to .gitignore. Never overwrites a file unless --force.',
     flags: {
+      ...JSON_FLAG,
       project: {
         type: 'string',
         value: 'NAME',

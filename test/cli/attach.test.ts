@@ -144,6 +144,27 @@ describe.skipIf(!serverAvailable)('attach postgres --url, on the server', () => 
     expect(result.code).toBe(1);
   });
 
+  it('lets --strict turn warnings into not ready', async () => {
+    const run = async (extra: string[]) => {
+      const result = await runCli(
+        ['check', '--env', 'staging', '--only', 'provisioning', '--json', ...extra],
+        {
+          cwd: project.dir,
+        },
+      );
+      return { code: result.code, report: JSON.parse(result.stdout) };
+    };
+    const loose = await run([]);
+    const strict = await run(['--strict']);
+    const statuses = loose.report.checks.map((c: { status: string }) => c.status);
+    // PostgreSQL 15 is within a year of its end of life (2027-11-11): server-version warns, later fails.
+    expect(statuses.some((s: string) => s === 'warn' || s === 'fail')).toBe(true);
+    if (!statuses.includes('fail')) {
+      expect(loose).toMatchObject({ code: 0, report: { verdict: 'ready' } });
+    }
+    expect(strict).toMatchObject({ code: 1, report: { verdict: 'not ready' } });
+  });
+
   it('refuses a database already marked for another environment, exit 2', async () => {
     const url = serverUrlFor(database);
     const result = await runCli(

@@ -47,6 +47,20 @@ describe('launchdb init', () => {
     expect(text.match(/^\.launchdb\/$/gm)).toHaveLength(1);
   });
 
+  it('reports what it wrote as JSON', async () => {
+    const result = await runCli(['init', '--json', '--project', 'shop'], { cwd: dir });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      project: 'shop',
+      written: [
+        'launchdb.config.ts',
+        'db/migrations/',
+        'db/seeds/reference/',
+        'db/seeds/demo/',
+        '.gitignore (.launchdb/)',
+      ],
+    });
+  });
+
   it('rejects an invalid --project name', async () => {
     const result = await runCli(['init', '--project', 'My Shop'], { cwd: dir });
     expect(result.code).toBe(2);

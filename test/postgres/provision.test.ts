@@ -7,7 +7,7 @@ import {
   type ProvisionOptions,
   type ProvisionResult,
   provision,
-} from '../../src/stores/postgres/provision.js';
+} from '../../src/stores/postgres/provision/provision.js';
 import { uniqueName } from '../helpers/databases.js';
 import { type PrivateCluster, startPrivateCluster } from '../helpers/private-cluster.js';
 

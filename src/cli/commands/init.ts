@@ -30,6 +30,10 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     written.push(`${folder}/`);
   }
   if (ignoreStateDir(root)) written.push('.gitignore (.launchdb/)');
+  if (input.flags.json) {
+    io.out(`${JSON.stringify({ project, root, written }, null, 2)}\n`);
+    return 0;
+  }
   io.out(
     `${io.style('green', 'initialised')} launchdb project "${project}" in ${relative(process.cwd(), root) || '.'}\n`,
   );

@@ -5,7 +5,7 @@ import { readSecrets, writeSecrets } from '../../core/secrets.js';
 import { describeUrl } from './connection-url.js';
 import { openEmbedded } from './embedded.js';
 import { ensureMarker } from './marker.js';
-import { type ProvisionResult, provision } from './provision.js';
+import { type ProvisionResult, provision } from './provision/provision.js';
 import { openServer } from './server.js';
 import { connectTimeoutOf, databaseNameOf, resolveAdminUrl, resolvePostgresTarget } from './target.js';
 
