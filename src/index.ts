@@ -7,7 +7,10 @@ export {
   defineConfig,
   type EnvironmentConfig,
   type LaunchdbConfig,
+  type MigrationsConfig,
   type PostgresRoleSettings,
   type PostgresStoreConfig,
+  type RequiredIndex,
+  type SchemaConfig,
 } from './core/config/types.js';
 export { ConfigError, ExitCode, LaunchdbError, UnreachableError, UsageError } from './core/errors.js';

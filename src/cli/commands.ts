@@ -98,6 +98,117 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/check.js'),
   },
+  {
+    name: 'migrate new',
+    summary: 'create a new, empty migration file',
+    usage: 'launchdb migrate new NAME',
+    description: 'Creates db/migrations/<UTC yyyymmddhhmmss>_<name>.sql.',
+    flags: {},
+    maxPositionals: 1,
+    examples: ['launchdb migrate new create_users', 'launchdb migrate new add_orders_index'],
+    load: () => import('./commands/migrate-new.js'),
+  },
+  {
+    name: 'migrate up',
+    summary: 'apply pending migrations in order, each in one transaction with its history row',
+    usage:
+      'launchdb migrate up [--env NAME] [--to VERSION] [--dry-run] [--allow-out-of-order] [--lock-timeout MS] [--json]',
+    description:
+      'Holds an advisory lock so concurrent deploys apply each migration once. A failed migration leaves\n' +
+      'nothing behind and stops the run (exit 1). Lint errors block guarded environments.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      to: { type: 'string', value: 'VERSION', description: 'apply up to and including this version' },
+      'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+      'allow-out-of-order': {
+        type: 'boolean',
+        description: 'apply pending files older than the newest applied one (after a branch merge)',
+      },
+      'lock-timeout': {
+        type: 'string',
+        value: 'MS',
+        description: "wait this long for another deploy's migration lock (default: 60000)",
+      },
+    },
+    examples: [
+      'launchdb migrate up --env development',
+      'launchdb migrate up --env production --confirm production',
+    ],
+    load: () => import('./commands/migrate-up.js'),
+  },
+  {
+    name: 'migrate status',
+    summary: 'applied, pending, out-of-order, changed and missing migrations',
+    usage: 'launchdb migrate status [--env NAME] [--check] [--json]',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      check: { type: 'boolean', description: 'exit 1 when anything is pending or wrong (a CI gate)' },
+    },
+    examples: [
+      'launchdb migrate status --env production',
+      'launchdb migrate status --env production --check',
+    ],
+    load: () => import('./commands/migrate-status.js'),
+  },
+  {
+    name: 'migrate verify',
+    summary: 'compare the checksums of applied migrations with their files',
+    usage: 'launchdb migrate verify [--env NAME] [--json]',
+    description: 'Exit 1 when an applied migration file was edited or deleted.',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    examples: ['launchdb migrate verify --env production'],
+    load: () => import('./commands/migrate-verify.js'),
+  },
+  {
+    name: 'migrate lint',
+    summary: 'safety lint of migration SQL with the real Postgres parser',
+    usage: 'launchdb migrate lint [FILES…] [--json] [--format text|compact]',
+    description: 'Lints the given files, or every migration. Exit 1 when there is an error.',
+    flags: {
+      ...JSON_FLAG,
+      format: {
+        type: 'string',
+        value: 'FORMAT',
+        description: 'text (default) or compact: file:line:col: rule: message',
+      },
+    },
+    maxPositionals: 10_000,
+    examples: [
+      'launchdb migrate lint',
+      'launchdb migrate lint db/migrations/20260101000000_users.sql --format compact',
+    ],
+    load: () => import('./commands/migrate-lint.js'),
+  },
+  {
+    name: 'migrate drift',
+    summary: 'differences between the live schema and what the migrations produce',
+    usage: 'launchdb migrate drift [--env NAME] [--json]',
+    description:
+      'Replays every migration into a shadow database (a scratch database on the server when the admin URL\n' +
+      'allows, else embedded) and compares catalog snapshots. Exit 1 when there is drift.',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    examples: ['launchdb migrate drift --env production'],
+    load: () => import('./commands/migrate-drift.js'),
+  },
+  {
+    name: 'migrate baseline',
+    summary: 'adopt an existing database that has no migration history',
+    usage: 'launchdb migrate baseline [--env NAME] [--to VERSION] [--json]',
+    description: 'Records the migrations up to VERSION (default: all) as applied without running them.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      to: {
+        type: 'string',
+        value: 'VERSION',
+        description: 'record migrations up to this version (default: all)',
+      },
+    },
+    examples: ['launchdb migrate baseline --env production --confirm production'],
+    load: () => import('./commands/migrate-baseline.js'),
+  },
 ];
 
 export function commandNames(): string[] {

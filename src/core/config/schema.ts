@@ -43,6 +43,27 @@ const configSchema = z.strictObject({
     )
     .refine((envs) => Object.keys(envs).length > 0, { message: 'declare at least one environment' }),
   checks: z.strictObject({ timeout: millis.optional() }).optional(),
+  migrations: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      lockTimeout: millis.optional(),
+      sessionLockTimeout: z.number().int().min(0).optional(),
+      statementTimeout: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  schema: z
+    .strictObject({
+      requiredIndexes: z
+        .array(
+          z.strictObject({
+            table: z.string().min(1),
+            columns: z.array(z.string().min(1)).min(1),
+            unique: z.boolean().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** Returns the config typed, or throws a ConfigError listing each problem as `path: message`. */

@@ -37,12 +37,39 @@ export interface ChecksConfig {
   timeout?: number;
 }
 
+export interface MigrationsConfig {
+  /** Folder of `<yyyymmddhhmmss>_<name>.sql` files, relative to the project root. Default `db/migrations`. */
+  dir?: string;
+  /** How long `migrate up` waits for another deploy's migration lock, in ms. Default 60000. */
+  lockTimeout?: number;
+  /** `lock_timeout` of the migration session, in ms: a migration stuck behind a lock fails. Default 5000. */
+  sessionLockTimeout?: number;
+  /** `statement_timeout` of the migration session, in ms. Default 600000 (10 minutes). */
+  statementTimeout?: number;
+}
+
+export interface RequiredIndex {
+  /** `table` or `schema.table`; schema `public` when omitted. */
+  table: string;
+  /** The indexed columns, in order: an index whose leading columns are these satisfies it. */
+  columns: string[];
+  /** The index must be unique (or a primary key / unique constraint). */
+  unique?: boolean;
+}
+
+export interface SchemaConfig {
+  /** Indexes the application relies on; `schema.required-indexes` fails when one is missing. */
+  requiredIndexes?: RequiredIndex[];
+}
+
 export interface LaunchdbConfig {
   /** The project's name: lowercase letters, digits and `_`; databases are named `<project>_<env>`. */
   project: string;
   /** The environments, by name: `development`, `staging`, `production`, or any other. */
   environments: Record<string, EnvironmentConfig>;
   checks?: ChecksConfig;
+  migrations?: MigrationsConfig;
+  schema?: SchemaConfig;
 }
 
 /** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */

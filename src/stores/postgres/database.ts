@@ -21,6 +21,11 @@ export interface PostgresDatabase extends Queryable {
   readonly capabilities: PostgresCapabilities;
   /** Where it is, safe to print: `127.0.0.1:5432/shop_staging` or `.launchdb/production/postgres`. */
   readonly location: string;
+  /**
+   * Runs `fn` on one connection held for its whole length, for session state: advisory locks,
+   * `SET`, a sequence of transactions. Embedded: the one session there is.
+   */
+  withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

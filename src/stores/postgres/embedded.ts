@@ -80,6 +80,10 @@ export class EmbeddedDatabase implements PostgresDatabase {
     return run<Row>(this.pglite, text, params);
   }
 
+  withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.pglite.transaction((tx) => fn({ query: (text, params) => run(tx, text, params) }));
   }

@@ -51,24 +51,31 @@ class ServerDatabase implements PostgresDatabase {
     return { rows: result.rows as Row[] };
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('begin');
-      const tx: Queryable = {
+      return await fn({
         query: async <Row>(text: string, params?: readonly unknown[]) => ({
           rows: (await client.query(text, params as unknown[] | undefined)).rows as Row[],
         }),
-      };
-      const value = await fn(tx);
-      await client.query('commit');
-      return value;
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
+      });
     } finally {
       client.release();
     }
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.withConnection(async (connection) => {
+      await connection.query('begin');
+      try {
+        const value = await fn(connection);
+        await connection.query('commit');
+        return value;
+      } catch (error) {
+        await connection.query('rollback').catch(() => {});
+        throw error;
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,90 @@
+// The migration history, `launchdb.migrations`: what was applied, when, by whom, from which file.
+import type { Queryable } from '../database.js';
+
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  checksum: string;
+  appliedAt: string;
+  appliedBy: string;
+  durationMs: number;
+  launchdbVersion: string;
+  /** `launchdb` when applied by migrate up, `baseline` when recorded by baseline, `adopt:<tool>` when adopted. */
+  source: string;
+}
+
+export const HISTORY_TABLE = 'launchdb.migrations';
+
+const CREATE_HISTORY = `
+create schema if not exists launchdb;
+create table if not exists launchdb.migrations (
+  version text primary key,
+  name text not null,
+  checksum text not null,
+  applied_at timestamptz not null default now(),
+  applied_by text not null default current_user,
+  duration_ms integer not null default 0,
+  launchdb_version text not null,
+  source text not null default 'launchdb'
+);`;
+
+export async function ensureHistory(db: Queryable): Promise<void> {
+  await db.query(CREATE_HISTORY);
+}
+
+/** The applied migrations in version order; none when the table does not exist yet. */
+export async function readHistory(db: Queryable): Promise<AppliedMigration[]> {
+  const { rows: exists } = await db.query<{ present: boolean }>(
+    `select to_regclass('launchdb.migrations') is not null as present`,
+  );
+  if (!exists[0]?.present) return [];
+  const { rows } = await db.query<{
+    version: string;
+    name: string;
+    checksum: string;
+    applied_at: Date | string;
+    applied_by: string;
+    duration_ms: number;
+    launchdb_version: string;
+    source: string;
+  }>(
+    'select version, name, checksum, applied_at, applied_by, duration_ms, launchdb_version, source from launchdb.migrations order by version',
+  );
+  return rows.map((row) => ({
+    version: row.version,
+    name: row.name,
+    checksum: row.checksum,
+    appliedAt: new Date(row.applied_at).toISOString(),
+    appliedBy: row.applied_by,
+    durationMs: Number(row.duration_ms),
+    launchdbVersion: row.launchdb_version,
+    source: row.source,
+  }));
+}
+
+/** A SQL string literal; the values are launchdb's own (versions, names, hex checksums). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The INSERT that records a migration, for the same batch as the migration itself. */
+export function recordSql(
+  migration: { version: string; name: string; checksum: string },
+  launchdbVersion: string,
+  options: { source?: string; durationMs?: number } = {},
+): string {
+  const values = [
+    migration.version,
+    migration.name,
+    migration.checksum,
+    launchdbVersion,
+    options.source ?? 'launchdb',
+  ];
+  // Without a measured duration, statement_timestamp() is the start of this batch: the difference
+  // is the migration's own time.
+  const duration =
+    options.durationMs === undefined
+      ? '(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer'
+      : String(Math.round(options.durationMs));
+  return `insert into launchdb.migrations (version, name, checksum, launchdb_version, source, duration_ms) values (${values.map(literal).join(', ')}, ${duration})`;
+}

@@ -1,0 +1,63 @@
+// What must hold before `migrate up` changes anything: history consistent with the files, and every
+// pending file parsing, with no transaction control of its own.
+import { UsageError } from '../../../core/errors.js';
+import type { MigrationFile } from './migration-files.js';
+import { byteToChar, lineColumn } from './statements.js';
+import type { MigrationStatus } from './status.js';
+
+/** Edited or deleted applied migrations, and unapproved out-of-order ones, stop the run. */
+export function refuseInvalidPlan(status: MigrationStatus, allowOutOfOrder: boolean): void {
+  if (status.changed.length > 0) {
+    throw new UsageError(
+      `applied migration${status.changed.length > 1 ? 's' : ''} changed since: ${status.changed.map((entry) => entry.file).join(', ')}`,
+      {
+        fix: 'restore the applied file and put the change in a new migration (`launchdb migrate verify` shows each)',
+      },
+    );
+  }
+  if (status.missing.length > 0) {
+    throw new UsageError(
+      `applied migration${status.missing.length > 1 ? 's have' : ' has'} no file: ${status.missing.map((entry) => `${entry.version}_${entry.name}`).join(', ')}`,
+      { fix: 'restore the deleted files; an applied migration stays in the project' },
+    );
+  }
+  if (status.outOfOrder.length > 0 && !allowOutOfOrder) {
+    throw new UsageError(
+      `pending migration${status.outOfOrder.length > 1 ? 's are' : ' is'} older than the newest applied one: ${status.outOfOrder.map((file) => file.file).join(', ')}`,
+      {
+        fix: 'review them (a branch merge?) and run again with --allow-out-of-order, or give them new versions',
+      },
+    );
+  }
+}
+
+/** Parses every file first, so a syntax error anywhere means nothing is applied. */
+export async function validatePending(files: readonly MigrationFile[]): Promise<void> {
+  if (files.length === 0) return;
+  const { loadModule, parseSync } = await import('libpg-query');
+  await loadModule();
+  for (const file of files) {
+    let stmts: ReturnType<typeof parseSync>['stmts'];
+    try {
+      stmts = parseSync(file.sql).stmts;
+    } catch (error) {
+      const cursor = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
+      const at = cursor === undefined ? undefined : lineColumn(file.sql, byteToChar(file.sql, cursor));
+      throw new UsageError(
+        `${file.file}${at ? `:${at.line}:${at.column}` : ''}: ${(error as Error).message}; nothing was applied`,
+        {
+          fix: 'fix the SQL (`launchdb migrate lint` checks every file)',
+        },
+      );
+    }
+    if (file.noTransaction) continue;
+    const control = (stmts ?? []).find((stmt) => stmt.stmt && 'TransactionStmt' in stmt.stmt);
+    if (control) {
+      const at = lineColumn(file.sql, byteToChar(file.sql, control.stmt_location ?? 0));
+      throw new UsageError(
+        `${file.file}:${at.line}: transaction control inside a migration; launchdb runs each migration in its own transaction`,
+        { fix: 'remove BEGIN/COMMIT, or make the first line `-- launchdb:no-transaction`' },
+      );
+    }
+  }
+}
