@@ -4,6 +4,8 @@ import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
 import type { PostgresCheckContext } from './context.js';
 import { isolation } from './isolation.js';
+import { migrationsChecksum } from './migrations-checksum.js';
+import { migrationsPending } from './migrations-pending.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
 import { readWrite } from './read-write.js';
@@ -19,4 +21,6 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   appRoleSuperuser,
   appRoleDdl,
   publicSchemaCreate,
+  migrationsPending,
+  migrationsChecksum,
 ];

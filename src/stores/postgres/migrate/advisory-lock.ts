@@ -35,7 +35,7 @@ export async function acquireMigrationLock(
         ? `pid ${holder.pid} (${holder.application || 'no application name'}, user ${holder.user}${holder.client ? `, from ${holder.client}` : ''}${holder.since ? `, since ${holder.since}` : ''})`
         : 'another session';
       throw new UnreachableError(
-        `the migration lock on ${location} is held by ${who}; waited ${Math.round(timeoutMs / 1000)} s`,
+        `the migration lock on ${location} is held by ${who}; waited ${timeoutMs / 1000} s`,
         { fix: 'wait for that deploy to finish, or raise --lock-timeout' },
       );
     }

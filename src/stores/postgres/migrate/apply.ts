@@ -67,7 +67,7 @@ export async function migrateUp(
     );
   }
   return db.withConnection(async (session) => {
-    await session.query(`set application_name = 'launchdb migrate'`);
+    await prepareSession(session);
     await acquireMigrationLock(session, options.lockTimeoutMs, options.location);
     try {
       options.onEvent?.({ type: 'locked' });
@@ -97,6 +97,19 @@ export async function migrateUp(
       await releaseMigrationLock(session).catch(() => {});
     }
   });
+}
+
+/**
+ * Names the session for whoever looks at pg_stat_activity, and (Postgres 14+) makes the server check
+ * that we are still there during long statements: if this process dies, its transaction rolls back
+ * and the migration lock is freed within a second, not when the statement would have ended.
+ */
+async function prepareSession(session: Queryable): Promise<void> {
+  await session.query(`set application_name = 'launchdb migrate'`);
+  const { rows } = await session.query<{ version: string }>(
+    `select current_setting('server_version_num') as version`,
+  );
+  if (Number(rows[0]?.version) >= 140000) await session.query(`set client_connection_check_interval = 1000`);
 }
 
 function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOptions): MigrationFile[] {

@@ -131,6 +131,18 @@ export async function reconcileLaunchdbSchema(
       () => db.query(`grant usage on schema launchdb to ${quoteIdent(role)}`),
     );
   }
+  // launchdb's later tables (migration history, seed log, drills) are created by the owner when they
+  // are first needed; the app's checks and the read-only role read them all.
+  for (const role of [names.app, names.readonly]) {
+    await ledger.ensure(
+      `default privileges: SELECT on new tables of ${names.owner} in schema launchdb to ${role}`,
+      async () => holds(await defaultGrants(db, names.owner, 'launchdb', 'r'), role, ['SELECT']),
+      () =>
+        db.query(
+          `alter default privileges for role ${quoteIdent(names.owner)} in schema launchdb grant select on tables to ${quoteIdent(role)}`,
+        ),
+    );
+  }
   // The app checks the marker and runs the read-write canary; the read-only role may read both.
   const access: [string, string, string[]][] = [
     [names.app, 'environment', ['SELECT']],
