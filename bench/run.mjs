@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark beside its anchor in the same run; prints a Markdown table.
-const suites = ['./cli-startup.mjs', './check-catalog.mjs', './attach.mjs'];
+const suites = ['./cli-startup.mjs', './check-catalog.mjs', './attach.mjs', './migrate-apply.mjs', './lint.mjs'];
 const only = process.argv[2];
 
 const rows = [];

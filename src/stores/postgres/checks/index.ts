@@ -9,6 +9,7 @@ import { migrationsPending } from './migrations-pending.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
 import { readWrite } from './read-write.js';
+import { schemaCatalogChecks } from './schema-checks.js';
 import { serverVersion } from './server-version.js';
 import { tls } from './tls.js';
 
@@ -23,4 +24,5 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   publicSchemaCreate,
   migrationsPending,
   migrationsChecksum,
+  ...schemaCatalogChecks,
 ];

@@ -31,12 +31,16 @@ export function refuseInvalidPlan(status: MigrationStatus, allowOutOfOrder: bool
   }
 }
 
+/** Checksums of files already found valid in this process: a plan and its run parse each file once. */
+const valid = new Set<string>();
+
 /** Parses every file first, so a syntax error anywhere means nothing is applied. */
 export async function validatePending(files: readonly MigrationFile[]): Promise<void> {
-  if (files.length === 0) return;
+  const unchecked = files.filter((file) => !valid.has(`${file.noTransaction}:${file.checksum}`));
+  if (unchecked.length === 0) return;
   const { loadModule, parseSync } = await import('libpg-query');
   await loadModule();
-  for (const file of files) {
+  for (const file of unchecked) {
     let stmts: ReturnType<typeof parseSync>['stmts'];
     try {
       stmts = parseSync(file.sql).stmts;
@@ -50,14 +54,14 @@ export async function validatePending(files: readonly MigrationFile[]): Promise<
         },
       );
     }
-    if (file.noTransaction) continue;
     const control = (stmts ?? []).find((stmt) => stmt.stmt && 'TransactionStmt' in stmt.stmt);
-    if (control) {
+    if (control && !file.noTransaction) {
       const at = lineColumn(file.sql, byteToChar(file.sql, control.stmt_location ?? 0));
       throw new UsageError(
         `${file.file}:${at.line}: transaction control inside a migration; launchdb runs each migration in its own transaction`,
         { fix: 'remove BEGIN/COMMIT, or make the first line `-- launchdb:no-transaction`' },
       );
     }
+    valid.add(`${file.noTransaction}:${file.checksum}`);
   }
 }
