@@ -1,0 +1,137 @@
+// `launchdb migrate lint [FILES…]`: safety lint of migration SQL; exit 1 while an error-severity finding remains.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ExitCode, UsageError } from '../../core/errors.js';
+import { Project } from '../../core/project.js';
+import type { LintFinding, LintInput } from '../../stores/postgres/migrate/lint/lint.js';
+import { NO_TRANSACTION, readMigrationFiles } from '../../stores/postgres/migrate/migration-files.js';
+import { stringFlag } from '../args.js';
+import type { Io } from '../io.js';
+import type { CommandInput } from '../spec.js';
+
+const FORMATS = ['text', 'compact'] as const;
+type Format = (typeof FORMATS)[number];
+const DEFAULT_MIGRATIONS_DIR = 'db/migrations';
+const DEFAULT_SESSION_LOCK_TIMEOUT = 5000;
+
+export interface LintDocument {
+  /** How many files were linted. */
+  files: number;
+  findings: LintFinding[];
+  errors: number;
+  warnings: number;
+}
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const format = formatOf(input);
+  // The parser's WASM compiles in the background while the config and the files are read.
+  const linting = import('../../stores/postgres/migrate/lint/lint.js').then(async (lint) => {
+    await lint.prepareLint();
+    return lint;
+  });
+  linting.catch(() => {}); // awaited below; a bad-input exit before then must not leave it unhandled
+  const configFlag = stringFlag(input, 'config');
+  const project = await loadProject(io, configFlag, input.positionals.length > 0);
+  const files =
+    input.positionals.length > 0
+      ? readGivenFiles(io.cwd, input.positionals)
+      : readMigrationFiles(project!.root, project!.config.migrations?.dir ?? DEFAULT_MIGRATIONS_DIR);
+  const sessionLockTimeout =
+    (project?.config.migrations?.sessionLockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT) > 0;
+  const { lintMigrations } = await linting;
+  const findings = await lintMigrations(files, { sessionLockTimeout });
+  const document: LintDocument = {
+    files: files.length,
+    findings,
+    errors: findings.filter((finding) => finding.severity === 'error').length,
+    warnings: findings.filter((finding) => finding.severity === 'warning').length,
+  };
+  if (input.flags.json) io.out(`${JSON.stringify(document, null, 2)}\n`);
+  else if (format === 'compact') io.out(renderCompact(document));
+  else io.out(renderText(document, io, project?.config.migrations?.dir ?? DEFAULT_MIGRATIONS_DIR));
+  return document.errors > 0 ? 1 : 0;
+}
+
+function formatOf(input: CommandInput): Format {
+  const format = stringFlag(input, 'format') ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown --format "${format}"`, { fix: 'use --format text or --format compact' });
+  }
+  return format as Format;
+}
+
+/**
+ * The project, for its migrations folder and session lock_timeout. Files named on the command line
+ * can be linted outside any project (with the defaults), as a CI step or an editor would.
+ */
+async function loadProject(
+  io: Io,
+  configFlag: string | undefined,
+  filesGiven: boolean,
+): Promise<Project | undefined> {
+  try {
+    return await Project.load(io.cwd, configFlag);
+  } catch (error) {
+    // No config file found is a UsageError; a config that does not load is a ConfigError, and stops us.
+    const noConfig = error instanceof UsageError && configFlag === undefined;
+    if (filesGiven && noConfig) return undefined;
+    throw error;
+  }
+}
+
+function readGivenFiles(cwd: string, paths: string[]): LintInput[] {
+  const missing = paths.filter(
+    (path) => !existsSync(resolve(cwd, path)) || !statSync(resolve(cwd, path)).isFile(),
+  );
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${missing.length === 1 ? 'no such file' : 'no such files'}: ${missing.join(', ')}`,
+      {
+        fix: 'name migration files that exist, or run `launchdb migrate lint` to lint every migration',
+      },
+    );
+  }
+  return paths.map((path) => {
+    const sql = readFileSync(resolve(cwd, path), 'utf8');
+    const firstLine = sql
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/, 1)[0]!
+      .trim();
+    return { file: path, sql, noTransaction: firstLine === NO_TRANSACTION };
+  });
+}
+
+/** `file:line:col: rule: message`, one per line, as editors and CI annotations read it. */
+function renderCompact(document: LintDocument): string {
+  return document.findings
+    .map(
+      (finding) => `${finding.file}:${finding.line}:${finding.column}: ${finding.rule}: ${finding.message}\n`,
+    )
+    .join('');
+}
+
+function renderText(document: LintDocument, io: Io, dir: string): string {
+  const { files, findings, errors, warnings } = document;
+  if (files === 0) return `no migration files in ${dir}\n`;
+  const lines: string[] = [];
+  for (const finding of findings) {
+    const severity = io.style(finding.severity === 'error' ? 'red' : 'yellow', finding.severity);
+    lines.push(
+      `${io.style('bold', `${finding.file}:${finding.line}:${finding.column}`)}  ${severity}  ${io.style('dim', finding.rule)}`,
+      `  ${finding.message}`,
+      `  ${io.style('dim', 'fix:')} ${finding.fix}`,
+      '',
+    );
+  }
+  const inFiles = `${files} ${files === 1 ? 'file' : 'files'}`;
+  if (findings.length === 0) lines.push(io.style('green', `no problems in ${inFiles}`));
+  else {
+    const count = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${inFiles}`;
+    lines.push(io.style(errors > 0 ? 'red' : 'yellow', count));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,127 @@
+// Lints migration SQL with the real Postgres parser: each finding names a rule, a place, the danger and the fix.
+import { LintFacts } from './facts.js';
+import { loadParser, type SqlParser, type Token } from './parser.js';
+import { SourceText } from './position.js';
+import type { LintSeverity, RuleContext } from './rule.js';
+import { RULES } from './rules/index.js';
+import { splitStatements } from './statement.js';
+import { IGNORE, isSuppressed, NO_SUPPRESSIONS, readSuppressions } from './suppressions.js';
+
+export type { LintSeverity } from './rule.js';
+export { RULES } from './rules/index.js';
+
+export interface LintInput {
+  /** As it appears in findings, e.g. `db/migrations/20260101000000_users.sql`. */
+  file: string;
+  sql: string;
+  /** The file's first line is `-- launchdb:no-transaction`. */
+  noTransaction: boolean;
+}
+
+export interface LintOptions {
+  /**
+   * The migration session sets `lock_timeout` (config `migrations.sessionLockTimeout` > 0), which
+   * satisfies `missing-lock-timeout` without a SET in the file. Default true.
+   */
+  sessionLockTimeout?: boolean;
+}
+
+export interface LintFinding {
+  rule: string;
+  severity: LintSeverity;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** What is unsafe. */
+  message: string;
+  /** The safe alternative. */
+  fix: string;
+}
+
+export const SYNTAX_ERROR = 'syntax-error';
+
+/** Loads the parser ahead of the first lint, so its compilation can overlap other work. */
+export async function prepareLint(): Promise<void> {
+  await loadParser();
+}
+
+/** Lints one file on its own. */
+export async function lintSql(input: LintInput, options: LintOptions = {}): Promise<LintFinding[]> {
+  return lintFile(await loadParser(), input, new LintFacts(), options);
+}
+
+/**
+ * Lints migrations in order. What one migration proves carries to the next — a CHECK (col IS NOT
+ * NULL) validated in one lets a later one SET NOT NULL — but tables created in one are not new in the next.
+ */
+export async function lintMigrations(files: LintInput[], options: LintOptions = {}): Promise<LintFinding[]> {
+  const parser = await loadParser();
+  const facts = new LintFacts();
+  return files.flatMap((input) => lintFile(parser, input, facts, options));
+}
+
+function lintFile(
+  parser: SqlParser,
+  input: LintInput,
+  facts: LintFacts,
+  options: LintOptions,
+): LintFinding[] {
+  // Editors do not count a byte-order mark as a column, and Postgres would not parse it.
+  const sql = input.sql.replace(/^\uFEFF/, '');
+  const source = new SourceText(sql);
+  if (sql.trim() === '') return [];
+  const parsed = parser.parse(sql);
+  if ('failure' in parsed) {
+    const at = source.positionOfIndex(source.indexOfCodePoint(parsed.failure.offset ?? 0));
+    return [
+      {
+        rule: SYNTAX_ERROR,
+        severity: 'error',
+        file: input.file,
+        ...at,
+        message: parsed.failure.message,
+        fix: 'correct the SQL; nothing else in this file is linted until it parses',
+      },
+    ];
+  }
+  // Scanning costs twice what parsing does, so only files that need tokens are scanned.
+  let tokens: Token[] | undefined;
+  const fileTokens = () => {
+    tokens ??= parser.scan(sql);
+    return tokens;
+  };
+  const statements = splitStatements(parsed.statements, source.bytes, fileTokens);
+  const suppressions = sql.includes(IGNORE)
+    ? readSuppressions(fileTokens(), statements, source)
+    : NO_SUPPRESSIONS;
+  facts.startFile();
+  const seen = new Set<string>();
+  const context: RuleContext = {
+    file: input.file,
+    noTransaction: input.noTransaction,
+    sessionLockTimeout: options.sessionLockTimeout ?? true,
+    facts,
+    once: (key) => !seen.has(key) && Boolean(seen.add(key)),
+    isNewTable: (relation) => facts.isNewTable(relation),
+  };
+  const findings: LintFinding[] = [];
+  statements.forEach((statement, index) => {
+    for (const rule of RULES) {
+      if (isSuppressed(suppressions, rule.id, index)) continue;
+      for (const hit of rule.check(statement, context)) {
+        findings.push({
+          rule: rule.id,
+          severity: rule.severity,
+          file: input.file,
+          ...source.positionOfByte(hit.at ?? statement.start),
+          message: hit.message,
+          fix: hit.fix ?? rule.fix,
+        });
+      }
+    }
+    facts.observe(statement);
+  });
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
