@@ -218,4 +218,21 @@ describe.each(BACKINGS)('guarded environments and baselines on %s Postgres', (ba
     expect(typed.code).toBe(0);
     expect(typed.stdout).toContain('1 applied');
   });
+
+  test('blocks a guarded environment on lint errors in pending files, unless suppressed in the file', async () => {
+    p.migration('20250102000000', 'legacy_index', 'create index legacy_id_idx on legacy (id);');
+    const blocked = await p.cli(['migrate', 'up', '--env', 'production', '--confirm', 'production']);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain('lint errors block migrating production; nothing was applied');
+    expect(blocked.stderr).toContain('20250102000000_legacy_index.sql:1:1: create-index-not-concurrently');
+    // An unguarded environment takes it: lint is advice there.
+    expect((await p.cli(['migrate', 'up', '--env', p.env])).code).toBe(0);
+    p.migration(
+      '20250102000000',
+      'legacy_index',
+      '-- launchdb-lint-ignore create-index-not-concurrently -- legacy is tiny\ncreate index legacy_id_idx on legacy (id);',
+    );
+    const suppressed = await p.cli(['migrate', 'up', '--env', 'production', '--confirm', 'production']);
+    expect(suppressed.code).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 // `launchdb migrate up`: prints the target and plan, confirms guarded environments, applies.
 import type { ExitCode } from '../../core/errors.js';
 import { type MigrateOptions, type MigrateRun, migrateUp } from '../../stores/postgres/migrate/apply.js';
+import { refuseUnsafeMigrations } from '../../stores/postgres/migrate/lint-gate.js';
 import { formatFailure } from '../../stores/postgres/migrate/migration-error.js';
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
@@ -31,6 +32,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     if (!json) {
       io.err(`plan: ${plan.results.length} migration${plan.results.length > 1 ? 's' : ''}\n`);
       for (const entry of plan.results) io.err(`  ${entry.file}\n`);
+    }
+    if (context.env.guarded) {
+      await refuseUnsafeMigrations(context.files, plan.results, {
+        sessionLockTimeoutMs: context.settings.sessionLockTimeoutMs,
+        environment: context.env.name,
+      });
     }
     await confirmChange(context.env, input, io, location);
     const run = await migrateUp(db, context.files, {

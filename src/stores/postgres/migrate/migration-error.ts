@@ -1,7 +1,8 @@
 // A failed migration described the way a person fixes it: the Postgres error, its code, file:line.
 
+import { SourceText } from '../sql/source-text.js';
 import type { MigrationFile } from './migration-files.js';
-import { lineColumn, type Statement } from './statements.js';
+import type { Statement } from './statements.js';
 
 export interface MigrationFailure {
   message: string;
@@ -35,13 +36,17 @@ export function describeFailure(
     failure.statement = statement.text.split('\n')[0]!;
     failure.line = statement.line;
     if (Number.isFinite(position) && position > 0) {
-      const within = lineColumn(statement.text, position - 1);
+      const text = new SourceText(statement.text);
+      const within = text.positionOfIndex(text.indexOfCodePoint(position - 1));
       failure.line = statement.line + within.line - 1;
       failure.column = within.column;
     }
   } else if (Number.isFinite(position) && position > 0) {
     const offset = position - 1 - prefixLength;
-    if (offset >= 0 && offset <= file.sql.length) Object.assign(failure, lineColumn(file.sql, offset));
+    // Postgres counts characters; the batch's prefix is ASCII, so the offset is the file's own.
+    const source = new SourceText(file.sql);
+    if (offset >= 0 && offset <= file.sql.length)
+      Object.assign(failure, source.positionOfIndex(source.indexOfCodePoint(offset)));
   }
   return failure;
 }

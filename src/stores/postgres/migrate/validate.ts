@@ -1,8 +1,10 @@
 // What must hold before `migrate up` changes anything: history consistent with the files, and every
 // pending file parsing, with no transaction control of its own.
 import { UsageError } from '../../../core/errors.js';
+import { loadParser } from '../sql/parser.js';
+import { SourceText } from '../sql/source-text.js';
 import type { MigrationFile } from './migration-files.js';
-import { byteToChar, lineColumn } from './statements.js';
+import { syntaxError } from './statements.js';
 import type { MigrationStatus } from './status.js';
 
 /** Edited or deleted applied migrations, and unapproved out-of-order ones, stop the run. */
@@ -38,25 +40,14 @@ const valid = new Set<string>();
 export async function validatePending(files: readonly MigrationFile[]): Promise<void> {
   const unchecked = files.filter((file) => !valid.has(`${file.noTransaction}:${file.checksum}`));
   if (unchecked.length === 0) return;
-  const { loadModule, parseSync } = await import('libpg-query');
-  await loadModule();
+  const parser = await loadParser();
   for (const file of unchecked) {
-    let stmts: ReturnType<typeof parseSync>['stmts'];
-    try {
-      stmts = parseSync(file.sql).stmts;
-    } catch (error) {
-      const cursor = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
-      const at = cursor === undefined ? undefined : lineColumn(file.sql, byteToChar(file.sql, cursor));
-      throw new UsageError(
-        `${file.file}${at ? `:${at.line}:${at.column}` : ''}: ${(error as Error).message}; nothing was applied`,
-        {
-          fix: 'fix the SQL (`launchdb migrate lint` checks every file)',
-        },
-      );
-    }
-    const control = (stmts ?? []).find((stmt) => stmt.stmt && 'TransactionStmt' in stmt.stmt);
+    const parsed = parser.parse(file.sql);
+    const source = new SourceText(file.sql);
+    if ('failure' in parsed) throw syntaxError(file.file, source, parsed.failure);
+    const control = parsed.statements.find((stmt) => stmt.stmt && 'TransactionStmt' in stmt.stmt);
     if (control && !file.noTransaction) {
-      const at = lineColumn(file.sql, byteToChar(file.sql, control.stmt_location ?? 0));
+      const at = source.positionOfByte(control.stmt_location ?? 0);
       throw new UsageError(
         `${file.file}:${at.line}: transaction control inside a migration; launchdb runs each migration in its own transaction`,
         { fix: 'remove BEGIN/COMMIT, or make the first line `-- launchdb:no-transaction`' },

@@ -1,7 +1,8 @@
 // Lints migration SQL with the real Postgres parser: each finding names a rule, a place, the danger and the fix.
+
+import { loadParser, type SqlParser, type Token } from '../../sql/parser.js';
+import { SourceText } from '../../sql/source-text.js';
 import { LintFacts } from './facts.js';
-import { loadParser, type SqlParser, type Token } from './parser.js';
-import { SourceText } from './position.js';
 import type { LintSeverity, RuleContext } from './rule.js';
 import { RULES } from './rules/index.js';
 import { splitStatements } from './statement.js';

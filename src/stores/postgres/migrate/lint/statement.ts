@@ -1,6 +1,6 @@
 // One parsed statement of a migration: its syntax tree, its tokens, and where it sits in the file.
 import type { Node, RawStmt } from 'libpg-query';
-import type { Token } from './parser.js';
+import type { Token } from '../../sql/parser.js';
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 /** A node kind of the Postgres grammar: `IndexStmt`, `AlterTableStmt`, `ColumnDef`… */

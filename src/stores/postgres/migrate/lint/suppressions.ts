@@ -1,6 +1,6 @@
 // `-- launchdb-lint-ignore RULE` comments: which rules are switched off for which statements.
-import type { Token } from './parser.js';
-import type { SourceText } from './position.js';
+import type { Token } from '../../sql/parser.js';
+import type { SourceText } from '../../sql/source-text.js';
 import type { LintStatement } from './statement.js';
 
 export const IGNORE = 'launchdb-lint-ignore';

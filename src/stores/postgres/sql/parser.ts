@@ -1,4 +1,4 @@
-// The real Postgres grammar (libpg-query, compiled to WASM), loaded once and only when lint runs.
+// The real Postgres grammar (libpg-query, compiled to WASM), loaded once and only when SQL is analysed.
 import type { ParseResult, RawStmt } from 'libpg-query';
 
 /** One lexical token of a file; offsets are UTF-8 byte offsets, as the parser reports them. */
@@ -24,7 +24,7 @@ export interface SqlParser {
 
 let loading: Promise<SqlParser> | undefined;
 
-/** The parser, its 1.7 MB WASM module compiled on first use: commands that never lint never pay for it. */
+/** The parser, its 1.7 MB WASM module compiled on first use: commands that never analyse SQL never pay for it. */
 export function loadParser(): Promise<SqlParser> {
   loading ??= (async () => {
     const pg = await import('libpg-query');
