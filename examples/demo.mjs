@@ -9,6 +9,9 @@ const env = process.argv[2] ?? 'production';
 
 const steps = [
   ['attach postgres', ['attach', 'postgres', '--env', env, '--confirm', env]],
+  ['lint migrations', ['migrate', 'lint']],
+  ['apply migrations', ['migrate', 'up', '--env', env, '--confirm', env]],
+  ['migration status', ['migrate', 'status', '--env', env, '--check']],
   ['environments', ['env', 'list']],
   ['readiness report', ['check', '--env', env]],
 ];

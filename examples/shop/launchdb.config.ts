@@ -8,4 +8,11 @@ export default defineConfig({
     staging: { postgres: {} },
     production: { postgres: {} },
   },
+  schema: {
+    // The queries the shop runs every request depend on these.
+    requiredIndexes: [
+      { table: 'accounts', columns: ['email'], unique: true },
+      { table: 'orders', columns: ['account_id'] },
+    ],
+  },
 });
