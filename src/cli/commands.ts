@@ -209,6 +209,26 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['launchdb migrate baseline --env production --confirm production'],
     load: () => import('./commands/migrate-baseline.js'),
   },
+  {
+    name: 'migrate adopt',
+    summary: "record another tool's applied migrations as applied, so nothing runs twice",
+    usage:
+      'launchdb migrate adopt --from prisma|drizzle|supabase|flyway|dbmate|node-pg-migrate [--env NAME] [--json]',
+    description:
+      "Reads the tool's history table in the environment's database and records those migrations in\n" +
+      "launchdb's history. Set migrations.layout in the config to read the tool's files in place.",
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      from: {
+        type: 'string',
+        value: 'TOOL',
+        description: 'prisma, drizzle, supabase, flyway, dbmate or node-pg-migrate',
+      },
+    },
+    examples: ['launchdb migrate adopt --from prisma --env production --confirm production'],
+    load: () => import('./commands/migrate-adopt.js'),
+  },
 ];
 
 export function commandNames(): string[] {

@@ -1,10 +1,12 @@
 // What the migrate commands share: the project, environment, settings, files, and the database.
 
+import type { MigrationLayout } from '../core/config/types.js';
+import { readMigrations } from '../stores/postgres/migrate/layouts/index.js';
 import {
   type MigrationDatabase,
   openMigrationDatabase,
 } from '../stores/postgres/migrate/migration-database.js';
-import { type MigrationFile, readMigrationFiles } from '../stores/postgres/migrate/migration-files.js';
+import type { MigrationFile } from '../stores/postgres/migrate/migration-files.js';
 import { type MigrationSettings, migrationSettings } from '../stores/postgres/migrate/migration-settings.js';
 import { integerFlag } from './args.js';
 import { type CommandContext, commandContext } from './context.js';
@@ -18,11 +20,20 @@ export interface MigrateContext extends CommandContext {
   open(): Promise<MigrationDatabase>;
 }
 
-export async function migrateContext(input: CommandInput, io: Io, command: string): Promise<MigrateContext> {
+/** `defaultLayout` reads the files with that layout when the config names none (`migrate adopt --from`). */
+export async function migrateContext(
+  input: CommandInput,
+  io: Io,
+  command: string,
+  options: { defaultLayout?: MigrationLayout } = {},
+): Promise<MigrateContext> {
   const context = await commandContext(input, io);
   const lockTimeoutMs = integerFlag(input, 'lock-timeout');
-  const settings = migrationSettings(context.project, lockTimeoutMs === undefined ? {} : { lockTimeoutMs });
-  const files = readMigrationFiles(context.project.root, settings.dir);
+  const settings = migrationSettings(context.project, {
+    ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+    ...(options.defaultLayout === undefined ? {} : { defaultLayout: options.defaultLayout }),
+  });
+  const files = readMigrations(context.project.root, settings);
   return {
     ...context,
     settings,

@@ -1,9 +1,16 @@
 // A project with an attached database per backing, for the migration suites.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, it, type TestAPI } from 'vitest';
 import { openEmbedded } from '../../src/stores/postgres/embedded.js';
 import { runCli } from '../helpers/cli.js';
-import { adminQuery, type BackingName, serverUrlFor, uniqueName } from '../helpers/databases.js';
+import {
+  adminQuery,
+  type BackingName,
+  serverAvailable,
+  serverUrlFor,
+  uniqueName,
+} from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 export interface MigrationProject {
@@ -67,4 +74,25 @@ export async function migrationProject(backing: BackingName, extraConfig = ''): 
       if (database) await adminQuery(`drop database if exists ${database} with (force)`);
     },
   };
+}
+
+/**
+ * Inside a describe for one backing: makes a migration project before its tests (handing it to `use`)
+ * and removes it after. Returns the `it` to write them with, which skips the server backing only when
+ * no server answers (never under CI=true).
+ */
+export function withMigrationProject(
+  backing: BackingName,
+  use: (project: MigrationProject) => void,
+  extraConfig = '',
+): TestAPI {
+  const skip = backing === 'server' && !serverAvailable;
+  let made: MigrationProject | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    made = await migrationProject(backing, extraConfig);
+    use(made);
+  });
+  afterAll(async () => made?.remove());
+  return (skip ? it.skip : it) as TestAPI;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKINGS, serverAvailable } from '../helpers/databases.js';
-import { type MigrationProject, migrationProject } from './helpers.js';
+import { describe, expect } from 'vitest';
+import { BACKINGS } from '../helpers/databases.js';
+import { type MigrationProject, withMigrationProject } from './helpers.js';
 
 const tableExists = async (p: MigrationProject, table: string) =>
   (await p.query<{ present: boolean }>(`select to_regclass('${table}') is not null as present`))[0]!.present;
@@ -21,12 +21,9 @@ const history = (p: MigrationProject) =>
 
 describe.each(BACKINGS)('migrations on %s Postgres', (backing) => {
   let p: MigrationProject;
-  beforeAll(async () => {
-    if (backing === 'server' && !serverAvailable) return;
-    p = await migrationProject(backing);
+  const test = withMigrationProject(backing, (made) => {
+    p = made;
   });
-  afterAll(async () => p?.remove());
-  const test = backing === 'server' && !serverAvailable ? it.skip : it;
 
   test('creates a new migration file named by UTC time', async () => {
     const result = await p.cli(['migrate', 'new', 'Create Users']);
@@ -178,12 +175,9 @@ describe.each(BACKINGS)('migrations on %s Postgres', (backing) => {
 
 describe.each(BACKINGS)('guarded environments and baselines on %s Postgres', (backing) => {
   let p: MigrationProject;
-  beforeAll(async () => {
-    if (backing === 'server' && !serverAvailable) return;
-    p = await migrationProject(backing);
+  const test = withMigrationProject(backing, (made) => {
+    p = made;
   });
-  afterAll(async () => p?.remove());
-  const test = backing === 'server' && !serverAvailable ? it.skip : it;
 
   test('baseline records the migrations without running them, once', async () => {
     await p.query('create table legacy (id int primary key)');

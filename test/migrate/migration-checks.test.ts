@@ -4,19 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { adminQuery, BACKINGS, SERVER_URL, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { type MigrationProject, migrationProject } from './helpers.js';
+import { type MigrationProject, withMigrationProject } from './helpers.js';
 
 type Report = { checks: { id: string; status: string; summary: string }[] };
 const statusOf = (report: Report, id: string) => report.checks.find((check) => check.id === id);
 
 describe.each(BACKINGS)('the migration checks on %s Postgres', (backing) => {
   let p: MigrationProject;
-  beforeAll(async () => {
-    if (backing === 'server' && !serverAvailable) return;
-    p = await migrationProject(backing);
+  const test = withMigrationProject(backing, (made) => {
+    p = made;
   });
-  afterAll(async () => p?.remove());
-  const test = backing === 'server' && !serverAvailable ? it.skip : it;
   const check = async () =>
     JSON.parse((await p.cli(['check', '--env', p.env, '--only', 'schema', '--json'])).stdout) as Report;
 

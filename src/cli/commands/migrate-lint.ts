@@ -3,8 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
+import { readMigrations } from '../../stores/postgres/migrate/layouts/index.js';
 import type { LintFinding, LintInput } from '../../stores/postgres/migrate/lint/lint.js';
-import { NO_TRANSACTION, readMigrationFiles } from '../../stores/postgres/migrate/migration-files.js';
+import { NO_TRANSACTION } from '../../stores/postgres/migrate/migration-files.js';
+import { migrationSettings } from '../../stores/postgres/migrate/migration-settings.js';
 import { stringFlag } from '../args.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -35,7 +37,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const files =
     input.positionals.length > 0
       ? readGivenFiles(io.cwd, input.positionals)
-      : readMigrationFiles(project!.root, project!.config.migrations?.dir ?? DEFAULT_MIGRATIONS_DIR);
+      : readMigrations(project!.root, migrationSettings(project!));
   const sessionLockTimeout =
     (project?.config.migrations?.sessionLockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT) > 0;
   const { lintMigrations } = await linting;
@@ -48,7 +50,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   };
   if (input.flags.json) io.out(`${JSON.stringify(document, null, 2)}\n`);
   else if (format === 'compact') io.out(renderCompact(document));
-  else io.out(renderText(document, io, project?.config.migrations?.dir ?? DEFAULT_MIGRATIONS_DIR));
+  else io.out(renderText(document, io, project ? migrationSettings(project).dir : DEFAULT_MIGRATIONS_DIR));
   return document.errors > 0 ? 1 : 0;
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
+import { LAYOUTS } from '../../stores/postgres/migrate/layouts/index.js';
 import { nextVersion, readMigrationFiles } from '../../stores/postgres/migrate/migration-files.js';
 import { migrationSettings } from '../../stores/postgres/migrate/migration-settings.js';
 import { stringFlag } from '../args.js';
@@ -22,7 +23,14 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     );
   }
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
-  const { dir } = migrationSettings(project);
+  const { dir, layout } = migrationSettings(project);
+  const create = LAYOUTS[layout].newCommand;
+  if (create) {
+    // Another tool's layout: its own generator knows its naming, journal and templates.
+    throw new UsageError(`migrations here follow ${layout}'s layout (${dir}); create them with ${layout}`, {
+      fix: create(name, dir),
+    });
+  }
   const version = nextVersion(readMigrationFiles(project.root, dir));
   const file = join(dir, `${version}_${name}.sql`);
   const path = join(project.root, file);

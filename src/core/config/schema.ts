@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { isEnvRef } from './env-ref.js';
-import type { LaunchdbConfig } from './types.js';
+import { type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
 
 const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
 const postgresUrl = z
@@ -45,6 +45,7 @@ const configSchema = z.strictObject({
   checks: z.strictObject({ timeout: millis.optional() }).optional(),
   migrations: z
     .strictObject({
+      layout: z.enum(MIGRATION_LAYOUTS).optional(),
       dir: z.string().min(1).optional(),
       lockTimeout: millis.optional(),
       sessionLockTimeout: z.number().int().min(0).optional(),

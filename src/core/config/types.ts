@@ -37,8 +37,30 @@ export interface ChecksConfig {
   timeout?: number;
 }
 
+/** The migration layouts launchdb reads in place: its own, or another tool's. */
+export const MIGRATION_LAYOUTS = [
+  'launchdb',
+  'prisma',
+  'drizzle',
+  'supabase',
+  'flyway',
+  'dbmate',
+  'node-pg-migrate',
+] as const;
+export type MigrationLayout = (typeof MIGRATION_LAYOUTS)[number];
+
 export interface MigrationsConfig {
-  /** Folder of `<yyyymmddhhmmss>_<name>.sql` files, relative to the project root. Default `db/migrations`. */
+  /**
+   * Whose migration files these are, read in place: `launchdb` (`<yyyymmddhhmmss>_<name>.sql`),
+   * `prisma`, `drizzle` (drizzle-kit), `supabase`, `flyway`, `dbmate` or `node-pg-migrate` (SQL files).
+   * Default `launchdb`. `launchdb migrate adopt --from TOOL` then takes over the tool's history.
+   */
+  layout?: MigrationLayout;
+  /**
+   * The migrations folder, relative to the project root. Default per layout: `db/migrations`
+   * (launchdb, dbmate), `prisma/migrations`, `drizzle`, `supabase/migrations`, `db/migration`
+   * (flyway), `migrations` (node-pg-migrate).
+   */
   dir?: string;
   /** How long `migrate up` waits for another deploy's migration lock, in ms. Default 60000. */
   lockTimeout?: number;

@@ -1,0 +1,101 @@
+// drizzle-kit: `drizzle/<idx>_<tag>.sql`, applied in the order of `meta/_journal.json`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../../../core/errors.js';
+import type { MigrationFile } from '../migration-files.js';
+import type { Layout } from './layout.js';
+import { finishLayout, listFolder, migrationFile, shown } from './layout-support.js';
+
+/** drizzle-kit numbers files `0000_…`: the journal's idx padded to that width is the version. */
+const IDX_WIDTH = 4;
+const FIX = 'keep the files and meta/_journal.json as `drizzle-kit generate` writes them';
+
+export interface JournalEntry {
+  idx: number;
+  /** When drizzle-kit generated it, in ms; drizzle's migrator records it as `created_at`. */
+  when: number;
+  /** The file's name without `.sql`. */
+  tag: string;
+}
+
+/** The version of the journal entry at `idx`. */
+export function drizzleVersion(idx: number): string {
+  return String(idx).padStart(IDX_WIDTH, '0');
+}
+
+/** The journal's entries in idx order; undefined when the folder has none. */
+export function readDrizzleJournal(root: string, dir: string): JournalEntry[] | undefined {
+  const path = join(root, dir, 'meta', '_journal.json');
+  if (!existsSync(path)) return undefined;
+  let journal: unknown;
+  try {
+    journal = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${shown(root, path)}: not valid JSON (${(error as Error).message})`, { fix: FIX });
+  }
+  const entries = (journal as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) {
+    throw new UsageError(`${shown(root, path)}: expected { "entries": [...] }`, { fix: FIX });
+  }
+  return entries
+    .map((entry, position) => {
+      const { idx, when, tag } = (entry ?? {}) as Partial<JournalEntry>;
+      if (!Number.isInteger(idx) || idx! < 0 || typeof when !== 'number' || typeof tag !== 'string' || !tag) {
+        throw new UsageError(
+          `${shown(root, path)}: entry ${position} needs an integer idx, a numeric when and a tag`,
+          { fix: FIX },
+        );
+      }
+      return { idx: idx!, when, tag };
+    })
+    .sort((a, b) => a.idx - b.idx);
+}
+
+export const drizzleLayout: Layout = {
+  name: 'drizzle',
+  defaultDir: 'drizzle',
+  newCommand: (name) => `npx drizzle-kit generate --name ${name} (or --custom for a hand-written one)`,
+  read(root, dir) {
+    const absolute = join(root, dir);
+    const entries = listFolder(absolute);
+    if (!entries) return [];
+    const sqlFiles = entries.filter((entry) => entry.endsWith('.sql'));
+    const journal = readDrizzleJournal(root, dir);
+    if (!journal) {
+      if (sqlFiles.length === 0) return [];
+      throw new UsageError(
+        `${shown(root, absolute, 'meta/_journal.json')} is missing; drizzle-kit lists its migrations there`,
+        {
+          fix: FIX,
+        },
+      );
+    }
+    const problems: string[] = [];
+    const found: MigrationFile[] = [];
+    const listed = new Set<string>();
+    for (const entry of journal) {
+      const path = join(absolute, `${entry.tag}.sql`);
+      listed.add(`${entry.tag}.sql`);
+      if (entry.idx >= 10 ** IDX_WIDTH) {
+        problems.push(`${shown(root, path)}: idx ${entry.idx} has more than ${IDX_WIDTH} digits`);
+        continue;
+      }
+      if (!existsSync(path)) {
+        problems.push(`${shown(root, path)}: listed in meta/_journal.json but missing`);
+        continue;
+      }
+      // `--> statement-breakpoint` lines are SQL comments: the file runs as one batch.
+      found.push(
+        migrationFile(root, path, {
+          version: drizzleVersion(entry.idx),
+          name: entry.tag.replace(/^\d+_/, ''),
+          content: readFileSync(path, 'utf8'),
+        }),
+      );
+    }
+    for (const entry of sqlFiles) {
+      if (!listed.has(entry)) problems.push(`${shown(root, absolute, entry)}: not in meta/_journal.json`);
+    }
+    return finishLayout(found, problems, FIX);
+  },
+};

@@ -1,0 +1,9 @@
+// launchdb's own layout: `db/migrations/<yyyymmddhhmmss>_<name>.sql`, made by `launchdb migrate new`.
+import { readMigrationFiles } from '../migration-files.js';
+import type { Layout } from './layout.js';
+
+export const launchdbLayout: Layout = {
+  name: 'launchdb',
+  defaultDir: 'db/migrations',
+  read: readMigrationFiles,
+};

@@ -1,0 +1,52 @@
+// Prisma Migrate: `prisma/migrations/<yyyymmddhhmmss>_<name>/migration.sql`, one folder per migration.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MigrationFile } from '../migration-files.js';
+import type { Layout } from './layout.js';
+import { finishLayout, listFolder, migrationFile, padVersion, shown } from './layout-support.js';
+
+/** Prisma names folders `<timestamp>_<name>`; its baselining guide uses `0_init`, so any digits do. */
+const FOLDER_NAME = /^(\d+)_(.+)$/;
+
+/** The version of a Prisma migration folder (or `_prisma_migrations.migration_name`): its digits, padded. */
+export function prismaVersion(folder: string): string | undefined {
+  const match = FOLDER_NAME.exec(folder);
+  return match ? padVersion(match[1]!) : undefined;
+}
+
+export const prismaLayout: Layout = {
+  name: 'prisma',
+  defaultDir: 'prisma/migrations',
+  newCommand: (name) => `npx prisma migrate dev --create-only --name ${name}`,
+  read(root, dir) {
+    const absolute = join(root, dir);
+    const entries = listFolder(absolute);
+    if (!entries) return [];
+    const problems: string[] = [];
+    const found: MigrationFile[] = [];
+    for (const entry of entries) {
+      const folder = join(absolute, entry);
+      // migration_lock.toml and anything else beside the folders is Prisma's, not a migration.
+      if (!statSync(folder).isDirectory()) continue;
+      const match = FOLDER_NAME.exec(entry);
+      const version = match ? padVersion(match[1]!) : undefined;
+      if (!match || !version) {
+        problems.push(`${shown(root, folder)}: expected a <yyyymmddhhmmss>_<name> folder`);
+        continue;
+      }
+      const path = join(folder, 'migration.sql');
+      if (!existsSync(path)) {
+        problems.push(`${shown(root, folder)}: has no migration.sql`);
+        continue;
+      }
+      found.push(
+        migrationFile(root, path, { version, name: match[2]!, content: readFileSync(path, 'utf8') }),
+      );
+    }
+    return finishLayout(
+      found,
+      problems,
+      'keep one <yyyymmddhhmmss>_<name>/migration.sql per migration, as `prisma migrate dev` makes them',
+    );
+  },
+};
