@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchProject, BIN, median, psql, row, serverUrlFor, timeRun } from './lib.mjs';
+import { BIN, benchProject, median, psql, row, serverUrlFor, timeRun } from './lib.mjs';
 
 const COUNT = 500;
 const nodeModules = fileURLToPath(new URL('../node_modules/', import.meta.url));
@@ -32,13 +32,17 @@ export async function run({ runs = 3 } = {}) {
     postgrator: join(root, 'postgrator'),
     kysely: join(root, 'kysely'),
   };
-  for (const dir of [dirs.launchdb, dirs.npm, dirs.postgrator, dirs.kysely]) mkdirSync(dir, { recursive: true });
+  for (const dir of [dirs.launchdb, dirs.npm, dirs.postgrator, dirs.kysely])
+    mkdirSync(dir, { recursive: true });
   const all = [];
   for (let i = 0; i < COUNT; i++) {
     const sql = migrationSql(i);
     all.push(sql);
     writeFileSync(join(dirs.launchdb, `${version(i)}_step_${i}.sql`), `${sql}\n`);
-    writeFileSync(join(dirs.npm, `${version(i)}_step-${i}.sql`), `-- Up Migration\n${sql}\n\n-- Down Migration\n`);
+    writeFileSync(
+      join(dirs.npm, `${version(i)}_step-${i}.sql`),
+      `-- Up Migration\n${sql}\n\n-- Down Migration\n`,
+    );
     writeFileSync(join(dirs.postgrator, `${String(i + 1).padStart(4, '0')}.do.step-${i}.sql`), `${sql}\n`);
     writeFileSync(
       join(dirs.kysely, `${version(i)}_step_${i}.mjs`),
@@ -57,14 +61,19 @@ export async function run({ runs = 3 } = {}) {
   const database = `launchdb_bench_mig_${process.pid}`;
 
   const contenders = {
-    floor: (url) => timeRun('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', dirs.floor]),
+    floor: (url) =>
+      timeRun('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', dirs.floor]),
     launchdb: (url) => {
       const project = join(root, 'project');
       rmSync(project, { recursive: true, force: true });
       mkdirSync(join(project, 'db'), { recursive: true });
       writeFileSync(
         join(project, 'launchdb.config.json'),
-        JSON.stringify({ project: 'bench', environments: { staging: { postgres: { url } } }, migrations: { dir: '../launchdb' } }),
+        JSON.stringify({
+          project: 'bench',
+          environments: { staging: { postgres: { url } } },
+          migrations: { dir: '../launchdb' },
+        }),
       );
       timeRun(process.execPath, [BIN, 'attach', 'postgres', '--env', 'staging'], { cwd: project });
       return timeRun(process.execPath, [BIN, 'migrate', 'up', '--env', 'staging'], { cwd: project });
@@ -73,8 +82,18 @@ export async function run({ runs = 3 } = {}) {
       timeRun(join(nodeModules, '.bin/node-pg-migrate'), ['up', '-m', dirs.npm, '--no-verbose'], {
         env: { DATABASE_URL: url },
       }),
-    postgrator: (url) => timeRun(process.execPath, [fileURLToPath(new URL('./anchors/postgrator-up.mjs', import.meta.url)), dirs.postgrator, url]),
-    kysely: (url) => timeRun(process.execPath, [fileURLToPath(new URL('./anchors/kysely-up.mjs', import.meta.url)), dirs.kysely, url]),
+    postgrator: (url) =>
+      timeRun(process.execPath, [
+        fileURLToPath(new URL('./anchors/postgrator-up.mjs', import.meta.url)),
+        dirs.postgrator,
+        url,
+      ]),
+    kysely: (url) =>
+      timeRun(process.execPath, [
+        fileURLToPath(new URL('./anchors/kysely-up.mjs', import.meta.url)),
+        dirs.kysely,
+        url,
+      ]),
   };
   const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   try {
@@ -83,7 +102,8 @@ export async function run({ runs = 3 } = {}) {
         const url = fresh(database);
         times[name].push(apply(url).ms);
         const count = psql(url, `select count(*) from pg_tables where tablename like 't\\_%'`).trim();
-        if (!count.includes(String(COUNT))) throw new Error(`${name} did not create ${COUNT} tables: ${count}`);
+        if (!count.includes(String(COUNT)))
+          throw new Error(`${name} did not create ${COUNT} tables: ${count}`);
       }
     }
   } finally {
@@ -92,7 +112,11 @@ export async function run({ runs = 3 } = {}) {
   }
   const floor = median(times.floor);
   return [
-    row(`apply ${COUNT} migrations: launchdb vs the floor, \`psql --single-transaction -f\` (target ≤ 1.2×)`, median(times.launchdb), floor),
+    row(
+      `apply ${COUNT} migrations: launchdb vs the floor, \`psql --single-transaction -f\` (target ≤ 1.2×)`,
+      median(times.launchdb),
+      floor,
+    ),
     ...['node-pg-migrate', 'postgrator', 'kysely'].map((name) =>
       row(`apply ${COUNT} migrations: ${name} vs the same floor`, median(times[name]), floor),
     ),

@@ -1,5 +1,12 @@
 // `npm run bench`: every benchmark beside its anchor in the same run; prints a Markdown table.
-const suites = ['./cli-startup.mjs', './check-catalog.mjs', './attach.mjs', './migrate-apply.mjs', './lint.mjs'];
+const suites = [
+  './cli-startup.mjs',
+  './check-catalog.mjs',
+  './attach.mjs',
+  './migrate-apply.mjs',
+  './lint.mjs',
+  './drift.mjs',
+];
 const only = process.argv[2];
 
 const rows = [];

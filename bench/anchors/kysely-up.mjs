@@ -5,8 +5,13 @@ import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from 'kysely
 import pg from 'pg';
 
 const [dir, url] = process.argv.slice(2);
-const db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
-const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: dir }) });
+const db = new Kysely({
+  dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+});
+const migrator = new Migrator({
+  db,
+  provider: new FileMigrationProvider({ fs, path, migrationFolder: dir }),
+});
 const { error } = await migrator.migrateToLatest();
 await db.destroy();
 if (error) throw error;

@@ -45,6 +45,18 @@ describe('the check runner', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('gives a check that declares its own time limit that limit instead of the default', async () => {
+    const slow = {
+      ...check(
+        'a.slow',
+        () => new Promise((resolve) => setTimeout(() => resolve({ status: 'pass', summary: 'done' }), 300)),
+      ),
+      timeoutMs: 2_000,
+    };
+    const report = await runChecks([slow], { started: [] }, { ...options, timeoutMs: 100 });
+    expect(report.checks[0]).toMatchObject({ status: 'pass', summary: 'done' });
+  });
+
   it('reports checks whose store is unreachable as skipped', async () => {
     const report = await runChecks(
       [

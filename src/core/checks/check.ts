@@ -33,6 +33,8 @@ export interface Check<Context> {
   title: string;
   /** What a problem found by this check counts as at most. */
   severity: 'fail' | 'warn';
+  /** Its own time limit in ms, for checks that must do real work (a shadow replay); else the runner's. */
+  timeoutMs?: number;
   run(context: Context): Promise<CheckOutcome>;
 }
 

@@ -31,7 +31,7 @@ export async function runChecks<Context>(
     while (next < selected.length) {
       const index = next++;
       const check = selected[index]!;
-      const result = await runOne(check, context, options.timeoutMs ?? 15_000);
+      const result = await runOne(check, context, check.timeoutMs ?? options.timeoutMs ?? 15_000);
       results[index] = result;
       options.onResult?.(result);
     }

@@ -3,6 +3,7 @@ import type { Check } from '../../../core/checks/check.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
 import type { PostgresCheckContext } from './context.js';
+import { drift } from './drift.js';
 import { isolation } from './isolation.js';
 import { migrationsChecksum } from './migrations-checksum.js';
 import { migrationsPending } from './migrations-pending.js';
@@ -24,5 +25,6 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   publicSchemaCreate,
   migrationsPending,
   migrationsChecksum,
+  drift,
   ...schemaCatalogChecks,
 ];

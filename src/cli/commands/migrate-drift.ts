@@ -1,0 +1,70 @@
+// `launchdb migrate drift`: the live schema against what the migrations make; exit 1 when they differ.
+import { type ExitCode, UsageError } from '../../core/errors.js';
+import { migrationSettings } from '../../stores/postgres/migrate/migration-settings.js';
+import { type DriftResult, detectDrift } from '../../stores/postgres/schema/drift.js';
+import {
+  connectTimeoutOf,
+  type PostgresTarget,
+  resolvePostgresTarget,
+} from '../../stores/postgres/target.js';
+import { commandContext } from '../context.js';
+import type { Io } from '../io.js';
+import type { CommandInput } from '../spec.js';
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const { project, env, connectTimeoutMs } = await commandContext(input, io);
+  const target = resolvePostgresTarget(env);
+  if (!target) {
+    throw new UsageError(`environment ${env.name} has no Postgres store to compare`, {
+      fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
+    });
+  }
+  const { dir, layout } = migrationSettings(project);
+  const json = input.flags.json === true;
+  if (!json) io.err(io.style('dim', `comparing ${where(target)} with the migrations in ${dir}…\n`));
+  const result = await detectDrift(env, target, {
+    migrationsDir: dir,
+    layout,
+    connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
+    command: 'migrate drift',
+  });
+  if (json) {
+    const document = {
+      project: project.name,
+      environment: env.name,
+      drift: result.items,
+      shadow: result.shadow,
+      migrations: result.migrations,
+      notes: result.notes,
+      durationMs: result.durations.totalMs,
+    };
+    io.out(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    io.out(render(result, env.name, where(target), dir, io));
+  }
+  return result.items.length > 0 ? 1 : 0;
+}
+
+function where(target: PostgresTarget): string {
+  return target.backing === 'embedded' ? target.location : `${target.host}:${target.port}/${target.database}`;
+}
+
+function render(result: DriftResult, environment: string, location: string, dir: string, io: Io): string {
+  const lines = result.notes.map((note) => io.style('yellow', `note: ${note}`));
+  const seconds = (result.durations.totalMs / 1000).toFixed(1);
+  const how = `${result.migrations} migration${result.migrations === 1 ? '' : 's'} in ${dir}, replayed into ${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow, ${seconds} s`;
+  if (result.items.length === 0) {
+    lines.push(`${io.style('green', 'no drift')}: ${location} is what the migrations make (${how})`);
+  } else {
+    const count = `${result.items.length} difference${result.items.length === 1 ? '' : 's'}`;
+    lines.push(`${io.style('red', 'drift')} in ${environment} (${location}): ${count} (${how})`);
+    for (const item of result.items) lines.push(`  - ${item.sentence}`);
+    lines.push(
+      io.style(
+        'dim',
+        'fix: put each intended change in a migration (`launchdb migrate new NAME`), or undo the manual change',
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,166 @@
+// Drift: the live schema against what the migrations make, replayed into a shadow database.
+import type { MigrationLayout } from '../../../core/config/types.js';
+import type { Environment } from '../../../core/project.js';
+import { parseConnectionUrl } from '../connection-url.js';
+import type { PostgresDatabase } from '../database.js';
+import { LAYOUTS, readMigrations } from '../migrate/layouts/index.js';
+import type { MigrationFile } from '../migrate/migration-files.js';
+import { openPostgres } from '../open.js';
+import { quoteIdent } from '../sql-quote.js';
+import type { PostgresTarget } from '../target.js';
+import { type DriftItem, diffSnapshots } from './diff.js';
+import { liveRoles, withAttachGrants } from './environment-roles.js';
+import { replayMigrations } from './replay.js';
+import { major, type Shadow, withShadowDatabase } from './shadow.js';
+import { type CatalogSnapshot, takeSnapshot } from './snapshot.js';
+
+export interface DriftOptions {
+  /** The migrations folder, relative to the project root. Default: the layout's, `db/migrations` for launchdb's. */
+  migrationsDir?: string;
+  /** Whose layout the migrations follow. Default `launchdb`. */
+  layout?: MigrationLayout;
+  /** The migration files, when the caller has read them already. */
+  files?: MigrationFile[];
+  /** An open connection to the live database (a check's session); else one is opened with the migration URL. */
+  live?: PostgresDatabase;
+  /** Where the shadow may be created; see `withShadowDatabase`. Default: the environment's admin URL. */
+  adminUrl?: string | null;
+  connectTimeoutMs?: number;
+  /** This process's command, named to another process that finds the embedded database busy. */
+  command?: string;
+}
+
+export interface DriftResult {
+  /** Every difference, containers first; empty when the live schema is what the migrations make. */
+  items: DriftItem[];
+  shadow: 'server' | 'embedded';
+  /** Postgres major versions of each side; when they differ, views are compared by what they return. */
+  versions: { live: number; shadow: number };
+  /** How many migration files were replayed. */
+  migrations: number;
+  /** Why the shadow is where it is, and what could not be compared; for the user to read. */
+  notes: string[];
+  /** Replaying the migrations; taking both snapshots (which overlap the replay); the whole run. */
+  durations: { replayMs: number; snapshotMs: number; totalMs: number };
+}
+
+interface LiveFacts {
+  version: number;
+  database: string;
+  roles: string[];
+}
+
+/**
+ * Snapshots the live database while the migrations replay into a shadow, snapshots the shadow,
+ * and compares the two. Reading the live catalog needs no rights beyond connecting.
+ */
+export async function detectDrift(
+  env: Environment,
+  target: PostgresTarget,
+  options: DriftOptions = {},
+): Promise<DriftResult> {
+  const started = performance.now();
+  const files =
+    options.files ??
+    readMigrations(env.root, {
+      layout: options.layout ?? 'launchdb',
+      dir: options.migrationsDir ?? LAYOUTS[options.layout ?? 'launchdb'].defaultDir,
+    });
+  const live =
+    options.live ??
+    (await openPostgres(target, {
+      as: 'migration',
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      root: env.root,
+      command: options.command ?? 'migrate drift',
+    }));
+  let liveSnapshot: Promise<CatalogSnapshot> | undefined;
+  try {
+    const facts = await liveFacts(live);
+    const migrationUser =
+      target.backing === 'server' ? parseConnectionUrl(target.migrationUrl).user : 'postgres';
+    const { roles, provisioned } = liveRoles(facts.database, migrationUser, facts.roles);
+    const durations = { replayMs: 0, snapshotMs: 0 };
+    // The live snapshot and the replay touch different databases: they run side by side.
+    liveSnapshot = timed(takeSnapshot(live, { roles }), (ms) => {
+      durations.snapshotMs += ms;
+    });
+    liveSnapshot.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+    const shadowOptions = {
+      liveVersion: facts.version,
+      database: target.backing === 'server' ? target.database : facts.database,
+      ...(options.adminUrl !== undefined ? { adminUrl: options.adminUrl } : {}),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    };
+    const replayed = await withShadowDatabase(env, shadowOptions, async (shadow) => {
+      if (shadow.backing === 'embedded' && target.backing === 'server') await copyRoles(shadow, facts.roles);
+      await timed(replayMigrations(shadow.db, files), (ms) => {
+        durations.replayMs += ms;
+      });
+      const snapshot = await timed(takeSnapshot(shadow.db, { roles: { [shadow.user]: 'owner' } }), (ms) => {
+        durations.snapshotMs += ms;
+      });
+      return { shadow, snapshot };
+    });
+    const actual = await liveSnapshot;
+    const expected = provisioned ? withAttachGrants(replayed.snapshot) : replayed.snapshot;
+    const { ignore, notes } = comparable(facts, replayed.shadow);
+    return {
+      items: diffSnapshots(expected, actual, { actual: env.name, ignore }),
+      shadow: replayed.shadow.backing,
+      versions: { live: major(facts.version), shadow: major(replayed.shadow.version) },
+      migrations: files.length,
+      notes: [...replayed.shadow.notes, ...notes],
+      durations: {
+        replayMs: Math.round(durations.replayMs),
+        snapshotMs: Math.round(durations.snapshotMs),
+        totalMs: Math.round(performance.now() - started),
+      },
+    };
+  } finally {
+    await liveSnapshot?.catch(() => {});
+    if (!options.live) await live.close().catch(() => {});
+  }
+}
+
+async function timed<T>(work: Promise<T>, add: (ms: number) => void): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work;
+  } finally {
+    add(performance.now() - start);
+  }
+}
+
+async function liveFacts(live: PostgresDatabase): Promise<LiveFacts> {
+  const { rows } = await live.query<LiveFacts>(
+    `select current_setting('server_version_num')::int as version, current_database()::text as database,
+            array(select rolname::text from pg_roles where rolname !~ '^pg_') as roles`,
+  );
+  return rows[0]!;
+}
+
+/**
+ * An embedded shadow has none of the server's roles, which the migrations may grant to; a scratch
+ * database on that server would see them all, so the embedded one gets them too (without logins).
+ */
+async function copyRoles(shadow: Shadow, roles: string[]): Promise<void> {
+  const { rows } = await shadow.db.query<{ rolname: string }>(
+    'select rolname::text as rolname from pg_roles',
+  );
+  const present = new Set(rows.map((row) => row.rolname));
+  const missing = roles.filter((role) => !present.has(role));
+  if (missing.length > 0)
+    await shadow.db.query(missing.map((role) => `create role ${quoteIdent(role)};`).join('\n'));
+}
+
+/** What cannot be compared between these two sides, and the note that says so. */
+function comparable(facts: LiveFacts, shadow: Shadow): { ignore: string[]; notes: string[] } {
+  if (major(facts.version) === major(shadow.version)) return { ignore: [], notes: [] };
+  return {
+    ignore: ['views.definition', 'extensions.version'],
+    notes: [
+      `the shadow runs Postgres ${major(shadow.version)} and the live database ${major(facts.version)}, which print view queries and ship extensions differently: views are compared by the columns they return`,
+    ],
+  };
+}

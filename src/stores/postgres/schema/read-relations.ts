@@ -1,0 +1,226 @@
+// Snapshot readers for relations: tables and their columns, views, materialized views and sequences.
+import {
+  collapse,
+  commentOf,
+  keyName,
+  notInExtension,
+  ownerField,
+  qualifiedKey,
+  type Scope,
+  select,
+  userSchema,
+} from './snapshot-scope.js';
+import type { ColumnEntry, SequenceEntry, TableEntry, ViewEntry } from './snapshot-types.js';
+
+const TABLE_KINDS: Record<string, TableEntry['kind']> = {
+  r: 'table',
+  p: 'partitioned table',
+  f: 'foreign table',
+};
+const REPLICA_IDENTITY: Record<string, TableEntry['replicaIdentity']> = {
+  d: 'default',
+  n: 'nothing',
+  f: 'full',
+  i: 'index',
+};
+
+/** Relations of `kinds` in user schemas, not owned by an extension. */
+function relationsOf(kinds: string): string {
+  return `pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in (${kinds}) and ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}`;
+}
+
+export async function readTables(scope: Scope): Promise<Record<string, TableEntry>> {
+  const rows = await select<{
+    key: string;
+    relkind: string;
+    persistence: string;
+    partition_key: string | null;
+    partition_of: string | null;
+    partition_bound: string | null;
+    inherits: string[];
+    options: string[];
+    row_security: boolean;
+    force_row_security: boolean;
+    replident: string;
+    owner: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.relname')} as key, c.relkind::text as relkind,
+            c.relpersistence::text as persistence,
+            case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
+            case when c.relispartition then (
+              select ${qualifiedKey('pn.nspname', 'pc.relname')} from pg_inherits i
+                join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+               where i.inhrelid = c.oid) end as partition_of,
+            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partition_bound,
+            array(select ${qualifiedKey('pn.nspname', 'pc.relname')} from pg_inherits i
+                    join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+                   where i.inhrelid = c.oid and not c.relispartition order by i.inhseqno) as inherits,
+            coalesce(c.reloptions, '{}')::text[] as options,
+            c.relrowsecurity as row_security, c.relforcerowsecurity as force_row_security,
+            c.relreplident::text as replident, pg_get_userbyid(c.relowner)::text as owner,
+            ${commentOf('pg_class', 'c.oid')} as comment
+       from ${relationsOf(`'r', 'p', 'f'`)}`,
+  );
+  const tables: Record<string, TableEntry> = {};
+  for (const row of rows) {
+    tables[row.key] = {
+      kind: TABLE_KINDS[row.relkind]!,
+      unlogged: row.persistence === 'u',
+      partitionKey: row.partition_key,
+      partitionOf: row.partition_of,
+      partitionBound: row.partition_bound,
+      inherits: row.inherits,
+      options: [...row.options].sort(),
+      rowSecurity: row.row_security,
+      forceRowSecurity: row.force_row_security,
+      replicaIdentity: REPLICA_IDENTITY[row.replident] ?? 'default',
+      comment: row.comment,
+      ...ownerField(scope, row.owner),
+    };
+  }
+  return tables;
+}
+
+export async function readColumns(scope: Scope): Promise<Record<string, ColumnEntry>> {
+  // attgenerated arrived in Postgres 12; 'v' (virtual) in 18.
+  const generated = scope.version >= 120000 ? 'a.attgenerated' : `''::"char"`;
+  const rows = await select<{
+    table: string;
+    name: string;
+    type: string;
+    not_null: boolean;
+    default: string | null;
+    identity: string;
+    generated: string;
+    expression: string | null;
+    collation: string | null;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.relname')} as table, ${keyName('a.attname')} as name,
+            format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null,
+            a.attidentity::text as identity, ${generated}::text as generated,
+            pg_get_expr(ad.adbin, ad.adrelid) as expression,
+            case when a.attcollation <> t.typcollation then (
+              select quote_ident(cn.nspname) || '.' || quote_ident(co.collname) from pg_collation co
+                join pg_namespace cn on cn.oid = co.collnamespace where co.oid = a.attcollation) end as collation,
+            ${commentOf('pg_class', 'c.oid', 'a.attnum')} as comment
+       from pg_attribute a
+       join pg_class c on c.oid = a.attrelid
+       join pg_namespace n on n.oid = c.relnamespace
+       join pg_type t on t.oid = a.atttypid
+       left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+      where c.relkind in ('r', 'p', 'f') and a.attnum > 0 and not a.attisdropped
+        and ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}
+      order by a.attrelid, a.attnum`,
+  );
+  const columns: Record<string, ColumnEntry> = {};
+  let table = '';
+  let position = 0;
+  for (const row of rows) {
+    position = row.table === table ? position + 1 : 1;
+    table = row.table;
+    const isGenerated = row.generated !== '';
+    columns[`${row.table}.${row.name}`] = {
+      table: row.table,
+      position,
+      type: row.type,
+      notNull: row.not_null,
+      default: isGenerated ? null : row.expression,
+      identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by default' : null,
+      generated: isGenerated ? `${row.expression} ${row.generated === 's' ? 'stored' : 'virtual'}` : null,
+      collation: row.collation,
+      comment: row.comment,
+    };
+  }
+  return columns;
+}
+
+export async function readViews(scope: Scope): Promise<Record<string, ViewEntry>> {
+  const rows = await select<{
+    key: string;
+    relkind: string;
+    definition: string;
+    columns: string[];
+    options: string[];
+    populated: boolean;
+    owner: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.relname')} as key, c.relkind::text as relkind,
+            pg_get_viewdef(c.oid) as definition, coalesce(c.reloptions, '{}')::text[] as options,
+            array(select ${keyName('a.attname')} || ' ' || format_type(a.atttypid, a.atttypmod)
+                    from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                   order by a.attnum) as columns,
+            c.relispopulated as populated, pg_get_userbyid(c.relowner)::text as owner,
+            ${commentOf('pg_class', 'c.oid')} as comment
+       from ${relationsOf(`'v', 'm'`)}`,
+  );
+  const views: Record<string, ViewEntry> = {};
+  for (const row of rows) {
+    views[row.key] = {
+      materialized: row.relkind === 'm',
+      definition: collapse(row.definition).replace(/;$/, ''),
+      columns: row.columns,
+      options: [...row.options].sort(),
+      populated: row.populated,
+      comment: row.comment,
+      ...ownerField(scope, row.owner),
+    };
+  }
+  return views;
+}
+
+export async function readSequences(scope: Scope): Promise<Record<string, SequenceEntry>> {
+  const rows = await select<{
+    key: string;
+    type: string;
+    start: string;
+    increment: string;
+    min: string;
+    max: string;
+    cache: string;
+    cycle: boolean;
+    owned_by: string | null;
+    owner: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.relname')} as key, format_type(s.seqtypid, null) as type,
+            s.seqstart::text as start, s.seqincrement::text as increment, s.seqmin::text as min,
+            s.seqmax::text as max, s.seqcache::text as cache, s.seqcycle as cycle,
+            (select ${qualifiedKey('tn.nspname', 'tc.relname')} || '.' || ${keyName('ta.attname')}
+               from pg_depend d
+               join pg_class tc on tc.oid = d.refobjid
+               join pg_namespace tn on tn.oid = tc.relnamespace
+               join pg_attribute ta on ta.attrelid = d.refobjid and ta.attnum = d.refobjsubid
+              where d.classid = 'pg_class'::regclass and d.objid = c.oid
+                and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype in ('a', 'i')
+              limit 1) as owned_by,
+            pg_get_userbyid(c.relowner)::text as owner, ${commentOf('pg_class', 'c.oid')} as comment
+       from pg_sequence s
+       join pg_class c on c.oid = s.seqrelid
+       join pg_namespace n on n.oid = c.relnamespace
+      where ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}`,
+  );
+  const sequences: Record<string, SequenceEntry> = {};
+  for (const row of rows) {
+    sequences[row.key] = {
+      type: row.type,
+      start: row.start,
+      increment: row.increment,
+      min: row.min,
+      max: row.max,
+      cache: row.cache,
+      cycle: row.cycle,
+      ownedBy: row.owned_by,
+      comment: row.comment,
+      ...ownerField(scope, row.owner),
+    };
+  }
+  return sequences;
+}
