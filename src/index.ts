@@ -7,6 +7,7 @@ export {
   defineConfig,
   type EnvironmentConfig,
   type LaunchdbConfig,
+  type MigrationLayout,
   type MigrationsConfig,
   type PostgresRoleSettings,
   type PostgresStoreConfig,
