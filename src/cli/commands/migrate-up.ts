@@ -3,13 +3,20 @@ import type { ExitCode } from '../../core/errors.js';
 import { type MigrateOptions, type MigrateRun, migrateUp } from '../../stores/postgres/migrate/apply.js';
 import { refuseUnsafeMigrations } from '../../stores/postgres/migrate/lint-gate.js';
 import { formatFailure } from '../../stores/postgres/migrate/migration-error.js';
+import { loadParser } from '../../stores/postgres/sql/parser.js';
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import { migrateContext } from '../migrate-context.js';
 import type { CommandInput } from '../spec.js';
 
+/** Plans longer than this are listed in part: the first ones and a count. */
+const PLAN_LINES = 20;
+
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  // Compile the SQL parser (pending files are parsed before anything runs) while the config loads,
+  // the files are read and the database connects.
+  loadParser().catch(() => {});
   const context = await migrateContext(input, io, 'migrate up');
   const json = input.flags.json === true;
   const { db, location } = await context.open();
@@ -31,7 +38,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     }
     if (!json) {
       io.err(`plan: ${plan.results.length} migration${plan.results.length > 1 ? 's' : ''}\n`);
-      for (const entry of plan.results) io.err(`  ${entry.file}\n`);
+      for (const entry of plan.results.slice(0, PLAN_LINES)) io.err(`  ${entry.file}\n`);
+      const more = plan.results.length - PLAN_LINES;
+      if (more > 0) io.err(`  … and ${more} more (--dry-run lists them all)\n`);
     }
     if (context.env.guarded) {
       await refuseUnsafeMigrations(context.files, plan.results, {

@@ -48,7 +48,7 @@ class ServerDatabase implements PostgresDatabase {
 
   async query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }> {
     const result = await this.pool.query(text, params as unknown[] | undefined);
-    return { rows: result.rows as Row[] };
+    return { rows: rowsOf<Row>(result) };
   }
 
   async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
@@ -56,7 +56,7 @@ class ServerDatabase implements PostgresDatabase {
     try {
       return await fn({
         query: async <Row>(text: string, params?: readonly unknown[]) => ({
-          rows: (await client.query(text, params as unknown[] | undefined)).rows as Row[],
+          rows: rowsOf<Row>(await client.query(text, params as unknown[] | undefined)),
         }),
       });
     } finally {
@@ -81,6 +81,12 @@ class ServerDatabase implements PostgresDatabase {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** A text of several statements gives pg one result each: like embedded, the last one's rows. */
+function rowsOf<Row>(result: pg.QueryResult | pg.QueryResult[]): Row[] {
+  const last = Array.isArray(result) ? result.at(-1) : result;
+  return (last?.rows ?? []) as Row[];
 }
 
 /** Turns a driver's connection error into one line: where, and why — never the password. */

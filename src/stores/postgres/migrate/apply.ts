@@ -67,7 +67,7 @@ export async function migrateUp(
     );
   }
   return db.withConnection(async (session) => {
-    await prepareSession(session);
+    await prepareSession(session, options);
     await acquireMigrationLock(session, options.lockTimeoutMs, options.location);
     try {
       options.onEvent?.({ type: 'locked' });
@@ -82,35 +82,44 @@ export async function migrateUp(
           continue;
         }
         options.onEvent?.({ type: 'migrating', migration: file });
-        const outcome = await applyOne(session, file, options, index === plan.length - 1);
+        const outcome = await applyOne(session, file, index === plan.length - 1);
         results.push(outcome);
         options.onEvent?.({ type: 'migrated', result: outcome });
       }
-      if (
-        results.some((done) => done.status === 'failed') &&
-        results.some((done) => done.status === 'applied')
-      ) {
-        await flushCommits(session);
-      }
+      // The last migration commits synchronously, flushing every earlier commit; a run that stopped
+      // early, or ended on a no-transaction file, flushes explicitly.
+      const ended = plan.at(-1);
+      const durable = ended && !ended.noTransaction && results.at(-1)?.status === 'applied';
+      if (!durable && results.some((done) => done.status === 'applied')) await flushCommits(session);
       return finish(false, results);
     } finally {
       await releaseMigrationLock(session).catch(() => {});
+      await session.query(RESET_SESSION).catch(() => {});
     }
   });
 }
 
 /**
- * Names the session for whoever looks at pg_stat_activity, and (Postgres 14+) makes the server check
- * that we are still there during long statements: if this process dies, its transaction rolls back
- * and the migration lock is freed within a second, not when the statement would have ended.
+ * One round trip sets the run's session: named for whoever looks at pg_stat_activity; each
+ * migration's lock and statement timeouts; asynchronous commits (made durable at the end of the run).
+ * On Postgres 14+ the server also checks that we are still there during long statements: if this
+ * process dies, its transaction rolls back and the migration lock is freed within a second.
  */
-async function prepareSession(session: Queryable): Promise<void> {
-  await session.query(`set application_name = 'launchdb migrate'`);
+async function prepareSession(session: Queryable, options: MigrateOptions): Promise<void> {
   const { rows } = await session.query<{ version: string }>(
-    `select current_setting('server_version_num') as version`,
+    [
+      `set application_name = 'launchdb migrate'`,
+      `set lock_timeout = ${options.sessionLockTimeoutMs}`,
+      `set statement_timeout = ${options.statementTimeoutMs}`,
+      'set synchronous_commit = off',
+      `select current_setting('server_version_num') as version`,
+    ].join(';\n'),
   );
-  if (Number(rows[0]?.version) >= 140000) await session.query(`set client_connection_check_interval = 1000`);
+  if (Number(rows[0]?.version) >= 140000) await session.query('set client_connection_check_interval = 1000');
 }
+
+const RESET_SESSION =
+  'reset application_name; reset lock_timeout; reset statement_timeout; reset synchronous_commit';
 
 function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOptions): MigrationFile[] {
   refuseInvalidPlan(status, options.allowOutOfOrder === true);
@@ -120,24 +129,13 @@ function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOpti
   return options.to === undefined ? pending : pending.filter((file) => file.version <= options.to!);
 }
 
-async function applyOne(
-  session: Queryable,
-  file: MigrationFile,
-  options: MigrateOptions,
-  last: boolean,
-): Promise<MigrationResult> {
+async function applyOne(session: Queryable, file: MigrationFile, last: boolean): Promise<MigrationResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  if (file.noTransaction) return applyWithoutTransaction(session, file, options, started);
-  // One round trip: the migration and its history row commit together or not at all. Commits are
-  // asynchronous except the run's last, whose flush makes every earlier one durable too.
-  const prefix = [
-    'begin;',
-    `set local lock_timeout = ${options.sessionLockTimeoutMs};`,
-    `set local statement_timeout = ${options.statementTimeoutMs};`,
-    last ? '' : 'set local synchronous_commit = off;',
-    '',
-  ].join('\n');
+  if (file.noTransaction) return applyWithoutTransaction(session, file, started);
+  // One round trip: the migration and its history row commit together or not at all. The run's last
+  // commit is synchronous, and its flush makes every earlier, asynchronous one durable too.
+  const prefix = last ? 'begin;\nset local synchronous_commit = on;\n' : 'begin;\n';
   try {
     await session.query(`${prefix}${file.sql}\n;\n${recordSql(file, VERSION)};\ncommit;`);
     return { ...result(file, 'applied'), durationMs: elapsed() };
@@ -155,31 +153,23 @@ async function applyOne(
 async function applyWithoutTransaction(
   session: Queryable,
   file: MigrationFile,
-  options: MigrateOptions,
   started: number,
 ): Promise<MigrationResult> {
   const statements = await splitStatements(file.sql, file.file);
-  await session.query(
-    `set lock_timeout = ${options.sessionLockTimeoutMs}; set statement_timeout = ${options.statementTimeoutMs}`,
-  );
-  try {
-    for (const statement of statements) {
-      try {
-        await session.query(statement.text);
-      } catch (error) {
-        return {
-          ...result(file, 'failed'),
-          durationMs: Math.round(performance.now() - started),
-          error: describeFailure(error, file, 0, statement),
-        };
-      }
+  for (const statement of statements) {
+    try {
+      await session.query(statement.text);
+    } catch (error) {
+      return {
+        ...result(file, 'failed'),
+        durationMs: Math.round(performance.now() - started),
+        error: describeFailure(error, file, 0, statement),
+      };
     }
-    const durationMs = Math.round(performance.now() - started);
-    await session.query(recordSql(file, VERSION, { durationMs }));
-    return { ...result(file, 'applied'), durationMs };
-  } finally {
-    await session.query('reset lock_timeout; reset statement_timeout').catch(() => {});
   }
+  const durationMs = Math.round(performance.now() - started);
+  await session.query(recordSql(file, VERSION, { durationMs }));
+  return { ...result(file, 'applied'), durationMs };
 }
 
 /** A transaction with an xid commits synchronously, flushing the run's earlier asynchronous commits. */

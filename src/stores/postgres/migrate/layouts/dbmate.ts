@@ -1,9 +1,6 @@
 // dbmate: `db/migrations/<version>_<name>.sql` with `-- migrate:up` and `-- migrate:down` sections.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { MigrationFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, listFolder, migrationFile, padVersion, shown } from './layout-support.js';
+import { padVersion, readSqlFolder } from './layout-support.js';
 
 /** dbmate takes the leading digits as the version; the rest of the name is free. */
 const FILE_NAME = /^(\d+)_?(.*)\.sql$/;
@@ -45,41 +42,18 @@ export const dbmateLayout: Layout = {
   name: 'dbmate',
   defaultDir: 'db/migrations',
   newCommand: (name) => `dbmate new ${name}`,
-  read(root, dir) {
-    const absolute = join(root, dir);
-    const entries = listFolder(absolute);
-    if (!entries) return [];
-    const problems: string[] = [];
-    const found: MigrationFile[] = [];
-    for (const entry of entries) {
-      if (!entry.endsWith('.sql')) continue;
-      const path = join(absolute, entry);
-      const match = FILE_NAME.exec(entry);
-      const version = match ? dbmateVersion(match[1]!) : undefined;
-      if (!match || !version) {
-        problems.push(`${shown(root, path)}: expected <version>_<name>.sql`);
-        continue;
-      }
-      const content = readFileSync(path, 'utf8');
-      const sections = dbmateSections(content);
-      if (typeof sections === 'string') {
-        problems.push(`${shown(root, path)}: ${sections}`);
-        continue;
-      }
-      found.push(
-        migrationFile(root, path, {
-          version,
-          name: match[2] || match[1]!,
-          content,
-          section: { start: sections.start, end: sections.end },
-          noTransaction: sections.noTransaction,
-        }),
-      );
-    }
-    return finishLayout(
-      found,
-      problems,
-      'write each file as `dbmate new` does: `-- migrate:up`, the SQL, then `-- migrate:down`',
-    );
-  },
+  read: (root, dir) =>
+    readSqlFolder(root, dir, {
+      fileName: FILE_NAME,
+      expected: '<version>_<name>.sql',
+      fix: 'write each file as `dbmate new` does: `-- migrate:up`, the SQL, then `-- migrate:down`',
+      parse(match, content) {
+        const version = dbmateVersion(match[1]!);
+        if (!version) return undefined;
+        const sections = dbmateSections(content);
+        if (typeof sections === 'string') return sections;
+        const { start, end, noTransaction } = sections;
+        return { version, name: match[2] || match[1]!, section: { start, end }, noTransaction };
+      },
+    }),
 };

@@ -1,5 +1,5 @@
 // What the layout readers share: one file's migration, fixed-width versions, up sections, checks.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   checksumOf,
@@ -83,4 +83,43 @@ function byVersionThenFile(a: MigrationFile, b: MigrationFile): number {
 /** A path under the project root for messages, e.g. `prisma/migrations/x`. */
 export function shown(root: string, ...parts: string[]): string {
   return relative(root, join(...parts));
+}
+
+export interface SqlFolderOptions {
+  /** The file name pattern; `parse` reads its groups. */
+  fileName: RegExp;
+  /** What a `.sql` name must look like, for the message when it does not: `<version>_<name>.sql`. */
+  expected: string;
+  /** The fix printed with the problems. */
+  fix: string;
+  /** Before the name is matched: `skip` to pass over an entry, or a reason to refuse it. */
+  screen?(entry: string): 'skip' | string | undefined;
+  /** The migration a matching file holds; undefined when its name has no valid version, a string when it is wrong. */
+  parse(match: RegExpExecArray, content: string): Omit<MigrationParts, 'content'> | string | undefined;
+}
+
+/** A flat folder of `.sql` files, one migration each (Supabase, dbmate, node-pg-migrate). */
+export function readSqlFolder(root: string, dir: string, options: SqlFolderOptions): MigrationFile[] {
+  const absolute = join(root, dir);
+  const entries = listFolder(absolute);
+  if (!entries) return [];
+  const problems: string[] = [];
+  const found: MigrationFile[] = [];
+  for (const entry of entries) {
+    const path = join(absolute, entry);
+    const screened = options.screen?.(entry);
+    if (screened === 'skip') continue;
+    if (screened !== undefined) {
+      problems.push(`${shown(root, path)}: ${screened}`);
+      continue;
+    }
+    if (!entry.endsWith('.sql')) continue;
+    const match = options.fileName.exec(entry);
+    const content = match ? readFileSync(path, 'utf8') : '';
+    const parts = match ? options.parse(match, content) : undefined;
+    if (parts === undefined) problems.push(`${shown(root, path)}: expected ${options.expected}`);
+    else if (typeof parts === 'string') problems.push(`${shown(root, path)}: ${parts}`);
+    else found.push(migrationFile(root, path, { ...parts, content }));
+  }
+  return finishLayout(found, problems, options.fix);
 }

@@ -1,10 +1,7 @@
 // node-pg-migrate SQL files: `migrations/<timestamp>_<name>.sql` with `-- Up Migration` and
 // `-- Down Migration` sections, in timestamp order.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { MigrationFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, listFolder, migrationFile, shown } from './layout-support.js';
+import { readSqlFolder } from './layout-support.js';
 
 const FILE_NAME = /^(\d+)_(.+)\.sql$/;
 const SCRIPT = /\.(?:[cm]?js|[cm]?ts)$/;
@@ -51,40 +48,21 @@ export const nodePgMigrateLayout: Layout = {
   name: 'node-pg-migrate',
   defaultDir: 'migrations',
   newCommand: (name) => `npx node-pg-migrate create ${name} --migration-file-language sql`,
-  read(root, dir) {
-    const absolute = join(root, dir);
-    const entries = listFolder(absolute);
-    if (!entries) return [];
-    const problems: string[] = [];
-    const found: MigrationFile[] = [];
-    for (const entry of entries) {
-      if (entry.startsWith('.')) continue; // node-pg-migrate's default ignore pattern
-      const path = join(absolute, entry);
-      if (SCRIPT.test(entry)) {
-        problems.push(
-          `${shown(root, path)}: JavaScript and TypeScript migrations cannot be read; only SQL ones`,
-        );
-        continue;
-      }
-      if (!entry.endsWith('.sql')) continue;
-      const match = FILE_NAME.exec(entry);
-      const version = match ? nodePgMigrateVersion(entry) : undefined;
-      if (!match || !version) {
-        problems.push(`${shown(root, path)}: expected <timestamp>_<name>.sql`);
-        continue;
-      }
-      const content = readFileSync(path, 'utf8');
-      const section = nodePgMigrateSection(content);
-      if (typeof section === 'string') {
-        problems.push(`${shown(root, path)}: ${section}`);
-        continue;
-      }
-      found.push(migrationFile(root, path, { version, name: match[2]!, content, section }));
-    }
-    return finishLayout(
-      found,
-      problems,
-      'keep SQL migrations as `node-pg-migrate create NAME --migration-file-language sql` makes them, one timestamp each',
-    );
-  },
+  read: (root, dir) =>
+    readSqlFolder(root, dir, {
+      fileName: FILE_NAME,
+      expected: '<timestamp>_<name>.sql',
+      fix: 'keep SQL migrations as `node-pg-migrate create NAME --migration-file-language sql` makes them, one timestamp each',
+      screen(entry) {
+        if (entry.startsWith('.')) return 'skip'; // node-pg-migrate's default ignore pattern
+        if (SCRIPT.test(entry)) return 'JavaScript and TypeScript migrations cannot be read; only SQL ones';
+        return undefined;
+      },
+      parse(match, content) {
+        const version = nodePgMigrateVersion(match.input);
+        if (!version) return undefined;
+        const section = nodePgMigrateSection(content);
+        return typeof section === 'string' ? section : { version, name: match[2]!, section };
+      },
+    }),
 };
