@@ -79,11 +79,39 @@ describe.each(BACKINGS)('migrations on %s Postgres', (backing) => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('db/migrations/20260103000000_broken.sql:3:13');
     expect(result.stdout).toContain('42P01');
+
     expect(await tableExists(p, 'half_done')).toBe(false);
     expect(await tableExists(p, 'after_broken')).toBe(false);
     expect((await history(p)).map((row) => row.version)).not.toContain('20260103000000');
     rmSync(join(p.project.dir, 'db/migrations/20260103000000_broken.sql'));
     rmSync(join(p.project.dir, 'db/migrations/20260104000000_after.sql'));
+  });
+
+  test('in one round trip, those before a failure stay applied and those after are not attempted', async () => {
+    p.migration('20260104100000', 'good_one', 'create table good_one (id int);');
+    p.migration('20260104200000', 'bad_one', 'select 1;\ninsert into nowhere values (1);');
+    p.migration('20260104300000', 'never', 'create table never_run (id int);');
+    const result = await p.cli(['migrate', 'up', '--env', p.env, '--json']);
+    expect(result.code).toBe(1);
+    const run = JSON.parse(result.stdout);
+    expect(run.results.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
+      ['good_one', 'applied'],
+      ['bad_one', 'failed'],
+      ['never', 'skipped'],
+    ]);
+    expect(run.results[1].error).toMatchObject({
+      file: 'db/migrations/20260104200000_bad_one.sql',
+      line: 2,
+      code: '42P01',
+    });
+    expect(await tableExists(p, 'good_one')).toBe(true);
+    expect(await tableExists(p, 'never_run')).toBe(false);
+    expect((await history(p)).map((row) => row.version)).toContain('20260104100000');
+    // Leave the history as the later tests expect it.
+    await p.query(`drop table good_one; delete from launchdb.migrations where version = '20260104100000'`);
+    for (const name of ['20260104100000_good_one', '20260104200000_bad_one', '20260104300000_never']) {
+      rmSync(join(p.project.dir, `db/migrations/${name}.sql`));
+    }
   });
 
   test('a syntax error anywhere means nothing is applied, with file:line:col', async () => {

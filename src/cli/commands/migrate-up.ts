@@ -55,7 +55,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
         if (json || event.type !== 'migrated') return;
         const { result } = event;
         const mark = result.status === 'applied' ? io.style('green', 'applied') : io.style('red', 'failed ');
-        io.out(`${mark} ${result.file} (${result.durationMs} ms)\n`);
+        io.out(
+          `${mark} ${result.file}${result.durationMs === undefined ? '' : ` (${result.durationMs} ms)`}\n`,
+        );
         if (result.error) io.out(`        ${formatFailure(result.error)}\n`);
       },
     });

@@ -76,15 +76,17 @@ export async function migrateUp(
       const plan = choose(migrationStatus(files, await readHistory(session)), options);
       await validatePending(plan);
       const results: MigrationResult[] = [];
-      for (const [index, file] of plan.entries()) {
+      for (const batch of batches(plan)) {
         if (results.some((done) => done.status === 'failed')) {
-          results.push(result(file, 'skipped'));
+          results.push(...batch.map((file) => result(file, 'skipped')));
           continue;
         }
-        options.onEvent?.({ type: 'migrating', migration: file });
-        const outcome = await applyOne(session, file, index === plan.length - 1);
-        results.push(outcome);
-        options.onEvent?.({ type: 'migrated', result: outcome });
+        for (const file of batch) options.onEvent?.({ type: 'migrating', migration: file });
+        const outcomes = batch[0]!.noTransaction
+          ? [await applyWithoutTransaction(session, batch[0]!, performance.now())]
+          : await applyBatch(session, batch, batch.at(-1) === plan.at(-1));
+        for (const outcome of outcomes) options.onEvent?.({ type: 'migrated', result: outcome });
+        results.push(...outcomes);
       }
       // The last migration commits synchronously, flushing every earlier commit; a run that stopped
       // early, or ended on a no-transaction file, flushes explicitly.
@@ -129,24 +131,73 @@ function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOpti
   return options.to === undefined ? pending : pending.filter((file) => file.version <= options.to!);
 }
 
-async function applyOne(session: Queryable, file: MigrationFile, last: boolean): Promise<MigrationResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  if (file.noTransaction) return applyWithoutTransaction(session, file, started);
-  // One round trip: the migration and its history row commit together or not at all. The run's last
-  // commit is synchronous, and its flush makes every earlier, asynchronous one durable too.
-  const prefix = last ? 'begin;\nset local synchronous_commit = on;\n' : 'begin;\n';
-  try {
-    await session.query(`${prefix}${file.sql}\n;\n${recordSql(file, VERSION)};\ncommit;`);
-    return { ...result(file, 'applied'), durationMs: elapsed() };
-  } catch (error) {
-    await session.query('rollback').catch(() => {});
-    return {
-      ...result(file, 'failed'),
-      durationMs: elapsed(),
-      error: describeFailure(error, file, prefix.length),
-    };
+/** Up to this many transactional migrations, or this much SQL, travel in one round trip. */
+const BATCH_MIGRATIONS = 25;
+const BATCH_CHARACTERS = 256 * 1024;
+
+/** Consecutive transactional migrations grouped into batches; a no-transaction file goes alone. */
+function batches(plan: readonly MigrationFile[]): MigrationFile[][] {
+  const groups: MigrationFile[][] = [];
+  let size = 0;
+  for (const file of plan) {
+    const current = groups.at(-1);
+    const fits =
+      current !== undefined &&
+      !file.noTransaction &&
+      !current[0]!.noTransaction &&
+      current.length < BATCH_MIGRATIONS &&
+      size + file.sql.length <= BATCH_CHARACTERS;
+    if (fits) {
+      current.push(file);
+      size += file.sql.length;
+    } else {
+      groups.push([file]);
+      size = file.sql.length;
+    }
   }
+  return groups;
+}
+
+/**
+ * Several migrations in one round trip, each still its own transaction with its history row. Postgres
+ * runs the statements of one message in order and abandons the rest at the first error, so a failure
+ * stops the run exactly where applying them one by one would. The run's last commit is synchronous,
+ * and its flush makes every earlier, asynchronous one durable too.
+ */
+async function applyBatch(
+  session: Queryable,
+  files: readonly MigrationFile[],
+  endsRun: boolean,
+): Promise<MigrationResult[]> {
+  let text = '';
+  const starts: number[] = [];
+  for (const [index, file] of files.entries()) {
+    const durable = endsRun && index === files.length - 1 ? 'set local synchronous_commit = on;\n' : '';
+    const prefix = `begin;\n${durable}select set_config('launchdb.started', clock_timestamp()::text, true);\n`;
+    starts.push(text.length + prefix.length);
+    text += `${prefix}${file.sql}\n;\n${recordSql(file, VERSION)};\ncommit;\n`;
+  }
+  let failure: unknown;
+  try {
+    await session.query(text);
+  } catch (error) {
+    failure = error;
+    await session.query('rollback').catch(() => {});
+  }
+  // Which committed, and how long each took on the server, from their history rows.
+  const { rows } = await session.query<{ version: string; duration_ms: number }>(
+    'select version, duration_ms from launchdb.migrations where version = any($1)',
+    [files.map((file) => file.version)],
+  );
+  const took = new Map(rows.map((row) => [row.version, Number(row.duration_ms)]));
+  let failed = false;
+  return files.map((file, index) => {
+    const durationMs = took.get(file.version);
+    if (durationMs !== undefined) return { ...result(file, 'applied'), durationMs };
+    if (failed || failure === undefined) return result(file, 'skipped');
+    failed = true;
+    return { ...result(file, 'failed'), error: describeFailure(failure, file, starts[index]!) };
+  });
 }
 
 /** Statement by statement, outside a transaction (CREATE INDEX CONCURRENTLY); recorded only if all succeed. */

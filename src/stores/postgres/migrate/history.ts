@@ -80,11 +80,10 @@ export function recordSql(
     launchdbVersion,
     options.source ?? 'launchdb',
   ];
-  // Without a measured duration, statement_timestamp() is the start of this batch: the difference
-  // is the migration's own time.
+  // Without a measured duration, the migration's transaction noted its start in launchdb.started.
   const duration =
     options.durationMs === undefined
-      ? '(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer'
+      ? `(extract(epoch from clock_timestamp() - current_setting('launchdb.started')::timestamptz) * 1000)::integer`
       : String(Math.round(options.durationMs));
   return `insert into launchdb.migrations (version, name, checksum, launchdb_version, source, duration_ms) values (${values.map(literal).join(', ')}, ${duration})`;
 }
