@@ -23,7 +23,7 @@ function version(i) {
   return `2026${String(10_000_000_000 + i).slice(1)}`; // 14 digits, increasing
 }
 
-export async function run({ runs = 3 } = {}) {
+export async function run({ runs = 5 } = {}) {
   const root = benchProject('bench_migrate', {});
   const dirs = {
     launchdb: join(root, 'launchdb'),
