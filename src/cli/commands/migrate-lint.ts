@@ -5,7 +5,7 @@ import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
 import { readMigrations } from '../../stores/postgres/migrate/layouts/index.js';
 import type { LintFinding, LintInput } from '../../stores/postgres/migrate/lint/lint.js';
-import { NO_TRANSACTION } from '../../stores/postgres/migrate/migration-files.js';
+import { startsWithNoTransaction } from '../../stores/postgres/migrate/migration-files.js';
 import { migrationSettings } from '../../stores/postgres/migrate/migration-settings.js';
 import { stringFlag } from '../args.js';
 import type { Io } from '../io.js';
@@ -95,11 +95,7 @@ function readGivenFiles(cwd: string, paths: string[]): LintInput[] {
   }
   return paths.map((path) => {
     const sql = readFileSync(resolve(cwd, path), 'utf8');
-    const firstLine = sql
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/, 1)[0]!
-      .trim();
-    return { file: path, sql, noTransaction: firstLine === NO_TRANSACTION };
+    return { file: path, sql, noTransaction: startsWithNoTransaction(sql) };
   });
 }
 

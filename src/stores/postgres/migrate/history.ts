@@ -13,8 +13,6 @@ export interface AppliedMigration {
   source: string;
 }
 
-export const HISTORY_TABLE = 'launchdb.migrations';
-
 const CREATE_HISTORY = `
 create schema if not exists launchdb;
 create table if not exists launchdb.migrations (
