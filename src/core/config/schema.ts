@@ -10,6 +10,17 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
   .or(envRef);
 const millis = z.number().int().positive();
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a valid regular expression' },
+);
 const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
   message: 'expected lowercase letters, digits and _, starting with a letter',
 });
@@ -63,6 +74,56 @@ const configSchema = z.strictObject({
           }),
         )
         .optional(),
+    })
+    .optional(),
+  seeds: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      keys: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
+    })
+    .optional(),
+  admin: z
+    .strictObject({
+      create: z.string().min(1),
+      list: z.string().min(1),
+      required: z.boolean().optional(),
+      secret: z.enum(['none', 'password', 'token']).optional(),
+    })
+    .optional(),
+  scan: z
+    .strictObject({
+      patterns: z
+        .array(
+          z.strictObject({
+            id: z.string().min(1),
+            regex: regexSource,
+            kind: z.enum(['demo-user', 'test-secret', 'placeholder']).optional(),
+            severity: z.enum(['warn', 'fail']).optional(),
+          }),
+        )
+        .optional(),
+      disable: z.array(z.string().min(1)).optional(),
+      allow: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .or(
+              z
+                .strictObject({
+                  value: z.string().min(1).optional(),
+                  pattern: regexSource.optional(),
+                  column: z.string().min(1).optional(),
+                })
+                .refine((allow) => allow.value !== undefined || allow.pattern !== undefined, {
+                  message: 'give a value or a pattern',
+                }),
+            ),
+        )
+        .optional(),
+      rowsPerTable: z.number().int().positive().optional(),
+      concurrency: z.number().int().min(1).max(32).optional(),
+      exclude: z.array(z.string().min(1)).optional(),
     })
     .optional(),
 });

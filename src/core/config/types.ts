@@ -84,6 +84,68 @@ export interface SchemaConfig {
   requiredIndexes?: RequiredIndex[];
 }
 
+export interface SeedsConfig {
+  /** The seeds folder, relative to the project root: `reference/` and `demo/` under it. Default `db/seeds`. */
+  dir?: string;
+  /**
+   * The upsert key of a JSON/CSV seed table, by table (`plans` or `billing.plans`), when it is not
+   * the table's primary key: `{ plans: ['slug'] }`. It needs a unique index on those columns.
+   */
+  keys?: Record<string, string[]>;
+}
+
+export interface AdminConfig {
+  /**
+   * One statement, in the app's own schema, that creates an admin from named parameters: `:email`,
+   * `:name`, and `:secret` when `secret` is `password` or `token`.
+   */
+  create: string;
+  /** One statement listing the app's current admins: an `email` column, optionally `name`. */
+  list: string;
+  /** The product needs an admin to run: `seed.admin-exists` fails when there is none. */
+  required?: boolean;
+  /**
+   * What a new admin is given: `none` (default; the create statement sends an invite), or a
+   * generated `password` or `token`, passed as `:secret` and written to a file only its owner reads.
+   */
+  secret?: 'none' | 'password' | 'token';
+}
+
+export interface ScanPattern {
+  /** Names the pattern in findings: `custom.internal-domain`. */
+  id: string;
+  /** A JavaScript regular expression, matched case-insensitively against each text value. */
+  regex: string;
+  /** What it finds. Default `placeholder`. */
+  kind?: 'demo-user' | 'test-secret' | 'placeholder';
+  /** Found in a production-like environment: `fail` or `warn`. Default: `fail` for test secrets, else `warn`. */
+  severity?: 'warn' | 'fail';
+}
+
+export interface ScanAllow {
+  /** A value that may appear, compared case-insensitively: `support@example.com`. */
+  value?: string;
+  /** A regular expression of values that may appear. */
+  pattern?: string;
+  /** Only in this column: `table.column` or `schema.table.column`. */
+  column?: string;
+}
+
+export interface ScanConfig {
+  /** More patterns, beside the built-in ones. */
+  patterns?: ScanPattern[];
+  /** Built-in pattern ids to turn off: `placeholder.sample`. */
+  disable?: string[];
+  /** Values that are meant to be there; a string is an exact value. */
+  allow?: (string | ScanAllow)[];
+  /** Rows read per table at most; larger tables are sampled. Default 10000. */
+  rowsPerTable?: number;
+  /** Tables scanned at once. Default 4. */
+  concurrency?: number;
+  /** Tables never scanned: `audit_log` or `schema.table`. */
+  exclude?: string[];
+}
+
 export interface LaunchdbConfig {
   /** The project's name: lowercase letters, digits and `_`; databases are named `<project>_<env>`. */
   project: string;
@@ -92,6 +154,11 @@ export interface LaunchdbConfig {
   checks?: ChecksConfig;
   migrations?: MigrationsConfig;
   schema?: SchemaConfig;
+  seeds?: SeedsConfig;
+  /** How the app stores admins, for `launchdb admin` and the `seed.admin-*` checks. */
+  admin?: AdminConfig;
+  /** The scan for demo data in production-like environments. */
+  scan?: ScanConfig;
 }
 
 /** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */
