@@ -10,6 +10,7 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
   .or(envRef);
 const millis = z.number().int().positive();
+const share = z.number().gt(0).max(1);
 const regexSource = z.string().refine(
   (source) => {
     try {
@@ -124,6 +125,23 @@ const configSchema = z.strictObject({
       rowsPerTable: z.number().int().positive().optional(),
       concurrency: z.number().int().min(1).max(32).optional(),
       exclude: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  connections: z
+    .strictObject({
+      usageWarn: share.optional(),
+      usageFail: share.optional(),
+      longRunning: millis.optional(),
+      idleInTransaction: millis.optional(),
+      blocked: millis.optional(),
+      processes: z
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, { message: 'expected a lowercase process kind' }),
+          z.number().int().min(0),
+        )
+        .optional(),
+      pooler: z.enum(['none', 'pgbouncer']).optional(),
+      source: z.array(z.string().min(1)).optional(),
     })
     .optional(),
 });

@@ -146,6 +146,25 @@ export interface ScanConfig {
   exclude?: string[];
 }
 
+export interface ConnectionsConfig {
+  /** `connections.usage` warns at this share of `max_connections` in use. Default 0.75. */
+  usageWarn?: number;
+  /** …and fails at this share. Default 0.9. */
+  usageFail?: number;
+  /** `connections.long-running` reports active queries running longer, in ms. Default 60000. */
+  longRunning?: number;
+  /** `connections.idle-in-transaction` reports sessions idle in a transaction longer, in ms. Default 60000. */
+  idleInTransaction?: number;
+  /** `connections.blocked` reports sessions waiting on a lock longer, in ms. Default 30000. */
+  blocked?: number;
+  /** The app's process kinds and how many instances of each run: `{ web: 2, worker: 1, cron: 1 }`. */
+  processes?: Record<string, number>;
+  /** A connection pooler in front of the database: `pgbouncer`, or `none` (default). */
+  pooler?: 'none' | 'pgbouncer';
+  /** The app's source folders, for `launchdb scan code` and `connections.pool-per-request`. */
+  source?: string[];
+}
+
 export interface LaunchdbConfig {
   /** The project's name: lowercase letters, digits and `_`; databases are named `<project>_<env>`. */
   project: string;
@@ -159,6 +178,8 @@ export interface LaunchdbConfig {
   admin?: AdminConfig;
   /** The scan for demo data in production-like environments. */
   scan?: ScanConfig;
+  /** Connection thresholds and the app's processes, for the pool, its plan and the connection checks. */
+  connections?: ConnectionsConfig;
 }
 
 /** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */
