@@ -12,6 +12,8 @@ export interface PostgresCapabilities {
   timeouts: boolean;
   /** Connections cross a network, so TLS applies. */
   network: boolean;
+  /** Other sessions connect at once and show in pg_stat_activity. Embedded: only ours. */
+  sessions: boolean;
 }
 
 export type Backing = 'embedded' | 'server';
@@ -35,5 +37,11 @@ export const EMBEDDED_CAPABILITIES: PostgresCapabilities = {
   loginRoles: false,
   timeouts: false,
   network: false,
+  sessions: false,
 };
-export const SERVER_CAPABILITIES: PostgresCapabilities = { loginRoles: true, timeouts: true, network: true };
+export const SERVER_CAPABILITIES: PostgresCapabilities = {
+  loginRoles: true,
+  timeouts: true,
+  network: true,
+  sessions: true,
+};

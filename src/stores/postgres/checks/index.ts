@@ -2,6 +2,7 @@
 import type { Check } from '../../../core/checks/check.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
+import { connectionChecks } from './connection-checks.js';
 import type { PostgresCheckContext } from './context.js';
 import { drift } from './drift.js';
 import { isolation } from './isolation.js';
@@ -27,4 +28,5 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   migrationsChecksum,
   drift,
   ...schemaCatalogChecks,
+  ...connectionChecks,
 ];
