@@ -1,5 +1,7 @@
 // The Postgres readiness checks, in report order.
 import type { Check } from '../../../core/checks/check.js';
+import { adminDocumented } from './admin-documented.js';
+import { adminExists } from './admin-exists.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
 import { connectionChecks } from './connection-checks.js';
@@ -28,5 +30,7 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   migrationsChecksum,
   drift,
   ...schemaCatalogChecks,
+  adminDocumented,
+  adminExists,
   ...connectionChecks,
 ];
