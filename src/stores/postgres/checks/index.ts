@@ -13,6 +13,7 @@ import { migrationsPending } from './migrations-pending.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
 import { readWrite } from './read-write.js';
+import { referenceSeedsChanged } from './reference-seeds-changed.js';
 import { schemaCatalogChecks } from './schema-checks.js';
 import { serverVersion } from './server-version.js';
 import { tls } from './tls.js';
@@ -30,6 +31,7 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   migrationsChecksum,
   drift,
   ...schemaCatalogChecks,
+  referenceSeedsChanged,
   adminDocumented,
   adminExists,
   ...connectionChecks,
