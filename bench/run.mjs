@@ -6,12 +6,16 @@ const suites = [
   './migrate-apply.mjs',
   './lint.mjs',
   './drift.mjs',
+  './pool.mjs',
+  './scan.mjs',
+  './code-scan.mjs',
 ];
 const only = process.argv[2];
 
 const rows = [];
 for (const suite of suites) {
-  if (only && !suite.includes(only)) continue;
+  // `npm run bench scan` runs ./scan.mjs only, not ./code-scan.mjs: the name must match exactly.
+  if (only && suite !== `./${only}.mjs`) continue;
   process.stderr.write(`running ${suite}…\n`);
   const { run } = await import(suite);
   rows.push(...(await run()));

@@ -15,4 +15,10 @@ export default defineConfig({
       { table: 'orders', columns: ['account_id'] },
     ],
   },
+  // The shop cannot be run without an operator: `launchdb admin create` makes one on purpose.
+  admin: {
+    create: "insert into accounts (email, name, role) values (:email, :name, 'admin')",
+    list: "select email, name from accounts where role = 'admin'",
+    required: true,
+  },
 });

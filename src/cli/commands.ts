@@ -229,6 +229,137 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['launchdb migrate adopt --from prisma --env production --confirm production'],
     load: () => import('./commands/migrate-adopt.js'),
   },
+  {
+    name: 'seed',
+    summary: 'apply seed data: reference data everywhere, demo data never in production-like environments',
+    usage: 'launchdb seed [--env NAME] [--kind reference|demo] [--status] [--json]',
+    description:
+      'Applies db/seeds/reference/ then db/seeds/demo/ in name order, each file in a transaction logged in\n' +
+      'launchdb.seeds. Demo seeds are refused (exit 2) in production and any guarded environment.\n' +
+      '--status lists each file as applied, pending or changed since it was applied (exit 1 when changed).',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      kind: { type: 'string', value: 'KIND', description: 'only this kind: reference or demo' },
+      status: { type: 'boolean', description: 'report what is applied, pending or changed; change nothing' },
+    },
+    examples: [
+      'launchdb seed --env development',
+      'launchdb seed --env production --kind reference --confirm production',
+      'launchdb seed --env production --status',
+    ],
+    load: () => import('./commands/seed.js'),
+  },
+  {
+    name: 'admin create',
+    summary: 'create the initial admin on purpose, with a recorded owner',
+    usage:
+      'launchdb admin create --email EMAIL --owner "Name <email>" [--name NAME] [--reason TEXT] [--env NAME] [--json]',
+    description:
+      "Runs the config's admin.create statement and records owner, reason, who ran it and when in\n" +
+      'launchdb.admins. A generated password or token is written to a file only you can read, never printed.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      email: { type: 'string', value: 'EMAIL', description: "the admin's email" },
+      name: { type: 'string', value: 'NAME', description: "the admin's display name" },
+      owner: { type: 'string', value: 'OWNER', description: 'who owns this admin account: "Name <email>"' },
+      reason: { type: 'string', value: 'TEXT', description: 'why it exists' },
+    },
+    examples: [
+      'launchdb admin create --env production --email ops@shop.dev --owner "Ada Lovelace <ada@shop.dev>" --reason "first operator" --confirm production',
+    ],
+    load: () => import('./commands/admin-create.js'),
+  },
+  {
+    name: 'admin list',
+    summary: 'the admins the app has, each with its documented owner or UNDOCUMENTED',
+    usage: 'launchdb admin list [--env NAME] [--json]',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    examples: ['launchdb admin list --env production'],
+    load: () => import('./commands/admin-list.js'),
+  },
+  {
+    name: 'scan data',
+    summary: 'find demo users, test keys, placeholder content and demo-seed values in the data',
+    usage: 'launchdb scan data [--env NAME] [--rows-per-table N] [--full] [--strict] [--json]',
+    description:
+      "Reads the text and JSON columns of the app's tables, sampling large tables. In a production-like\n" +
+      'environment, demo-seed values and test keys fail (exit 1) and other findings warn.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      'rows-per-table': {
+        type: 'string',
+        value: 'N',
+        description: 'rows read per table at most (default: scan.rowsPerTable, else 10000)',
+      },
+      full: { type: 'boolean', description: 'read every row, no sampling' },
+      strict: { type: 'boolean', description: 'warnings also exit 1' },
+    },
+    examples: ['launchdb scan data --env production', 'launchdb scan data --env production --json'],
+    load: () => import('./commands/scan-data.js'),
+  },
+  {
+    name: 'scan code',
+    summary: "find pools and clients made per request, and clients not released, in the app's code",
+    usage: 'launchdb scan code [DIR…] [--json]',
+    description:
+      'Parses the TypeScript/JavaScript under DIRs (default: connections.source, else the project root)\n' +
+      'and reports each pool or client made inside a request handler or a function it calls, and each\n' +
+      'client checked out with connect() that is not released on every path. Exit 1 when anything is found.',
+    flags: { ...JSON_FLAG },
+    maxPositionals: 10_000,
+    examples: ['launchdb scan code', 'launchdb scan code src app --json'],
+    load: () => import('./commands/scan-code.js'),
+  },
+  {
+    name: 'pool plan',
+    summary: "size each process kind's pool and the roles' connection limits to fit the server",
+    usage: 'launchdb pool plan [--env NAME] [--apply] [--json]',
+    description:
+      'Reads max_connections and the reserved slots from the server, the process kinds and instances from\n' +
+      "connections.processes (default: one web) and connections.pooler, and prints each kind's pool max,\n" +
+      'the role connection limits, the headroom kept for checks, migrations, backups and admins, and the\n' +
+      'env vars to set. Exit 1 when it cannot fit; it then recommends PgBouncer with its sizes.\n' +
+      '--apply sets the role connection limits with the admin URL (DATABASE_ADMIN_URL).',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      apply: { type: 'boolean', description: 'set the planned role connection limits (needs the admin URL)' },
+    },
+    examples: [
+      'launchdb pool plan --env production',
+      'launchdb pool plan --env production --apply --confirm production',
+    ],
+    load: () => import('./commands/pool-plan.js'),
+  },
+  {
+    name: 'pool pgbouncer',
+    summary:
+      'write pgbouncer.ini and userlist.txt for an environment: transaction pooling, sized by the plan',
+    usage: 'launchdb pool pgbouncer [--env NAME] [--out DIR] [--port N] [--json]',
+    description:
+      'Writes both files with mode 0600 to .launchdb/pgbouncer/<env>/ (or --out DIR): PgBouncer on\n' +
+      "127.0.0.1 in transaction mode, sized by `pool plan`, in front of the environment's server, with\n" +
+      "the app role's SCRAM verifier (or, when no admin URL may read it, its password). Prints how to\n" +
+      'start it and the DATABASE_URL the app should use. Exit 1 when even PgBouncer cannot fit.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      out: {
+        type: 'string',
+        value: 'DIR',
+        description: 'write the files there (default: .launchdb/pgbouncer/<env>/)',
+      },
+      port: { type: 'string', value: 'N', description: 'the port PgBouncer listens on (default: 6432)' },
+    },
+    examples: [
+      'launchdb pool pgbouncer --env production',
+      'launchdb pool pgbouncer --env staging --out deploy/pgbouncer --port 6432',
+    ],
+    load: () => import('./commands/pool-pgbouncer.js'),
+  },
 ];
 
 export function commandNames(): string[] {

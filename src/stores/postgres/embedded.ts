@@ -5,7 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { UsageError } from '../../core/errors.js';
 import { acquireLock, isLock, type Lock } from '../../core/file-lock.js';
 import { EMBEDDED_CAPABILITIES, type PostgresDatabase, type Queryable } from './database.js';
-import { createPGlite } from './embedded-template.js';
+import { createMemoryPGlite, createPGlite } from './embedded-template.js';
 import { openServer } from './server.js';
 
 export interface EmbeddedOptions {
@@ -53,6 +53,16 @@ export async function openEmbedded(
     throw error;
   }
 }
+
+/**
+ * Opens a new embedded database in memory, gone when closed: for throwaway work such as the drift
+ * shadow. Nothing is on disk and no other process can reach it, so it takes no lock file.
+ */
+export async function openInMemory(location = 'in memory'): Promise<EmbeddedDatabase> {
+  return new EmbeddedDatabase(await createMemoryPGlite(), NO_LOCK, location);
+}
+
+const NO_LOCK: Lock = { release() {} };
 
 type PGliteSession = Pick<PGlite, 'exec' | 'query'>;
 

@@ -23,6 +23,7 @@ export type NewAdminRecord = Pick<AdminRecord, 'email' | 'name' | 'owner' | 'rea
 const CREATE_LOG = `
 create schema if not exists launchdb;
 create table if not exists launchdb.admins (
+  id bigint generated always as identity primary key,
   email text not null,
   name text,
   owner text not null,

@@ -6,10 +6,12 @@ import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
 import { connectionChecks } from './connection-checks.js';
 import type { PostgresCheckContext } from './context.js';
+import { demoData } from './demo-data.js';
 import { drift } from './drift.js';
 import { isolation } from './isolation.js';
 import { migrationsChecksum } from './migrations-checksum.js';
 import { migrationsPending } from './migrations-pending.js';
+import { connectionsPoolPerRequest } from './pool-per-request.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
 import { readWrite } from './read-write.js';
@@ -34,5 +36,7 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   referenceSeedsChanged,
   adminDocumented,
   adminExists,
+  demoData,
   ...connectionChecks,
+  connectionsPoolPerRequest,
 ];

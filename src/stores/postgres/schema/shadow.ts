@@ -1,12 +1,9 @@
 // A scratch database to replay migrations into: on the server when the admin URL allows, else embedded.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Environment } from '../../../core/project.js';
 import { describeUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase } from '../database.js';
-import { openEmbedded } from '../embedded.js';
+import { openInMemory } from '../embedded.js';
 import { openServer } from '../server.js';
 import { quoteIdent } from '../sql-quote.js';
 import { databaseNameOf, resolveAdminUrl } from '../target.js';
@@ -37,8 +34,8 @@ const MAX_NAME_BYTES = 63;
 /**
  * Runs `fn` with a new, empty shadow database, and drops it afterwards whatever happens. The
  * shadow touches nothing of production: on the server it is a database of its own, made with the
- * admin URL; without one (or when that server is another major version) it is embedded, in a
- * temporary folder removed afterwards.
+ * admin URL; without one (or when that server is another major version) it is embedded, in memory
+ * (on disk, creating each table's files slowed the replay by a quarter), and gone when closed.
  */
 export async function withShadowDatabase<T>(
   env: Environment,
@@ -115,18 +112,13 @@ async function onServer<T>(
 }
 
 async function embedded<T>(notes: string[], fn: (shadow: Shadow) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'launchdb-shadow-'));
+  const db = await openInMemory('shadow (in memory)');
   try {
-    const db = await openEmbedded(join(dir, 'postgres'), { command: 'migrate drift (shadow)' });
-    try {
-      const version = await versionOf(db);
-      const user = await currentUser(db);
-      return await fn({ db, backing: 'embedded', version, user, notes });
-    } finally {
-      await db.close().catch(() => {});
-    }
+    const version = await versionOf(db);
+    const user = await currentUser(db);
+    return await fn({ db, backing: 'embedded', version, user, notes });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await db.close().catch(() => {});
   }
 }
 
