@@ -1,5 +1,19 @@
 // Every command launchdb has, described without importing any of them.
-import { type CommandSpec, ENV_FLAGS, JSON_FLAG } from './spec.js';
+import { type CommandSpec, ENV_FLAGS, type FlagSpec, JSON_FLAG } from './spec.js';
+
+/** Where backups are: for every backup command. */
+const TARGET_FLAG: Record<string, FlagSpec> = {
+  target: {
+    type: 'string',
+    value: 'DIR',
+    description:
+      'the backup folder (default: backups.dir, else .launchdb/backups); one folder per environment under it',
+  },
+};
+
+export function commandNames(): string[] {
+  return COMMANDS.map((command) => command.name);
+}
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -360,8 +374,68 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/pool-pgbouncer.js'),
   },
+  {
+    name: 'backup create',
+    summary: "a consistent, checksummed, encrypted backup of an environment's database, no pg_dump needed",
+    usage: 'launchdb backup create [--env NAME] [--target DIR] [--workers N] [--json]',
+    description:
+      'Reads the schema (the catalog snapshot drift uses) and every table from one snapshot, by COPY,\n' +
+      'in parallel on a server, gzip-compressed and, with LAUNCHDB_BACKUP_KEY (or backups.key) set,\n' +
+      'encrypted with AES-256-GCM. A manifest with row counts and SHA-256 of each table sits beside the\n' +
+      'data, sealed. Written under a temporary name and made final last: an unfinished backup is never listed.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...TARGET_FLAG,
+      workers: { type: 'string', value: 'N', description: 'tables copied at once on a server (default: 2)' },
+    },
+    examples: ['launchdb backup create --env production', 'launchdb backup create --env staging --json'],
+    load: () => import('./commands/backup-create.js'),
+  },
+  {
+    name: 'backup list',
+    summary: "an environment's complete backups: time, size, duration, tables, rows, encrypted, verified",
+    usage: 'launchdb backup list [--env NAME] [--target DIR] [--json]',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG, ...TARGET_FLAG },
+    examples: ['launchdb backup list --env production'],
+    load: () => import('./commands/backup-list.js'),
+  },
+  {
+    name: 'backup verify',
+    summary: 'decrypt a backup and check every checksum without restoring it',
+    usage: 'launchdb backup verify ID [--target DIR] [--json]',
+    description:
+      "Checks the manifest's seal, then each file's stored bytes, then its content once decrypted and\n" +
+      'decompressed. Exit 1 naming the first table or file that does not match.',
+    flags: { ...JSON_FLAG, ...TARGET_FLAG },
+    maxPositionals: 1,
+    examples: ['launchdb backup verify production-20261126-030000-a1b2'],
+    load: () => import('./commands/backup-verify.js'),
+  },
+  {
+    name: 'backup restore',
+    summary: 'restore a backup into an environment or a database, all or nothing',
+    usage: 'launchdb backup restore ID --to ENV|URL [--clean] [--confirm NAME] [--json]',
+    description:
+      'Restores in one transaction: a failure, or a killed process, leaves the target as it was. A target\n' +
+      'that is not empty is refused unless --clean. A guarded environment (production) asks for its name\n' +
+      'to be typed, or takes --confirm NAME.',
+    flags: {
+      ...JSON_FLAG,
+      ...TARGET_FLAG,
+      to: {
+        type: 'string',
+        value: 'ENV|URL',
+        description: 'the environment or postgres:// URL to restore into',
+      },
+      clean: { type: 'boolean', description: 'replace what the target holds' },
+      confirm: ENV_FLAGS.confirm!,
+    },
+    maxPositionals: 1,
+    examples: [
+      'launchdb backup restore production-20261126-030000-a1b2 --to staging --clean',
+      'launchdb backup restore production-20261126-030000-a1b2 --to postgresql://postgres@127.0.0.1/scratch',
+    ],
+    load: () => import('./commands/backup-restore.js'),
+  },
 ];
-
-export function commandNames(): string[] {
-  return COMMANDS.map((command) => command.name);
-}

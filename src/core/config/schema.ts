@@ -144,6 +144,15 @@ const configSchema = z.strictObject({
       source: z.array(z.string().min(1)).optional(),
     })
     .optional(),
+  backups: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      key: envRef.optional(),
+      compressionLevel: z.number().int().min(1).max(9).optional(),
+      workers: z.number().int().min(1).max(16).optional(),
+      rpo: millis.optional(),
+    })
+    .optional(),
 });
 
 /** Returns the config typed, or throws a ConfigError listing each problem as `path: message`. */

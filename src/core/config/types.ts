@@ -1,5 +1,5 @@
 // The shape of `launchdb.config.ts`, documented where it is declared.
-import type { Configurable } from './env-ref.js';
+import type { Configurable, EnvRef } from './env-ref.js';
 
 export interface PostgresRoleSettings {
   /** `statement_timeout` of the app role, in ms. Default 15000. */
@@ -180,6 +180,24 @@ export interface LaunchdbConfig {
   scan?: ScanConfig;
   /** Connection thresholds and the app's processes, for the pool, its plan and the connection checks. */
   connections?: ConnectionsConfig;
+  /** Where backups go, how they are compressed and encrypted, and how fresh they must be. */
+  backups?: BackupsConfig;
+}
+
+export interface BackupsConfig {
+  /** The local target folder, relative to the project. Default `.launchdb/backups` (one folder per environment under it). */
+  dir?: string;
+  /**
+   * The encryption key: a passphrase or random string of at least 16 characters, always from the
+   * environment. Default: the variable `LAUNCHDB_BACKUP_KEY` when it is set. @example env('BACKUP_KEY')
+   */
+  key?: EnvRef;
+  /** gzip level of the data, 1 (fastest) to 9 (smallest). Default 1. */
+  compressionLevel?: number;
+  /** Tables copied (and restored) at once on a server. Default 2. */
+  workers?: number;
+  /** The recovery point objective: the newest backup must be younger than this many ms. Default 24 h. */
+  rpo?: number;
 }
 
 /** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */

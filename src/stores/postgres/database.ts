@@ -4,6 +4,14 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
 }
 
+/** One session held by the caller: queries, and COPY in and out (backups stream through these). */
+export interface Connection extends Queryable {
+  /** Streams `COPY … TO STDOUT` (give the statement with `TO STDOUT`). */
+  copyOut(statement: string): AsyncIterable<Buffer>;
+  /** Feeds `COPY … FROM STDIN` (give the statement with `FROM STDIN`) from `data`. */
+  copyIn(statement: string, data: AsyncIterable<Buffer>): Promise<void>;
+}
+
 /** What a backing can do; checks read these flags instead of asking which backing it is. */
 export interface PostgresCapabilities {
   /** Logins are separate roles with passwords. Embedded: one superuser session. */
@@ -27,9 +35,9 @@ export interface PostgresDatabase extends Queryable {
    * Runs `fn` on one connection held for its whole length, for session state: advisory locks,
    * `SET`, a sequence of transactions. Embedded: the one session there is.
    */
-  withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T>;
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { UsageError } from '../../core/errors.js';
 import { acquireLock, isLock, type Lock } from '../../core/file-lock.js';
-import { EMBEDDED_CAPABILITIES, type PostgresDatabase, type Queryable } from './database.js';
+import { type Connection, EMBEDDED_CAPABILITIES, type PostgresDatabase } from './database.js';
 import { createMemoryPGlite, createPGlite } from './embedded-template.js';
 import { openServer } from './server.js';
 
@@ -75,6 +75,29 @@ async function run<Row>(session: PGliteSession, text: string, params?: readonly 
   return { rows: (await session.query<Row>(text, params as unknown[])).rows };
 }
 
+/**
+ * PGlite's COPY goes through a virtual `/dev/blob` file rather than the wire protocol: a table comes
+ * out, or goes in, as one blob. Embedded databases are small enough for that.
+ */
+function sessionConnection(session: PGliteSession): Connection {
+  return {
+    query: (text, params) => run(session, text, params),
+    copyOut: (statement) => blobChunks(session, statement.replace(/\bto\s+stdout\b/i, "TO '/dev/blob'")),
+    copyIn: async (statement, data) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of data) chunks.push(chunk);
+      await session.query(statement.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'"), [], {
+        blob: new Blob(chunks),
+      });
+    },
+  };
+}
+
+async function* blobChunks(session: PGliteSession, statement: string): AsyncIterable<Buffer> {
+  const result = await session.query(statement);
+  if (result.blob) yield Buffer.from(await result.blob.arrayBuffer());
+}
+
 /** Opened in this process (not through a served port); `serve` needs its PGlite to put it on the wire. */
 export class EmbeddedDatabase implements PostgresDatabase {
   readonly backing = 'embedded' as const;
@@ -90,12 +113,12 @@ export class EmbeddedDatabase implements PostgresDatabase {
     return run<Row>(this.pglite, text, params);
   }
 
-  withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
-    return fn(this);
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return fn(sessionConnection(this.pglite));
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pglite.transaction((tx) => fn({ query: (text, params) => run(tx, text, params) }));
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return this.pglite.transaction((tx) => fn(sessionConnection(tx)));
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,11 @@
 // The server backing: a small pg pool to a real Postgres, with connection failures made readable.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { UnreachableError } from '../../core/errors.js';
 import { describeUrl, parseConnectionUrl } from './connection-url.js';
-import { type PostgresDatabase, type Queryable, SERVER_CAPABILITIES } from './database.js';
+import { type Connection, type PostgresDatabase, SERVER_CAPABILITIES } from './database.js';
 
 export interface ServerOptions {
   /** Give up connecting after this many ms. Default 10000. */
@@ -51,20 +54,16 @@ class ServerDatabase implements PostgresDatabase {
     return { rows: rowsOf<Row>(result) };
   }
 
-  async withConnection<T>(fn: (connection: Queryable) => Promise<T>): Promise<T> {
+  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      return await fn({
-        query: async <Row>(text: string, params?: readonly unknown[]) => ({
-          rows: rowsOf<Row>(await client.query(text, params as unknown[] | undefined)),
-        }),
-      });
+      return await fn(clientConnection(client));
     } finally {
       client.release();
     }
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
     return this.withConnection(async (connection) => {
       await connection.query('begin');
       try {
@@ -81,6 +80,19 @@ class ServerDatabase implements PostgresDatabase {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** One pooled client as a Connection; COPY streams through pg-copy-streams. */
+function clientConnection(client: pg.PoolClient): Connection {
+  return {
+    query: async <Row>(text: string, params?: readonly unknown[]) => ({
+      rows: rowsOf<Row>(await client.query(text, params as unknown[] | undefined)),
+    }),
+    copyOut: (statement) => client.query(copyStreams.to(statement)),
+    copyIn: async (statement, data) => {
+      await pipeline(Readable.from(data), client.query(copyStreams.from(statement)));
+    },
+  };
 }
 
 /** A text of several statements gives pg one result each: like embedded, the last one's rows. */

@@ -19,7 +19,7 @@ export interface MigrationDatabase {
  */
 export async function openMigrationDatabase(
   env: Environment,
-  options: { connectTimeoutMs?: number; command: string },
+  options: { connectTimeoutMs?: number; command: string; max?: number },
 ): Promise<MigrationDatabase> {
   const target = resolvePostgresTarget(env);
   if (!target) {
@@ -34,7 +34,7 @@ export async function openMigrationDatabase(
     connectTimeoutMs: connectTimeoutOf(env, options.connectTimeoutMs),
     root: env.root,
     command: options.command,
-    max: 2,
+    max: options.max ?? 2,
   });
   try {
     await refuseForeignMarker(db, env.project, env.name, location);

@@ -1,0 +1,50 @@
+// What the backup commands share: where an environment's backups are, and the key that opens them.
+import { isAbsolute, join, relative } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import type { Environment, Project } from '../core/project.js';
+import { backupSecret } from '../stores/postgres/backup/backup-key.js';
+import { LocalTarget } from '../stores/postgres/backup/local-target.js';
+import { stringFlag } from './args.js';
+import type { Io } from './io.js';
+import type { CommandInput } from './spec.js';
+
+/** `<env>-<yyyymmdd>-<hhmmss>-<hex>`: the environment is read back from the id. */
+const BACKUP_ID = /^([a-z][a-z0-9_-]*)-(\d{8})-(\d{6})-([0-9a-f]{4})$/;
+
+/** The environment's backup folder: `--target DIR`, else `backups.dir`, else `.launchdb/backups`, then `/<env>`. */
+export function backupTarget(project: Project, env: Environment, input: CommandInput): LocalTarget {
+  const flag = stringFlag(input, 'target');
+  const base = flag ?? project.config.backups?.dir ?? join(project.stateDir, 'backups');
+  const root = isAbsolute(base) ? base : join(project.root, base);
+  const dir = join(root, env.name);
+  return new LocalTarget(dir, relative(project.root, dir) || '.');
+}
+
+/** The environment a backup id names; an id that is not one is bad input. */
+export function environmentOfBackup(project: Project, id: string): Environment {
+  const match = BACKUP_ID.exec(id);
+  if (!match) {
+    throw new UsageError(`"${id}" is not a backup id (like production-20261126-030000-a1b2)`, {
+      fix: 'run `launchdb backup list --env ENV` to see the ids',
+    });
+  }
+  return project.environment(match[1]!);
+}
+
+/** The key for the environment's backups, registered so that no output can ever show it. */
+export function secretFor(project: Project, env: Environment, io: Io): string | undefined {
+  const secret = backupSecret(env, project.config.backups);
+  if (secret) io.secrets.add(secret);
+  return secret;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,76 @@
+// `launchdb backup create`: a consistent, checksummed (and with a key, encrypted) backup of an environment.
+import type { ExitCode } from '../../core/errors.js';
+import { createBackup } from '../../stores/postgres/backup/create-backup.js';
+import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
+import { integerFlag } from '../args.js';
+import { backupTarget, formatBytes, secretFor } from '../backup-context.js';
+import { commandContext } from '../context.js';
+import type { Io } from '../io.js';
+import type { CommandInput } from '../spec.js';
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const { project, env, connectTimeoutMs } = await commandContext(input, io);
+  const config = project.config.backups ?? {};
+  const target = backupTarget(project, env, input);
+  const secret = secretFor(project, env, io);
+  const workers = integerFlag(input, 'workers') ?? config.workers ?? 2;
+  const json = input.flags.json === true;
+  const { db, location } = await openMigrationDatabase(env, {
+    command: 'backup create',
+    max: workers + 1,
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+  });
+  if (!json) io.err(io.style('dim', `backing up ${env.name} (${location}) to ${target.location}…\n`));
+  const started = performance.now();
+  let printed = started;
+  let result: Awaited<ReturnType<typeof createBackup>>;
+  try {
+    result = await createBackup(db, {
+      project: project.name,
+      environment: env.name,
+      target,
+      ...(secret ? { secret } : {}),
+      level: config.compressionLevel ?? 1,
+      workers,
+      onTable: json
+        ? undefined
+        : ({ done, total, rawBytes }) => {
+            // A line a second at most, and the last one.
+            if (done < total && performance.now() - printed < 1000) return;
+            printed = performance.now();
+            const seconds = (printed - started) / 1000;
+            const rate = rawBytes / Math.max(seconds, 0.001);
+            io.err(
+              io.style(
+                'dim',
+                `  ${done}/${total} tables, ${formatBytes(rawBytes)} read, ${formatBytes(rate)}/s\n`,
+              ),
+            );
+          },
+    });
+  } finally {
+    await db.close();
+  }
+  const document = {
+    id: result.id,
+    path: result.path,
+    tables: result.tables,
+    rows: result.rows,
+    bytes: result.bytes,
+    durationMs: result.durationMs,
+    encrypted: result.encrypted,
+  };
+  if (json) {
+    io.out(`${JSON.stringify(document, null, 2)}\n`);
+    return 0;
+  }
+  for (const id of result.cleaned)
+    io.err(io.style('dim', `removed ${id}, a backup a stopped process left unfinished\n`));
+  io.out(
+    `${io.style('green', 'backup')} ${result.id}: ${result.tables} tables, ${result.rows} rows, ${formatBytes(result.bytes)}, ${(result.durationMs / 1000).toFixed(1)} s, ${result.encrypted ? 'encrypted' : io.style('yellow', 'not encrypted')}\n  ${result.path}\n`,
+  );
+  if (!result.encrypted) {
+    io.out(io.style('dim', '  set LAUNCHDB_BACKUP_KEY (or backups.key) to encrypt backups\n'));
+  }
+  return 0;
+}

@@ -1,0 +1,75 @@
+// `launchdb backup list`: the environment's complete backups, newest first, with what is known of each.
+import type { ExitCode } from '../../core/errors.js';
+import type { SealedManifest } from '../../stores/postgres/backup/manifest.js';
+import { MANIFEST_FILE } from '../../stores/postgres/backup/manifest.js';
+import { backupTarget, formatBytes } from '../backup-context.js';
+import { commandContext } from '../context.js';
+import type { Io } from '../io.js';
+import { renderTable } from '../render/table.js';
+import type { CommandInput } from '../spec.js';
+import { VERIFIED_NOTE } from './backup-verify.js';
+
+interface Listed {
+  id: string;
+  time: string;
+  bytes: number;
+  durationMs: number;
+  tables: number;
+  rows: number;
+  encrypted: boolean;
+  verified: { at: string; ok: boolean } | null;
+}
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const { project, env } = await commandContext(input, io);
+  const target = backupTarget(project, env, input);
+  const listed: Listed[] = [];
+  for (const id of (await target.list()).reverse()) {
+    // The manifest is read as listed, not authenticated: `backup verify` proves it.
+    const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+    const note = await target.readNote(id, VERIFIED_NOTE);
+    listed.push({
+      id,
+      time: manifest.snapshotAt,
+      bytes: manifest.totals.bytes,
+      durationMs: manifest.durationMs,
+      tables: manifest.totals.tables,
+      rows: manifest.totals.rows,
+      encrypted: manifest.encryption !== null,
+      verified: note ? (JSON.parse(note) as { at: string; ok: boolean }) : null,
+    });
+  }
+  if (input.flags.json) {
+    io.out(
+      `${JSON.stringify({ environment: env.name, target: target.location, backups: listed }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  if (listed.length === 0) {
+    io.out(
+      `no backups of ${env.name} in ${target.location}: take one with \`launchdb backup create --env ${env.name}\`\n`,
+    );
+    return 0;
+  }
+  const rows = listed.map((entry) => [
+    entry.id,
+    entry.time.replace('T', ' ').slice(0, 19),
+    formatBytes(entry.bytes),
+    `${(entry.durationMs / 1000).toFixed(1)} s`,
+    String(entry.tables),
+    String(entry.rows),
+    entry.encrypted ? 'yes' : io.style('yellow', 'no'),
+    entry.verified
+      ? entry.verified.ok
+        ? entry.verified.at.slice(0, 10)
+        : io.style('red', 'DAMAGED')
+      : 'never',
+  ]);
+  io.out(
+    `${renderTable(rows, {
+      header: ['id', 'time (UTC)', 'size', 'took', 'tables', 'rows', 'encrypted', 'verified'],
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+    })}\n`,
+  );
+  return 0;
+}

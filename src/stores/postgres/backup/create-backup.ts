@@ -1,0 +1,243 @@
+// Takes a backup: the catalog snapshot and every table's rows from one consistent snapshot, copied
+// by parallel workers on a server, compressed, sealed when a key is set, and listed only when whole.
+import { randomBytes } from 'node:crypto';
+import { VERSION } from '../../../version.js';
+import type { PostgresDatabase, Queryable } from '../database.js';
+import { snapshotChecksum, takeSnapshot } from '../schema/snapshot.js';
+import {
+  type SequencePosition,
+  sequencePositions,
+  type TableToCopy,
+  tablesToCopy,
+} from './backup-contents.js';
+import { deriveKeys } from './backup-key.js';
+import { bytesOf, type Codec, encode, measure } from './data-codec.js';
+import type { BackupTarget, BackupWriter } from './local-target.js';
+import {
+  type BackupManifest,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  sealManifest,
+  type TableData,
+} from './manifest.js';
+
+export const SCHEMA_FILE = 'schema.json.gz';
+
+export interface CreateBackupOptions {
+  project: string;
+  environment: string;
+  target: BackupTarget;
+  /** The encryption secret; without one the backup is not encrypted. */
+  secret?: string;
+  /** gzip level. Default 1. */
+  level?: number;
+  /** Copy connections on a server. Default 2. */
+  workers?: number;
+  now?: () => Date;
+  onTable?: (progress: TableProgress) => void;
+}
+
+export interface TableProgress {
+  table: string;
+  done: number;
+  total: number;
+  rawBytes: number;
+}
+
+export interface BackupResult {
+  id: string;
+  path: string;
+  tables: number;
+  rows: number;
+  bytes: number;
+  durationMs: number;
+  encrypted: boolean;
+  /** Unfinished backups of processes that are gone, removed before this one started. */
+  cleaned: string[];
+}
+
+/** `production-20261126-013000-a1b2`: the environment, the UTC time, and a random tail. */
+export function newBackupId(environment: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${environment}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function createBackup(
+  db: PostgresDatabase,
+  options: CreateBackupOptions,
+): Promise<BackupResult> {
+  const now = options.now ?? (() => new Date());
+  const started = performance.now();
+  const cleaned = await options.target.cleanLeftovers();
+  const id = newBackupId(options.environment, now());
+  const salt = randomBytes(16);
+  const keys = options.secret ? deriveKeys(options.secret, salt) : undefined;
+  const codec: Codec = { level: options.level ?? 1, ...(keys ? { key: keys.data } : {}) };
+  const writer = await options.target.begin(id);
+  const progress = { done: 0, total: 0, rawBytes: 0 };
+  try {
+    const read = await readConsistently(db, options.workers ?? 2, async (coordinator, tables, copyAll) => {
+      progress.total = tables.length;
+      const snapshotAt = await currentTime(coordinator);
+      const snapshot = await takeSnapshot(coordinator, { excludeSchemas: [] });
+      const schemaFile = await writer.write(
+        SCHEMA_FILE,
+        encode(bytesOf(Buffer.from(JSON.stringify(snapshot))), codec, SCHEMA_FILE),
+      );
+      const sequences = await sequencePositions(coordinator);
+      const data = await copyAll((connection, table, index) =>
+        copyTable(connection, table, index, writer, codec),
+      );
+      return {
+        snapshotAt,
+        schema: { checksum: snapshotChecksum(snapshot), file: schemaFile },
+        sequences,
+        data,
+        tables,
+      };
+    });
+    const { rows: server } = await db.query<{ version: string; num: number }>(
+      `select current_setting('server_version') as version, current_setting('server_version_num')::int as num`,
+    );
+    const tables = read.data;
+    const manifest: BackupManifest = {
+      format: MANIFEST_FORMAT,
+      id,
+      project: options.project,
+      environment: options.environment,
+      launchdb: VERSION,
+      server: { version: server[0]?.version ?? '', versionNum: server[0]?.num ?? 0, backing: db.backing },
+      snapshotAt: read.snapshotAt,
+      finishedAt: now().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      compression: { algorithm: 'gzip', level: codec.level },
+      encryption: keys
+        ? { algorithm: 'aes-256-gcm', kdf: 'scrypt', salt: salt.toString('hex'), keyCheck: keys.check }
+        : null,
+      schema: read.schema,
+      tables,
+      sequences: read.sequences.map(toSequenceValue),
+      totals: {
+        tables: tables.length,
+        rows: tables.reduce((sum, table) => sum + table.rows, 0),
+        rawBytes: tables.reduce((sum, table) => sum + table.rawBytes, 0),
+        bytes: tables.reduce((sum, table) => sum + table.file.bytes, read.schema.file.bytes),
+      },
+    };
+    await writer.writeText(
+      MANIFEST_FILE,
+      `${JSON.stringify(sealManifest(manifest, keys?.manifest), null, 2)}\n`,
+    );
+    await writer.commit();
+    options.onTable?.({
+      table: '',
+      done: tables.length,
+      total: tables.length,
+      rawBytes: manifest.totals.rawBytes,
+    });
+    return {
+      id,
+      path: `${options.target.location}/${id}`,
+      tables: tables.length,
+      rows: manifest.totals.rows,
+      bytes: manifest.totals.bytes,
+      durationMs: manifest.durationMs,
+      encrypted: keys !== undefined,
+      cleaned,
+    };
+  } catch (error) {
+    await writer.abort().catch(() => {});
+    throw error;
+  }
+
+  async function copyTable(
+    connection: CopyConnection,
+    table: TableToCopy,
+    index: number,
+    out: BackupWriter,
+    how: Codec,
+  ): Promise<TableData> {
+    const path = `data/${String(index + 1).padStart(5, '0')}.copy.gz`;
+    const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
+    const plain = measure(connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`));
+    const file = await out.write(path, encode(plain.chunks, how, path));
+    const measured = plain.result();
+    progress.done++;
+    progress.rawBytes += measured.bytes;
+    options.onTable?.({ table: table.name, ...progress });
+    return {
+      name: table.name,
+      qualified: table.qualified,
+      columns: table.columns,
+      rows: measured.rows,
+      sha256: measured.sha256,
+      rawBytes: measured.bytes,
+      file,
+    };
+  }
+}
+
+function toSequenceValue(position: SequencePosition) {
+  return { qualified: position.qualified, lastValue: position.lastValue, isCalled: position.isCalled };
+}
+
+async function currentTime(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ at: Date | string }>('select transaction_timestamp() as at');
+  return new Date(rows[0]?.at ?? Date.now()).toISOString();
+}
+
+type CopyConnection = Queryable & { copyOut(statement: string): AsyncIterable<Buffer> };
+type CopyAll = (
+  copy: (connection: CopyConnection, table: TableToCopy, index: number) => Promise<TableData>,
+) => Promise<TableData[]>;
+
+/**
+ * Runs `fn` inside one repeatable-read, read-only transaction (the snapshot). On a server, extra
+ * workers join that very snapshot (`pg_export_snapshot`) on their own connections, so tables copy in
+ * parallel and still agree with each other and with the schema.
+ */
+async function readConsistently<T>(
+  db: PostgresDatabase,
+  workers: number,
+  fn: (coordinator: Queryable, tables: TableToCopy[], copyAll: CopyAll) => Promise<T>,
+): Promise<T> {
+  return db.withConnection(async (coordinator) => {
+    await coordinator.query('begin isolation level repeatable read, read only');
+    try {
+      // A synchronized scan could start mid-table; rows must come in the table's own order.
+      await coordinator.query('set local synchronize_seqscans = off');
+      const tables = await tablesToCopy(coordinator);
+      const parallel = db.capabilities.sessions ? Math.max(1, Math.min(workers, tables.length)) : 1;
+      const exported =
+        parallel > 1
+          ? (await coordinator.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]?.id
+          : undefined;
+      const copyAll: CopyAll = async (copy) => {
+        const results: TableData[] = new Array(tables.length);
+        let next = 0;
+        const work = async (connection: CopyConnection) => {
+          for (let i = next++; i < tables.length; i = next++) {
+            results[i] = await copy(connection, tables[i] as TableToCopy, i);
+          }
+        };
+        const helpers = Array.from({ length: parallel - 1 }, () =>
+          db.withConnection(async (worker) => {
+            await worker.query('begin isolation level repeatable read, read only');
+            try {
+              await worker.query(`set transaction snapshot '${exported}'`);
+              await worker.query('set local synchronize_seqscans = off');
+              await work(worker);
+            } finally {
+              await worker.query('commit').catch(() => {});
+            }
+          }),
+        );
+        await Promise.all([work(coordinator), ...helpers]);
+        return results;
+      };
+      return await fn(coordinator, tables, copyAll);
+    } finally {
+      await coordinator.query('commit').catch(() => {});
+    }
+  });
+}

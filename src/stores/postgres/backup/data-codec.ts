@@ -1,0 +1,84 @@
+// How table data is stored: COPY text, measured (checksum, bytes, rows), gzip-compressed, maybe sealed.
+import { createHash } from 'node:crypto';
+import { type Duplex, PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { seal, unseal } from './sealed-stream.js';
+
+export interface Measured {
+  sha256: string;
+  bytes: number;
+  /** Lines of COPY text: one per row (newlines inside values are escaped as `\n`). */
+  rows: number;
+}
+
+/** Passes `chunks` through while hashing and counting them; `result()` is final once they are consumed. */
+export function measure(chunks: AsyncIterable<Buffer>): {
+  chunks: AsyncIterable<Buffer>;
+  result(): Measured;
+} {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let rows = 0;
+  async function* pass(): AsyncIterable<Buffer> {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
+      yield chunk;
+    }
+  }
+  let digest: string | undefined;
+  return {
+    chunks: pass(),
+    result: () => {
+      digest ??= hash.digest('hex');
+      return { sha256: digest, bytes, rows };
+    },
+  };
+}
+
+export interface Codec {
+  level: number;
+  /** The data key when the backup is encrypted. */
+  key?: Buffer;
+}
+
+/** Plain bytes to stored bytes. `label` is the file's path in the backup, bound into the seal. */
+export function encode(plain: AsyncIterable<Buffer>, codec: Codec, label: string): AsyncIterable<Buffer> {
+  const compressed = through(plain, createGzip({ level: codec.level }));
+  return codec.key ? seal(compressed, codec.key, label) : compressed;
+}
+
+/** Stored bytes back to plain ones; throws SealBroken or a zlib error when they were changed. */
+export function decode(
+  stored: AsyncIterable<Buffer>,
+  codec: Pick<Codec, 'key'>,
+  label: string,
+): AsyncIterable<Buffer> {
+  const opened = codec.key ? unseal(stored, codec.key, label) : stored;
+  return through(opened, createGunzip());
+}
+
+/** All of a small stored file (the schema), decoded. */
+export async function decodeAll(
+  stored: AsyncIterable<Buffer>,
+  codec: Pick<Codec, 'key'>,
+  label: string,
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of decode(stored, codec, label)) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+export async function* bytesOf(buffer: Buffer): AsyncIterable<Buffer> {
+  yield buffer;
+}
+
+/** `source` through a transform stream; an error on either side ends the iteration with it. */
+function through(source: AsyncIterable<Buffer>, transform: Duplex): AsyncIterable<Buffer> {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  // pipeline destroys `out` with the error, which the consumer's iteration then throws.
+  pipeline(Readable.from(source), transform, out).catch(() => {});
+  return out;
+}

@@ -1,0 +1,85 @@
+// The manifest beside a backup's data: what it holds, how to check it, and a seal over itself.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from '../schema/snapshot.js';
+
+export const MANIFEST_FORMAT = 'launchdb-backup/1';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** One stored file: where it is in the backup, and its bytes as stored (compressed, maybe encrypted). */
+export interface StoredFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface TableData {
+  /** `schema.table` as the snapshot keys it. */
+  name: string;
+  /** Quoted, for SQL: `app."Orders"`. */
+  qualified: string;
+  /** Quoted column names in COPY order (generated columns are left out: the server computes them). */
+  columns: string[];
+  rows: number;
+  /** SHA-256 of the data as COPY text, before compression: the table's content checksum. */
+  sha256: string;
+  /** Bytes of that COPY text. */
+  rawBytes: number;
+  file: StoredFile;
+}
+
+export interface SequenceValue {
+  /** Quoted, for SQL. */
+  qualified: string;
+  lastValue: string;
+  isCalled: boolean;
+}
+
+export interface BackupManifest {
+  format: typeof MANIFEST_FORMAT;
+  id: string;
+  project: string;
+  environment: string;
+  launchdb: string;
+  server: { version: string; versionNum: number; backing: 'embedded' | 'server' };
+  /** When the snapshot every table was read from was taken. */
+  snapshotAt: string;
+  finishedAt: string;
+  durationMs: number;
+  compression: { algorithm: 'gzip'; level: number };
+  encryption: null | { algorithm: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; keyCheck: string };
+  /** The catalog snapshot (the one drift compares), stored as a file; `checksum` is its snapshotChecksum. */
+  schema: { checksum: string; file: StoredFile };
+  tables: TableData[];
+  sequences: SequenceValue[];
+  totals: { tables: number; rows: number; rawBytes: number; bytes: number };
+}
+
+/** How the manifest proves it is unchanged: an HMAC with the backup key, or without a key a plain hash. */
+export interface ManifestSeal {
+  method: 'hmac-sha256' | 'sha256';
+  value: string;
+}
+
+export type SealedManifest = BackupManifest & { seal: ManifestSeal };
+
+/** The manifest with its seal; encrypted backups get an HMAC only the key holder can make. */
+export function sealManifest(manifest: BackupManifest, macKey: Buffer | undefined): SealedManifest {
+  return { ...manifest, seal: sealOf(manifest, macKey) };
+}
+
+function sealOf(manifest: BackupManifest, macKey: Buffer | undefined): ManifestSeal {
+  const body = canonicalJson(manifest);
+  return macKey
+    ? { method: 'hmac-sha256', value: createHmac('sha256', macKey).update(body).digest('hex') }
+    : { method: 'sha256', value: createHash('sha256').update(body).digest('hex') };
+}
+
+/** True when the manifest's seal matches its content (with the key, for an encrypted backup). */
+export function manifestIntact(sealed: SealedManifest, macKey: Buffer | undefined): boolean {
+  const { seal, ...manifest } = sealed;
+  if (seal.method === 'hmac-sha256' && !macKey) return false;
+  const expected = sealOf(manifest, seal.method === 'hmac-sha256' ? macKey : undefined);
+  const a = Buffer.from(expected.value);
+  const b = Buffer.from(String(seal.value));
+  return expected.method === seal.method && a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,164 @@
+// Restores a backup into a database in one transaction: the schema from its snapshot, the rows by
+// COPY (checked against the manifest as they stream), sequences, then constraints, indexes and the
+// rest. Anything that fails, or a killed process, rolls it all back: the target stays as it was.
+import { UsageError } from '../../../core/errors.js';
+import { VERSION } from '../../../version.js';
+import type { Connection, PostgresDatabase, Queryable } from '../database.js';
+import { readMarker } from '../marker.js';
+import type { CatalogSnapshot } from '../schema/snapshot.js';
+import { snapshotChecksum } from '../schema/snapshot.js';
+import { quoteIdent } from '../sql-quote.js';
+import { decode, decodeAll, measure } from './data-codec.js';
+import type { TableData } from './manifest.js';
+import { BackupDamaged, type OpenedBackup } from './open-backup.js';
+import { applyDdl, materializedViewRefreshes, schemaDdl } from './schema-ddl.js';
+
+export interface RestoreOptions {
+  /** Drop what the target holds first (in the same transaction). Without it a target that is not empty is refused. */
+  clean?: boolean;
+  /**
+   * Whose the restored database is: the environment it is restored into, recorded in launchdb's
+   * marker. Default: the target's own marker, or none (a scratch database belongs to no environment).
+   */
+  marker?: { project: string; environment: string };
+  onTable?: (table: string, done: number, total: number) => void;
+}
+
+export interface RestoreResult {
+  id: string;
+  tables: number;
+  rows: number;
+  durationMs: number;
+  /** Pieces left out, such as grants to roles that do not exist where it was restored. */
+  skipped: string[];
+}
+
+const SYSTEM_SCHEMAS = `nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+  and nspname not like 'pg_temp_%' and nspname not like 'pg_toast_temp_%'`;
+
+export async function restoreBackup(
+  backup: OpenedBackup,
+  db: PostgresDatabase,
+  options: RestoreOptions = {},
+): Promise<RestoreResult> {
+  const started = performance.now();
+  const codec = backup.keys ? { key: backup.keys.data } : {};
+  const { manifest } = backup;
+  const schemaText = await decodeAll(
+    backup.target.read(backup.id, manifest.schema.file.path),
+    codec,
+    manifest.schema.file.path,
+  ).catch((error: unknown) => {
+    throw new BackupDamaged(
+      `the schema file of backup ${backup.id} does not decode (${(error as Error).message})`,
+    );
+  });
+  const snapshot = JSON.parse(schemaText.toString('utf8')) as CatalogSnapshot;
+  if (snapshotChecksum(snapshot) !== manifest.schema.checksum) {
+    throw new BackupDamaged(`the schema file of backup ${backup.id} does not match its checksum`);
+  }
+
+  return db.transaction(async (tx) => {
+    const contents = await userContents(tx);
+    if (contents.length > 0 && !options.clean) {
+      throw new UsageError(
+        `${db.location} is not empty (${contents.length} relations, e.g. ${contents.slice(0, 3).join(', ')}): refusing to restore over it`,
+        { fix: 'restore into an empty database, or pass --clean to replace what it holds' },
+      );
+    }
+    const marker = options.marker ?? (await readMarker(tx));
+    await dropSchemas(tx, options.clean === true);
+    const roles = await roleNames(tx);
+    const { ddl, skipped } = schemaDdl(snapshot, { roleExists: (role) => roles.has(role) });
+    await applyDdl(tx, ddl.before);
+    let done = 0;
+    for (const table of manifest.tables) {
+      await loadTable(backup, tx, table, codec);
+      options.onTable?.(table.name, ++done, manifest.tables.length);
+    }
+    for (const sequence of manifest.sequences) {
+      await tx.query('select pg_catalog.setval($1::regclass, $2::bigint, $3)', [
+        sequence.qualified,
+        sequence.lastValue,
+        sequence.isCalled,
+      ]);
+    }
+    await applyDdl(tx, ddl.after);
+    await applyDdl(tx, materializedViewRefreshes(snapshot));
+    await remark(tx, marker);
+    return {
+      id: backup.id,
+      tables: manifest.tables.length,
+      rows: manifest.totals.rows,
+      durationMs: Math.round(performance.now() - started),
+      skipped,
+    };
+  });
+}
+
+/** Streams one table's file into COPY, checking its content checksum and row count on the way. */
+async function loadTable(backup: OpenedBackup, tx: Connection, table: TableData, codec: { key?: Buffer }) {
+  const plain = measure(decode(backup.target.read(backup.id, table.file.path), codec, table.file.path));
+  const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
+  try {
+    await tx.copyIn(`COPY ${table.qualified}${columns} FROM STDIN`, plain.chunks);
+  } catch (error) {
+    if (isServerError(error)) throw error;
+    throw new BackupDamaged(
+      `table ${table.name} (${table.file.path}) does not decode: ${(error as Error).message}`,
+    );
+  }
+  const measured = plain.result();
+  if (measured.sha256 !== table.sha256 || measured.rows !== table.rows) {
+    throw new BackupDamaged(
+      `table ${table.name} (${table.file.path}) does not match its checksum in the manifest`,
+    );
+  }
+}
+
+function isServerError(error: unknown): boolean {
+  return (
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+  );
+}
+
+/** Relations the target holds outside launchdb's own schema (which a restore brings with it). */
+async function userContents(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and n.${SYSTEM_SCHEMAS.replaceAll(' nspname', ' n.nspname')} and n.nspname <> 'launchdb'
+       and not exists (select 1 from pg_depend e where e.classid = 'pg_class'::regclass and e.objid = c.oid and e.deptype = 'e')
+     order by 1 limit 50`,
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Drops launchdb's schema (the backup has its own), and with `all` every other user schema too. */
+async function dropSchemas(db: Queryable, all: boolean) {
+  const { rows } = await db.query<{ name: string }>(
+    `select nspname as name from pg_namespace where ${SYSTEM_SCHEMAS} ${all ? '' : "and nspname = 'launchdb'"} order by 1`,
+  );
+  for (const row of rows) await db.query(`drop schema ${quoteIdent(row.name)} cascade`);
+  if (all) await db.query('create schema if not exists public');
+}
+
+async function roleNames(db: Queryable): Promise<Set<string>> {
+  const { rows } = await db.query<{ name: string }>('select rolname as name from pg_roles');
+  return new Set(rows.map((row) => row.name));
+}
+
+/** The restored database belongs to the target, not to the environment the backup came from. */
+async function remark(db: Queryable, marker: { project: string; environment: string } | undefined) {
+  const { rows } = await db.query<{ exists: boolean }>(
+    `select to_regclass('launchdb.environment') is not null as exists`,
+  );
+  if (!rows[0]?.exists) return;
+  await db.query('delete from launchdb.environment');
+  if (marker) {
+    await db.query(
+      'insert into launchdb.environment (project, environment, launchdb_version) values ($1, $2, $3)',
+      [marker.project, marker.environment, VERSION],
+    );
+  }
+}
