@@ -21,6 +21,11 @@ export interface RestoreOptions {
    * marker. Default: the target's own marker, or none (a scratch database belongs to no environment).
    */
   marker?: { project: string; environment: string };
+  /**
+   * Create the roles the schema grants to that do not exist, as NOLOGIN roles, so every grant and
+   * policy restores. For scratch databases that are thrown away (a drill's embedded copy).
+   */
+  createRoles?: boolean;
   onTable?: (table: string, done: number, total: number) => void;
 }
 
@@ -69,6 +74,13 @@ export async function restoreBackup(
     const marker = options.marker ?? (await readMarker(tx));
     await dropSchemas(tx, options.clean === true);
     const roles = await roleNames(tx);
+    if (options.createRoles) {
+      for (const role of rolesNamedIn(snapshot)) {
+        if (roles.has(role)) continue;
+        await tx.query(`create role ${quoteIdent(role)} nologin`);
+        roles.add(role);
+      }
+    }
     const { ddl, skipped } = schemaDdl(snapshot, { roleExists: (role) => roles.has(role) });
     await applyDdl(tx, ddl.before);
     let done = 0;
@@ -141,6 +153,20 @@ async function dropSchemas(db: Queryable, all: boolean) {
   );
   for (const row of rows) await db.query(`drop schema ${quoteIdent(row.name)} cascade`);
   if (all) await db.query('create schema if not exists public');
+}
+
+/** Every role the snapshot grants to, gives policies to, or sets default privileges for. */
+function rolesNamedIn(snapshot: CatalogSnapshot): string[] {
+  const named = new Set<string>();
+  for (const grant of Object.values(snapshot.grants)) named.add(grant.grantee);
+  for (const policy of Object.values(snapshot.policies)) for (const role of policy.roles) named.add(role);
+  for (const entry of Object.values(snapshot.defaultPrivileges)) {
+    named.add(entry.role);
+    named.add(entry.grantee);
+  }
+  named.delete('PUBLIC');
+  named.delete('public');
+  return [...named].sort();
 }
 
 async function roleNames(db: Queryable): Promise<Set<string>> {

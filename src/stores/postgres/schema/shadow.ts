@@ -13,8 +13,10 @@ export interface ShadowOptions {
   adminUrl?: string | null;
   /** The live server's `server_version_num`: a server shadow of another major version is not used. */
   liveVersion?: number;
-  /** Names the shadow `<database>_shadow_<random>`. Default: the environment's database name. */
+  /** Names the shadow `<database>_<purpose>_<random>`. Default: the environment's database name. */
   database?: string;
+  /** What the scratch database is for, in its name: `shadow` (default) or `drill`. */
+  purpose?: string;
   connectTimeoutMs?: number;
 }
 
@@ -49,7 +51,7 @@ export async function withShadowDatabase<T>(
     const ran = await onServer(adminUrl, database, options, notes, fn);
     if (ran.done) return ran.value;
   }
-  return embedded(notes, fn);
+  return embedded(notes, options.purpose ?? 'shadow', fn);
 }
 
 type Attempt<T> = { done: true; value: T } | { done: false };
@@ -69,7 +71,7 @@ async function onServer<T>(
     notes.push(`the admin URL (${where}) could not be reached (${firstLine(error)}): the shadow is embedded`);
     return { done: false };
   }
-  const name = shadowName(database);
+  const name = shadowName(database, options.purpose);
   try {
     const version = await versionOf(admin);
     if (options.liveVersion && major(version) !== major(options.liveVersion)) {
@@ -111,8 +113,8 @@ async function onServer<T>(
   }
 }
 
-async function embedded<T>(notes: string[], fn: (shadow: Shadow) => Promise<T>): Promise<T> {
-  const db = await openInMemory('shadow (in memory)');
+async function embedded<T>(notes: string[], purpose: string, fn: (shadow: Shadow) => Promise<T>): Promise<T> {
+  const db = await openInMemory(`${purpose} (in memory)`);
   try {
     const version = await versionOf(db);
     const user = await currentUser(db);
@@ -123,8 +125,8 @@ async function embedded<T>(notes: string[], fn: (shadow: Shadow) => Promise<T>):
 }
 
 /** `<database>_shadow_<8 hex>`, the database part shortened to fit Postgres's 63 bytes. */
-export function shadowName(database: string): string {
-  const suffix = `_shadow_${randomBytes(4).toString('hex')}`;
+export function shadowName(database: string, purpose = 'shadow'): string {
+  const suffix = `_${purpose}_${randomBytes(4).toString('hex')}`;
   let base = database.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   while (Buffer.byteLength(base + suffix) > MAX_NAME_BYTES) base = base.slice(0, -1);
   return base + suffix;
