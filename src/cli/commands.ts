@@ -438,4 +438,33 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/backup-restore.js'),
   },
+  {
+    name: 'backup drill',
+    summary: 'prove a backup restores: into a scratch database, compared, timed (RTO, RPO) and recorded',
+    usage: 'launchdb backup drill [--env NAME] [--backup ID | --fresh] [--scratch-url URL] [--json]',
+    description:
+      'Restores the newest backup (or --backup ID, or a new one with --fresh) into a scratch database:\n' +
+      'embedded by default, or on a server given by --scratch-url or the admin URL. Compares every\n' +
+      "table's rows and checksum and the whole catalog with the backup, runs the schema checks on the\n" +
+      'copy, measures the time to restore and the age of the data, records it all in launchdb.drills,\n' +
+      'and drops the scratch database. Exit 1 when anything did not match.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...TARGET_FLAG,
+      backup: { type: 'string', value: 'ID', description: 'drill this backup (default: the newest)' },
+      fresh: { type: 'boolean', description: 'take a new backup and drill it' },
+      'scratch-url': {
+        type: 'string',
+        value: 'URL',
+        description:
+          'a server URL allowed to create databases, for the scratch copy (default: the admin URL, else embedded)',
+      },
+    },
+    examples: [
+      'launchdb backup drill --env production',
+      'launchdb backup drill --env production --fresh --json',
+    ],
+    load: () => import('./commands/backup-drill.js'),
+  },
 ];

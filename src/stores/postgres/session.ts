@@ -8,6 +8,20 @@ import type { PostgresTarget } from './target.js';
 
 export class PostgresSession {
   private opened: Promise<PostgresDatabase> | undefined;
+  /** Opened by someone else, who closes it. */
+  private borrowed = false;
+
+  /** A session over a database opened elsewhere, such as a drill's scratch copy; `close` leaves it open. */
+  static over(env: Environment, db: PostgresDatabase): PostgresSession {
+    const session = new PostgresSession(
+      env,
+      { backing: 'embedded', dataDir: '', location: db.location },
+      { connectTimeoutMs: 0, command: 'launchdb' },
+    );
+    session.opened = Promise.resolve(db);
+    session.borrowed = true;
+    return session;
+  }
 
   constructor(
     readonly env: Environment,
@@ -44,6 +58,7 @@ export class PostgresSession {
   async close(): Promise<void> {
     const opened = this.opened;
     this.opened = undefined;
+    if (this.borrowed) return;
     if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }

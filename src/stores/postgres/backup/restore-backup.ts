@@ -18,9 +18,10 @@ export interface RestoreOptions {
   clean?: boolean;
   /**
    * Whose the restored database is: the environment it is restored into, recorded in launchdb's
-   * marker. Default: the target's own marker, or none (a scratch database belongs to no environment).
+   * marker; `as-backed-up` leaves the backup's own (a drill compares every row). Default: the
+   * target's own marker, or none (a scratch database belongs to no environment).
    */
-  marker?: { project: string; environment: string };
+  marker?: { project: string; environment: string } | 'as-backed-up';
   /**
    * Create the roles the schema grants to that do not exist, as NOLOGIN roles, so every grant and
    * policy restores. For scratch databases that are thrown away (a drill's embedded copy).
@@ -49,19 +50,7 @@ export async function restoreBackup(
   const started = performance.now();
   const codec = backup.keys ? { key: backup.keys.data } : {};
   const { manifest } = backup;
-  const schemaText = await decodeAll(
-    backup.target.read(backup.id, manifest.schema.file.path),
-    codec,
-    manifest.schema.file.path,
-  ).catch((error: unknown) => {
-    throw new BackupDamaged(
-      `the schema file of backup ${backup.id} does not decode (${(error as Error).message})`,
-    );
-  });
-  const snapshot = JSON.parse(schemaText.toString('utf8')) as CatalogSnapshot;
-  if (snapshotChecksum(snapshot) !== manifest.schema.checksum) {
-    throw new BackupDamaged(`the schema file of backup ${backup.id} does not match its checksum`);
-  }
+  const snapshot = await readBackupSchema(backup);
 
   return db.transaction(async (tx) => {
     const contents = await userContents(tx);
@@ -72,6 +61,7 @@ export async function restoreBackup(
       );
     }
     const marker = options.marker ?? (await readMarker(tx));
+    const keepMarker = marker === 'as-backed-up';
     await dropSchemas(tx, options.clean === true);
     const roles = await roleNames(tx);
     if (options.createRoles) {
@@ -97,7 +87,7 @@ export async function restoreBackup(
     }
     await applyDdl(tx, ddl.after);
     await applyDdl(tx, materializedViewRefreshes(snapshot));
-    await remark(tx, marker);
+    if (!keepMarker) await remark(tx, marker);
     return {
       id: backup.id,
       tables: manifest.tables.length,
@@ -106,6 +96,24 @@ export async function restoreBackup(
       skipped,
     };
   });
+}
+
+/** The catalog snapshot a backup holds, proven against the manifest's checksum. */
+export async function readBackupSchema(backup: OpenedBackup): Promise<CatalogSnapshot> {
+  const file = backup.manifest.schema.file;
+  const codec = backup.keys ? { key: backup.keys.data } : {};
+  const text = await decodeAll(backup.target.read(backup.id, file.path), codec, file.path).catch(
+    (error: unknown) => {
+      throw new BackupDamaged(
+        `the schema file of backup ${backup.id} does not decode (${(error as Error).message})`,
+      );
+    },
+  );
+  const snapshot = JSON.parse(text.toString('utf8')) as CatalogSnapshot;
+  if (snapshotChecksum(snapshot) !== backup.manifest.schema.checksum) {
+    throw new BackupDamaged(`the schema file of backup ${backup.id} does not match its checksum`);
+  }
+  return snapshot;
 }
 
 /** Streams one table's file into COPY, checking its content checksum and row count on the way. */

@@ -64,11 +64,14 @@ async function onServer<T>(
   fn: (shadow: Shadow) => Promise<T>,
 ): Promise<Attempt<T>> {
   const where = describeUrl(adminUrl);
+  const scratch = options.purpose === 'drill' ? 'scratch database' : 'shadow';
   let admin: PostgresDatabase;
   try {
     admin = await openServer(adminUrl, { max: 1, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
   } catch (error) {
-    notes.push(`the admin URL (${where}) could not be reached (${firstLine(error)}): the shadow is embedded`);
+    notes.push(
+      `the admin URL (${where}) could not be reached (${firstLine(error)}): the ${scratch} is embedded`,
+    );
     return { done: false };
   }
   const name = shadowName(database, options.purpose);
@@ -76,14 +79,16 @@ async function onServer<T>(
     const version = await versionOf(admin);
     if (options.liveVersion && major(version) !== major(options.liveVersion)) {
       notes.push(
-        `the admin URL's server (${where}) runs Postgres ${major(version)}, the live database ${major(options.liveVersion)}: the shadow is embedded`,
+        `the admin URL's server (${where}) runs Postgres ${major(version)}, the ${options.purpose === 'drill' ? 'backup' : 'live database'} ${major(options.liveVersion)}: the ${scratch} is embedded`,
       );
       return { done: false };
     }
     try {
       await admin.query(`create database ${quoteIdent(name)}`);
     } catch (error) {
-      notes.push(`cannot create a shadow database at ${where} (${firstLine(error)}): the shadow is embedded`);
+      notes.push(
+        `cannot create a ${scratch} database at ${where} (${firstLine(error)}): the ${scratch} is embedded`,
+      );
       return { done: false };
     }
     try {

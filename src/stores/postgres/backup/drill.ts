@@ -1,0 +1,131 @@
+// A restore drill: the backup restored into a scratch database that is thrown away after, every
+// table's rows and checksum and the whole catalog compared with the backup, the schema checks run on
+// the copy, and the time to restore (RTO) and the age of the data (RPO) measured.
+import type { CheckResult } from '../../../core/checks/check.js';
+import { runChecks } from '../../../core/checks/run-checks.js';
+import type { Environment, Project } from '../../../core/project.js';
+import { schemaCatalogChecks } from '../checks/schema-checks.js';
+import type { Connection, PostgresDatabase } from '../database.js';
+import { diffSnapshots } from '../schema/diff.js';
+import { major, withShadowDatabase } from '../schema/shadow.js';
+import { takeSnapshot } from '../schema/snapshot.js';
+import { PostgresSession } from '../session.js';
+import { databaseNameOf } from '../target.js';
+import { measure } from './data-codec.js';
+import type { TableData } from './manifest.js';
+import type { OpenedBackup } from './open-backup.js';
+import { readBackupSchema, restoreBackup } from './restore-backup.js';
+
+export interface DrillOptions {
+  project: Project;
+  env: Environment;
+  /** A URL allowed to create databases, for a scratch database on a server; null: embedded. Default: the admin URL. */
+  scratchUrl?: string | null;
+  now?: () => Date;
+}
+
+export interface DrillResult {
+  backupId: string;
+  ok: boolean;
+  scratch: 'embedded' | 'server';
+  restoreMs: number;
+  dataAgeMs: number;
+  tables: number;
+  rows: number;
+  /** Everything that did not match, in plain sentences; empty when the drill passed. */
+  problems: string[];
+  /** The schema checks, run on the restored copy. */
+  checks: CheckResult[];
+  /** Why the scratch is where it is; pieces the restore left out. */
+  notes: string[];
+}
+
+export async function drillBackup(backup: OpenedBackup, options: DrillOptions): Promise<DrillResult> {
+  const now = options.now ?? (() => new Date());
+  const { manifest } = backup;
+  const expected = await readBackupSchema(backup);
+  return withShadowDatabase(
+    options.env,
+    {
+      ...(options.scratchUrl === undefined ? {} : { adminUrl: options.scratchUrl }),
+      liveVersion: manifest.server.versionNum,
+      database: databaseNameOf(options.env),
+      purpose: 'drill',
+    },
+    async (scratch) => {
+      const problems: string[] = [];
+      const notes = [...scratch.notes];
+      const started = performance.now();
+      const dataAgeMs = Math.max(0, now().getTime() - Date.parse(manifest.snapshotAt));
+      const result = (restoreMs: number, checks: CheckResult[] = []): DrillResult => ({
+        backupId: backup.id,
+        ok: problems.length === 0,
+        scratch: scratch.backing,
+        restoreMs,
+        dataAgeMs,
+        tables: manifest.totals.tables,
+        rows: manifest.totals.rows,
+        problems,
+        checks,
+        notes,
+      });
+      try {
+        const restored = await restoreBackup(backup, scratch.db, {
+          marker: 'as-backed-up',
+          createRoles: scratch.backing === 'embedded',
+        });
+        notes.push(...restored.skipped.map((sentence) => `left out: ${sentence}`));
+      } catch (error) {
+        problems.push(`the restore failed: ${(error as Error).message.split('\n')[0]}`);
+        return result(Math.round(performance.now() - started));
+      }
+      const restoreMs = Math.round(performance.now() - started);
+
+      await scratch.db.withConnection(async (connection) => {
+        await connection.query('set synchronize_seqscans = off');
+        for (const table of manifest.tables) {
+          const problem = await compareTable(connection, table);
+          if (problem) problems.push(problem);
+        }
+      });
+      const actual = await takeSnapshot(scratch.db, { excludeSchemas: [] });
+      const acrossVersions = major(scratch.version) !== major(manifest.server.versionNum);
+      if (acrossVersions) {
+        notes.push(
+          `the scratch runs Postgres ${major(scratch.version)} and the backup came from ${major(manifest.server.versionNum)}: views are compared by the columns they return`,
+        );
+      }
+      const differences = diffSnapshots(expected, actual, {
+        actual: 'the restored copy',
+        expected: 'the backup',
+        ignore: acrossVersions ? ['views.definition', 'extensions.version'] : [],
+      });
+      problems.push(...differences.map((item) => item.sentence));
+      const report = await runChecks(schemaCatalogChecks, scratchContext(options, scratch.db), {
+        project: options.project.name,
+        environment: options.env.name,
+      });
+      return result(restoreMs, report.checks);
+    },
+  );
+}
+
+/** What is wrong with the restored table, or undefined when its rows and checksum are the backup's. */
+async function compareTable(connection: Connection, table: TableData): Promise<string | undefined> {
+  const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
+  const content = measure(connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`));
+  for await (const _ of content.chunks) {
+    // Read only to measure.
+  }
+  const { rows, sha256 } = content.result();
+  if (rows !== table.rows) return `table ${table.name} has ${rows} rows restored, the backup ${table.rows}`;
+  if (sha256 !== table.sha256)
+    return `table ${table.name} does not restore to the content the backup recorded`;
+  return undefined;
+}
+
+/** The schema checks' context, its session on the scratch copy instead of the environment's database. */
+function scratchContext(options: DrillOptions, db: PostgresDatabase) {
+  const now = (options.now ?? (() => new Date()))();
+  return { project: options.project, env: options.env, postgres: PostgresSession.over(options.env, db), now };
+}
