@@ -1,9 +1,9 @@
 // What the backup commands share: where an environment's backups are, and the key that opens them.
-import { isAbsolute, join, relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
 import { backupSecret } from '../stores/postgres/backup/backup-key.js';
-import { LocalTarget } from '../stores/postgres/backup/local-target.js';
+import { backupTargetOf } from '../stores/postgres/backup/backup-location.js';
+import type { LocalTarget } from '../stores/postgres/backup/local-target.js';
 import { stringFlag } from './args.js';
 import type { Io } from './io.js';
 import type { CommandInput } from './spec.js';
@@ -11,13 +11,9 @@ import type { CommandInput } from './spec.js';
 /** `<env>-<yyyymmdd>-<hhmmss>-<hex>`: the environment is read back from the id. */
 const BACKUP_ID = /^([a-z][a-z0-9_-]*)-(\d{8})-(\d{6})-([0-9a-f]{4})$/;
 
-/** The environment's backup folder: `--target DIR`, else `backups.dir`, else `.launchdb/backups`, then `/<env>`. */
+/** The environment's backup target: `--target DIR`, else the config's. */
 export function backupTarget(project: Project, env: Environment, input: CommandInput): LocalTarget {
-  const flag = stringFlag(input, 'target');
-  const base = flag ?? project.config.backups?.dir ?? join(project.stateDir, 'backups');
-  const root = isAbsolute(base) ? base : join(project.root, base);
-  const dir = join(root, env.name);
-  return new LocalTarget(dir, relative(project.root, dir) || '.');
+  return backupTargetOf(project, env, stringFlag(input, 'target'));
 }
 
 /** The environment a backup id names; an id that is not one is bad input. */

@@ -2,12 +2,12 @@
 import type { ExitCode } from '../../core/errors.js';
 import type { SealedManifest } from '../../stores/postgres/backup/manifest.js';
 import { MANIFEST_FILE } from '../../stores/postgres/backup/manifest.js';
+import { readVerification } from '../../stores/postgres/backup/verify-backup.js';
 import { backupTarget, formatBytes } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
 import type { CommandInput } from '../spec.js';
-import { VERIFIED_NOTE } from './backup-verify.js';
 
 interface Listed {
   id: string;
@@ -27,7 +27,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   for (const id of (await target.list()).reverse()) {
     // The manifest is read as listed, not authenticated: `backup verify` proves it.
     const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
-    const note = await target.readNote(id, VERIFIED_NOTE);
+    const verified = await readVerification(target, id);
     listed.push({
       id,
       time: manifest.snapshotAt,
@@ -36,7 +36,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       tables: manifest.totals.tables,
       rows: manifest.totals.rows,
       encrypted: manifest.encryption !== null,
-      verified: note ? (JSON.parse(note) as { at: string; ok: boolean }) : null,
+      verified: verified ? { at: verified.at, ok: verified.ok } : null,
     });
   }
   if (input.flags.json) {

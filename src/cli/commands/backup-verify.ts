@@ -3,13 +3,11 @@ import type { ExitCode } from '../../core/errors.js';
 import { UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
 import { openBackup } from '../../stores/postgres/backup/open-backup.js';
-import { verifyBackup } from '../../stores/postgres/backup/verify-backup.js';
+import { recordVerification, verifyBackup } from '../../stores/postgres/backup/verify-backup.js';
 import { stringFlag } from '../args.js';
 import { backupTarget, environmentOfBackup, secretFor } from '../backup-context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
-
-export const VERIFIED_NOTE = 'verified.json';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const id = input.positionals[0];
@@ -22,11 +20,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const target = backupTarget(project, env, input);
   const backup = await openBackup(target, id, secretFor(project, env, io));
   const result = await verifyBackup(backup);
-  await target.writeNote(
-    id,
-    VERIFIED_NOTE,
-    `${JSON.stringify({ at: new Date().toISOString(), ok: result.ok, problem: result.problem ?? null })}\n`,
-  );
+  await recordVerification(target, result);
   if (input.flags.json) {
     io.out(
       `${JSON.stringify({ id, ok: result.ok, files: result.files, rows: result.rows, problem: result.problem ?? null }, null, 2)}\n`,

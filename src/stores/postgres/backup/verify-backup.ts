@@ -2,6 +2,7 @@
 // and decompressed, against the (sealed) manifest.
 import { createHash } from 'node:crypto';
 import { decode, measure } from './data-codec.js';
+import type { BackupTarget } from './local-target.js';
 import type { StoredFile } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
 
@@ -68,4 +69,27 @@ async function checkFile(
   }
   if (storedBytes !== file.bytes || storedHash.digest('hex') !== file.sha256) return 'was changed or damaged';
   return judge?.(plain.result());
+}
+
+/** Beside a backup (not part of it): when it was last verified, and what was found. */
+export const VERIFIED_NOTE = 'verified.json';
+
+export interface Verification {
+  at: string;
+  ok: boolean;
+  problem: string | null;
+}
+
+export async function recordVerification(
+  target: BackupTarget,
+  result: VerifyResult,
+  at = new Date(),
+): Promise<void> {
+  const note: Verification = { at: at.toISOString(), ok: result.ok, problem: result.problem ?? null };
+  await target.writeNote(result.id, VERIFIED_NOTE, `${JSON.stringify(note)}\n`);
+}
+
+export async function readVerification(target: BackupTarget, id: string): Promise<Verification | undefined> {
+  const text = await target.readNote(id, VERIFIED_NOTE);
+  return text ? (JSON.parse(text) as Verification) : undefined;
 }

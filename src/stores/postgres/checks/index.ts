@@ -4,6 +4,10 @@ import { adminDocumented } from './admin-documented.js';
 import { adminExists } from './admin-exists.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
+import { backupsDrill } from './backups-drill.js';
+import { backupsEncrypted } from './backups-encrypted.js';
+import { backupsRecent } from './backups-recent.js';
+import { backupsVerify } from './backups-verify.js';
 import { connectionChecks } from './connection-checks.js';
 import type { PostgresCheckContext } from './context.js';
 import { demoData } from './demo-data.js';
@@ -39,4 +43,8 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   demoData,
   ...connectionChecks,
   connectionsPoolPerRequest,
+  backupsRecent,
+  backupsEncrypted,
+  backupsVerify,
+  backupsDrill,
 ];

@@ -1,0 +1,52 @@
+// What the backup checks read: the environment's newest complete backup, and how strictly to judge.
+import type { CheckOutcome } from '../../../core/checks/check.js';
+import { backupTargetOf } from '../backup/backup-location.js';
+import type { LocalTarget } from '../backup/local-target.js';
+import { MANIFEST_FILE, type SealedManifest } from '../backup/manifest.js';
+import type { PostgresCheckContext } from './context.js';
+
+export interface NewestBackup {
+  target: LocalTarget;
+  id: string;
+  /** Read as listed; `backups.verify` is the check that proves it. */
+  manifest: SealedManifest;
+}
+
+/** The newest complete backup, or undefined when the environment has none. */
+export async function newestBackup(ctx: PostgresCheckContext): Promise<NewestBackup | undefined> {
+  const target = backupTargetOf(ctx.project, ctx.env);
+  const id = (await target.list()).at(-1);
+  if (!id) return undefined;
+  const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+  return { target, id, manifest };
+}
+
+/** Guarded environments (production) must have backups; elsewhere a problem is a warning. */
+export function problem(ctx: PostgresCheckContext): 'fail' | 'warn' {
+  return ctx.env.guarded ? 'fail' : 'warn';
+}
+
+/**
+ * Before the first backup of an environment that is not guarded there is nothing to judge; a
+ * guarded one without backups fails.
+ */
+export function noBackups(ctx: PostgresCheckContext): CheckOutcome {
+  const fix = `take one with \`launchdb backup create --env ${ctx.env.name}\`, and schedule it`;
+  return ctx.env.guarded
+    ? {
+        status: 'fail',
+        summary: `${ctx.env.name} has no backup in ${backupTargetOf(ctx.project, ctx.env).location}`,
+        fix,
+      }
+    : {
+        status: 'skip',
+        summary: `no backups of ${ctx.env.name}; required in guarded environments (production)`,
+      };
+}
+
+export function age(ms: number): string {
+  const hours = ms / 3_600_000;
+  if (hours < 1) return `${Math.max(0, Math.round(ms / 60_000))} min`;
+  if (hours < 48) return `${hours.toFixed(1)} h`;
+  return `${Math.round(hours / 24)} days`;
+}
