@@ -467,4 +467,32 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/backup-drill.js'),
   },
+  {
+    name: 'backup export',
+    summary: 'export critical tables to plain CSV or JSON Lines files, with a SHA256SUMS file',
+    usage: 'launchdb backup export [--env NAME] --tables a,b [--format csv|jsonl] [--out DIR] [--json]',
+    description:
+      'Reads the tables from one snapshot and writes one file each (CSV with a header, or one JSON object\n' +
+      'per line) and SHA256SUMS beside them, to --out DIR (default .launchdb/exports/<env>-<time>/).',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      tables: {
+        type: 'string',
+        value: 'A,B',
+        description: 'the tables, as name or schema.name, comma-separated',
+      },
+      format: { type: 'string', value: 'csv|jsonl', description: 'file format (default: csv)' },
+      out: {
+        type: 'string',
+        value: 'DIR',
+        description: 'the folder to write (default: .launchdb/exports/<env>-<time>/)',
+      },
+    },
+    examples: [
+      'launchdb backup export --env production --tables users,orders',
+      'launchdb backup export --env production --tables public.accounts --format jsonl --out exports/',
+    ],
+    load: () => import('./commands/backup-export.js'),
+  },
 ];
