@@ -9,6 +9,7 @@ const suites = [
   './pool.mjs',
   './scan.mjs',
   './code-scan.mjs',
+  './backup.mjs',
 ];
 const only = process.argv[2];
 

@@ -1,6 +1,7 @@
 // The quick start's main job: the launch-readiness flow of the example shop on the embedded default.
 // Each step is the real CLI, run as a user would run it; the last step is the verdict.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -37,14 +38,18 @@ const steps = [
   ],
   ['admins and their owners', ['admin', 'list', '--env', env]],
   ['scan for demo data', ['scan', 'data', '--env', env]],
+  ['back up, encrypted', ['backup', 'create', '--env', env]],
+  ['prove the backup restores: a drill into a scratch database', ['backup', 'drill', '--env', env]],
   ['environments', ['env', 'list']],
   ['readiness report', ['check', '--env', env]],
 ];
 
+// The backup key lives outside the project, in the environment; for the demo, a new one each run.
+const childEnv = { ...process.env, LAUNCHDB_BACKUP_KEY: randomBytes(24).toString('base64') };
 let code = 0;
 for (const [title, args] of steps) {
   process.stdout.write(`\n── ${title}: launchdb ${args.join(' ')}\n`);
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, stdio: 'inherit', env: childEnv });
   code = result.status ?? 1;
   if (code !== 0) break;
 }

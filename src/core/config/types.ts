@@ -194,7 +194,7 @@ export interface BackupsConfig {
   key?: EnvRef;
   /** gzip level of the data, 1 (fastest) to 9 (smallest). Default 1. */
   compressionLevel?: number;
-  /** Tables copied (and restored) at once on a server. Default 2. */
+  /** Tables copied at once on a server. Default 2. */
   workers?: number;
   /** The recovery point objective: the newest backup must be younger than this many ms. Default 24 h. */
   rpo?: number;

@@ -84,13 +84,36 @@ function sessionConnection(session: PGliteSession): Connection {
     query: (text, params) => run(session, text, params),
     copyOut: (statement) => blobChunks(session, statement.replace(/\bto\s+stdout\b/i, "TO '/dev/blob'")),
     copyIn: async (statement, data) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of data) chunks.push(chunk);
-      await session.query(statement.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'"), [], {
-        blob: new Blob(chunks),
-      });
+      const copy = statement.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'");
+      // In pieces of whole lines: one blob of a large table slows PGlite down far more than linearly.
+      for await (const piece of wholeLines(data, COPY_PIECE_BYTES)) {
+        await session.query(copy, [], { blob: new Blob([piece]) });
+      }
     },
   };
+}
+
+const COPY_PIECE_BYTES = 8 * 1024 * 1024;
+
+/** `data` regrouped into pieces of about `size` bytes that end at a line end (the last one as it ends). */
+async function* wholeLines(data: AsyncIterable<Buffer>, size: number): AsyncIterable<Buffer> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of data) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length < size) continue;
+    const joined = Buffer.concat(parts, length);
+    const cut = joined.lastIndexOf(10) + 1;
+    if (cut === 0) {
+      parts = [joined];
+      continue;
+    }
+    yield joined.subarray(0, cut);
+    parts = [joined.subarray(cut)];
+    length = joined.length - cut;
+  }
+  if (length > 0) yield Buffer.concat(parts, length);
 }
 
 async function* blobChunks(session: PGliteSession, statement: string): AsyncIterable<Buffer> {

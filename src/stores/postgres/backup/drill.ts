@@ -51,6 +51,7 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
       liveVersion: manifest.server.versionNum,
       database: databaseNameOf(options.env),
       purpose: 'drill',
+      embedded: 'disk',
     },
     async (scratch) => {
       const problems: string[] = [];

@@ -1,9 +1,12 @@
 // A scratch database to replay migrations into: on the server when the admin URL allows, else embedded.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Environment } from '../../../core/project.js';
 import { describeUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase } from '../database.js';
-import { openInMemory } from '../embedded.js';
+import { openEmbedded, openInMemory } from '../embedded.js';
 import { openServer } from '../server.js';
 import { quoteIdent } from '../sql-quote.js';
 import { databaseNameOf, resolveAdminUrl } from '../target.js';
@@ -17,6 +20,11 @@ export interface ShadowOptions {
   database?: string;
   /** What the scratch database is for, in its name: `shadow` (default) or `drill`. */
   purpose?: string;
+  /**
+   * Where an embedded scratch keeps its data: `memory` (default; fastest for a schema) or `disk`, a
+   * temporary folder removed after (for data: in memory, a large table loads many times slower).
+   */
+  embedded?: 'memory' | 'disk';
   connectTimeoutMs?: number;
 }
 
@@ -51,7 +59,7 @@ export async function withShadowDatabase<T>(
     const ran = await onServer(adminUrl, database, options, notes, fn);
     if (ran.done) return ran.value;
   }
-  return embedded(notes, options.purpose ?? 'shadow', fn);
+  return embedded(notes, options.purpose ?? 'shadow', options.embedded ?? 'memory', fn);
 }
 
 type Attempt<T> = { done: true; value: T } | { done: false };
@@ -118,14 +126,26 @@ async function onServer<T>(
   }
 }
 
-async function embedded<T>(notes: string[], purpose: string, fn: (shadow: Shadow) => Promise<T>): Promise<T> {
-  const db = await openInMemory(`${purpose} (in memory)`);
+async function embedded<T>(
+  notes: string[],
+  purpose: string,
+  where: 'memory' | 'disk',
+  fn: (shadow: Shadow) => Promise<T>,
+): Promise<T> {
+  const folder = where === 'disk' ? mkdtempSync(join(tmpdir(), `launchdb-${purpose}-`)) : undefined;
   try {
-    const version = await versionOf(db);
-    const user = await currentUser(db);
-    return await fn({ db, backing: 'embedded', version, user, notes });
+    const db = folder
+      ? await openEmbedded(join(folder, 'postgres'), { command: `launchdb ${purpose}` })
+      : await openInMemory(`${purpose} (in memory)`);
+    try {
+      const version = await versionOf(db);
+      const user = await currentUser(db);
+      return await fn({ db, backing: 'embedded', version, user, notes });
+    } finally {
+      await db.close().catch(() => {});
+    }
   } finally {
-    await db.close().catch(() => {});
+    if (folder) rmSync(folder, { recursive: true, force: true });
   }
 }
 
