@@ -495,4 +495,32 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/backup-export.js'),
   },
+  {
+    name: 'backup prune',
+    summary: 'show what the retention policy would delete; delete it with --yes',
+    usage: 'launchdb backup prune [--env NAME] [--target DIR] [--yes] [--json]',
+    description:
+      'Applies backups.retention ({ daily, weekly, monthly } or { days }) to the complete backups. Never\n' +
+      'deletes the newest backup, nor one a drill is restoring from. Without --yes, deletes nothing.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...TARGET_FLAG,
+      yes: { type: 'boolean', description: 'delete what the policy does not keep' },
+    },
+    examples: ['launchdb backup prune --env production', 'launchdb backup prune --env production --yes'],
+    load: () => import('./commands/backup-prune.js'),
+  },
+  {
+    name: 'backup schedule',
+    summary: 'take backups on backups.schedule and prune by backups.retention, in the foreground',
+    usage: 'launchdb backup schedule [--env NAME] [--target DIR]',
+    description:
+      'Runs until stopped (SIGTERM or Ctrl-C, which abandons a backup in progress and removes its files),\n' +
+      'a log line per run. Several schedulers on one environment take each scheduled backup once: a\n' +
+      'Postgres advisory lock decides which.',
+    flags: { ...ENV_FLAGS, ...TARGET_FLAG },
+    examples: ['launchdb backup schedule --env production'],
+    load: () => import('./commands/backup-schedule.js'),
+  },
 ];

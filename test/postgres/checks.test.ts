@@ -321,10 +321,15 @@ describe.each(BACKINGS)('readiness checks on %s', (backing) => {
           // No connections.source in the config.
           'connections.pool-per-request': 'skip',
           // Development before its first backup: backups are judged in guarded environments.
+          'backups.configured': 'skip',
           'backups.recent': 'skip',
+          'backups.retention': 'skip',
           'backups.encrypted': 'skip',
+          'backups.protected': 'skip',
+          'backups.offsite': 'skip',
           'backups.verify': 'skip',
           'backups.drill': 'skip',
+          'backups.restore-owner': 'skip',
         });
       });
     }
@@ -431,10 +436,15 @@ describe.skipIf(!serverAvailable)('readiness checks on server: environments and 
       'seed.admin-documented',
       'seed.admin-exists',
       'seed.demo-data',
+      'backups.configured',
       'backups.recent',
+      'backups.retention',
       'backups.encrypted',
+      'backups.protected',
+      'backups.offsite',
       'backups.verify',
       'backups.drill',
+      'backups.restore-owner',
     ]);
     expect(
       report.checks

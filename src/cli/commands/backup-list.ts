@@ -23,6 +23,10 @@ interface Listed {
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { project, env } = await commandContext(input, io);
   const target = backupTarget(project, env, input);
+  const owners = project.config.backups?.restoreOwners ?? [];
+  const ownersLine = owners.length
+    ? `can restore: ${owners.map((owner) => `${owner.name} (${owner.contact})`).join(', ')}\n`
+    : io.style('yellow', 'nobody is named who can restore data: set backups.restoreOwners\n');
   const listed: Listed[] = [];
   for (const id of (await target.list()).reverse()) {
     // The manifest is read as listed, not authenticated: `backup verify` proves it.
@@ -71,5 +75,6 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
     })}\n`,
   );
+  io.out(ownersLine);
   return 0;
 }

@@ -1,4 +1,5 @@
 // Validates a loaded config and turns every problem into one line with its path.
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { isEnvRef } from './env-ref.js';
@@ -151,9 +152,50 @@ const configSchema = z.strictObject({
       compressionLevel: z.number().int().min(1).max(9).optional(),
       workers: z.number().int().min(1).max(16).optional(),
       rpo: millis.optional(),
+      schedule: z
+        .string()
+        .refine(validCron, {
+          message: 'expected a cron expression such as "0 3 * * *" (minute hour day month weekday, UTC)',
+        })
+        .optional(),
+      retention: z
+        .strictObject({ days: z.number().int().min(1) })
+        .or(
+          z
+            .strictObject({
+              daily: z.number().int().min(0).optional(),
+              weekly: z.number().int().min(0).optional(),
+              monthly: z.number().int().min(0).optional(),
+            })
+            .refine((gfs) => (gfs.daily ?? 0) + (gfs.weekly ?? 0) + (gfs.monthly ?? 0) > 0, {
+              message: 'keep at least one daily, weekly or monthly backup',
+            }),
+        )
+        .optional(),
+      restoreOwners: z
+        .array(z.strictObject({ name: z.string().min(1), contact: z.string().min(1) }))
+        .optional(),
+      provider: z
+        .strictObject({
+          name: z.string().min(1),
+          automatedBackups: z.boolean(),
+          retentionDays: z.number().int().min(0).optional(),
+          pointInTime: z.boolean().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
+
+/** True when croner reads `expression` as a schedule it can run. */
+function validCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true, timezone: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Returns the config typed, or throws a ConfigError listing each problem as `path: message`. */
 export function validateConfig(value: unknown, file: string): LaunchdbConfig {

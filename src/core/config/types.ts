@@ -198,7 +198,25 @@ export interface BackupsConfig {
   workers?: number;
   /** The recovery point objective: the newest backup must be younger than this many ms. Default 24 h. */
   rpo?: number;
+  /**
+   * When `launchdb backup schedule` takes backups: a cron expression in UTC, five fields (minute
+   * hour day month weekday) or six with seconds first. @example '0 3 * * *'
+   */
+  schedule?: string;
+  /** What `backup prune` (and the scheduler) keep: `{ daily: 7, weekly: 4, monthly: 6 }` or `{ days: 30 }`. */
+  retention?: RetentionPolicy;
+  /** The people who can restore data, with a way to reach them. */
+  restoreOwners?: { name: string; contact: string }[];
+  /** Backups the database provider takes, which launchdb cannot see inside: declared, not verified. */
+  provider?: {
+    name: string;
+    automatedBackups: boolean;
+    retentionDays?: number;
+    pointInTime?: boolean;
+  };
 }
+
+export type RetentionPolicy = { daily?: number; weekly?: number; monthly?: number } | { days: number };
 
 /** Types a config file. @example export default defineConfig({ project: 'shop', environments: { development: { postgres: {} } } }) */
 export function defineConfig(config: LaunchdbConfig): LaunchdbConfig {

@@ -35,6 +35,8 @@ export interface CreateBackupOptions {
   workers?: number;
   now?: () => Date;
   onTable?: (progress: TableProgress) => void;
+  /** Abandons the backup (its partial files removed) before the next table, when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface TableProgress {
@@ -128,6 +130,7 @@ export async function createBackup(
       MANIFEST_FILE,
       `${JSON.stringify(sealManifest(manifest, keys?.manifest), null, 2)}\n`,
     );
+    options.signal?.throwIfAborted();
     await writer.commit();
     options.onTable?.({
       table: '',
@@ -157,6 +160,7 @@ export async function createBackup(
     out: BackupWriter,
     how: Codec,
   ): Promise<TableData> {
+    options.signal?.throwIfAborted();
     const path = `data/${String(index + 1).padStart(5, '0')}.copy.gz`;
     const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
     const plain = measure(connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`));

@@ -1,7 +1,7 @@
 // The drill log, `launchdb.drills`: each restore test of a backup, whether it passed, its RTO and RPO.
-import { userInfo } from 'node:os';
 import { VERSION } from '../../../version.js';
 import type { Queryable } from '../database.js';
+import { osUser } from './restore-log.js';
 
 export interface DrillRecord {
   backupId: string;
@@ -93,12 +93,4 @@ export async function readDrills(db: Queryable, limit = 20): Promise<DrillRecord
     ranBy: row.ran_by,
     ranByOsUser: row.ran_by_os_user,
   }));
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -14,6 +14,7 @@ import { databaseNameOf } from '../target.js';
 import { measure } from './data-codec.js';
 import type { TableData } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
+import { whileInUse } from './prune.js';
 import { readBackupSchema, restoreBackup } from './restore-backup.js';
 
 export interface DrillOptions {
@@ -44,70 +45,72 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
   const now = options.now ?? (() => new Date());
   const { manifest } = backup;
   const expected = await readBackupSchema(backup);
-  return withShadowDatabase(
-    options.env,
-    {
-      ...(options.scratchUrl === undefined ? {} : { adminUrl: options.scratchUrl }),
-      liveVersion: manifest.server.versionNum,
-      database: databaseNameOf(options.env),
-      purpose: 'drill',
-      embedded: 'disk',
-    },
-    async (scratch) => {
-      const problems: string[] = [];
-      const notes = [...scratch.notes];
-      const started = performance.now();
-      const dataAgeMs = Math.max(0, now().getTime() - Date.parse(manifest.snapshotAt));
-      const result = (restoreMs: number, checks: CheckResult[] = []): DrillResult => ({
-        backupId: backup.id,
-        ok: problems.length === 0,
-        scratch: scratch.backing,
-        restoreMs,
-        dataAgeMs,
-        tables: manifest.totals.tables,
-        rows: manifest.totals.rows,
-        problems,
-        checks,
-        notes,
-      });
-      try {
-        const restored = await restoreBackup(backup, scratch.db, {
-          marker: 'as-backed-up',
-          createRoles: scratch.backing === 'embedded',
+  return whileInUse(backup.target, backup.id, () =>
+    withShadowDatabase(
+      options.env,
+      {
+        ...(options.scratchUrl === undefined ? {} : { adminUrl: options.scratchUrl }),
+        liveVersion: manifest.server.versionNum,
+        database: databaseNameOf(options.env),
+        purpose: 'drill',
+        embedded: 'disk',
+      },
+      async (scratch) => {
+        const problems: string[] = [];
+        const notes = [...scratch.notes];
+        const started = performance.now();
+        const dataAgeMs = Math.max(0, now().getTime() - Date.parse(manifest.snapshotAt));
+        const result = (restoreMs: number, checks: CheckResult[] = []): DrillResult => ({
+          backupId: backup.id,
+          ok: problems.length === 0,
+          scratch: scratch.backing,
+          restoreMs,
+          dataAgeMs,
+          tables: manifest.totals.tables,
+          rows: manifest.totals.rows,
+          problems,
+          checks,
+          notes,
         });
-        notes.push(...restored.skipped.map((sentence) => `left out: ${sentence}`));
-      } catch (error) {
-        problems.push(`the restore failed: ${(error as Error).message.split('\n')[0]}`);
-        return result(Math.round(performance.now() - started));
-      }
-      const restoreMs = Math.round(performance.now() - started);
-
-      await scratch.db.withConnection(async (connection) => {
-        await connection.query('set synchronize_seqscans = off');
-        for (const table of manifest.tables) {
-          const problem = await compareTable(connection, table);
-          if (problem) problems.push(problem);
+        try {
+          const restored = await restoreBackup(backup, scratch.db, {
+            marker: 'as-backed-up',
+            createRoles: scratch.backing === 'embedded',
+          });
+          notes.push(...restored.skipped.map((sentence) => `left out: ${sentence}`));
+        } catch (error) {
+          problems.push(`the restore failed: ${(error as Error).message.split('\n')[0]}`);
+          return result(Math.round(performance.now() - started));
         }
-      });
-      const actual = await takeSnapshot(scratch.db, { excludeSchemas: [] });
-      const acrossVersions = major(scratch.version) !== major(manifest.server.versionNum);
-      if (acrossVersions) {
-        notes.push(
-          `the scratch runs Postgres ${major(scratch.version)} and the backup came from ${major(manifest.server.versionNum)}: views are compared by the columns they return`,
-        );
-      }
-      const differences = diffSnapshots(expected, actual, {
-        actual: 'the restored copy',
-        expected: 'the backup',
-        ignore: acrossVersions ? ['views.definition', 'extensions.version'] : [],
-      });
-      problems.push(...differences.map((item) => item.sentence));
-      const report = await runChecks(schemaCatalogChecks, scratchContext(options, scratch.db), {
-        project: options.project.name,
-        environment: options.env.name,
-      });
-      return result(restoreMs, report.checks);
-    },
+        const restoreMs = Math.round(performance.now() - started);
+
+        await scratch.db.withConnection(async (connection) => {
+          await connection.query('set synchronize_seqscans = off');
+          for (const table of manifest.tables) {
+            const problem = await compareTable(connection, table);
+            if (problem) problems.push(problem);
+          }
+        });
+        const actual = await takeSnapshot(scratch.db, { excludeSchemas: [] });
+        const acrossVersions = major(scratch.version) !== major(manifest.server.versionNum);
+        if (acrossVersions) {
+          notes.push(
+            `the scratch runs Postgres ${major(scratch.version)} and the backup came from ${major(manifest.server.versionNum)}: views are compared by the columns they return`,
+          );
+        }
+        const differences = diffSnapshots(expected, actual, {
+          actual: 'the restored copy',
+          expected: 'the backup',
+          ignore: acrossVersions ? ['views.definition', 'extensions.version'] : [],
+        });
+        problems.push(...differences.map((item) => item.sentence));
+        const report = await runChecks(schemaCatalogChecks, scratchContext(options, scratch.db), {
+          project: options.project.name,
+          environment: options.env.name,
+        });
+        return result(restoreMs, report.checks);
+      },
+    ),
   );
 }
 

@@ -25,6 +25,7 @@ export interface BackupTarget {
   /** A note beside a complete backup that is not part of it (the last verification), or undefined. */
   readNote(id: string, name: string): Promise<string | undefined>;
   writeNote(id: string, name: string, text: string): Promise<void>;
+  removeNote(id: string, name: string): Promise<void>;
 }
 
 export interface BackupWriter {
@@ -92,7 +93,7 @@ export class LocalTarget implements BackupTarget {
       const owner = await readFile(join(this.dir, name, OWNER_FILE), 'utf8')
         .then((text) => JSON.parse(text) as { pid: number; host: string })
         .catch(() => undefined);
-      if (owner && owner.host === hostname() && alive(owner.pid)) continue;
+      if (ownerAlive(owner)) continue;
       await rm(join(this.dir, name), { recursive: true, force: true });
       cleaned.push(id);
     }
@@ -110,6 +111,10 @@ export class LocalTarget implements BackupTarget {
   async writeNote(id: string, name: string, text: string): Promise<void> {
     await writeFile(join(this.dir, id, name), text, { mode: 0o600 });
   }
+
+  removeNote(id: string, name: string): Promise<void> {
+    return rm(join(this.dir, id, name), { force: true });
+  }
 }
 
 /** Writes `chunks` to `file` (mode 0600, folders made), counting bytes and hashing them on the way. */
@@ -126,6 +131,11 @@ async function writeCounted(file: string, chunks: AsyncIterable<Buffer>): Promis
   });
   await pipeline(Readable.from(chunks), count, createWriteStream(file, { mode: 0o600 }));
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/** True when a process noted as `{ pid, host }` is still running (on this host). */
+export function ownerAlive(owner: { pid: number; host: string } | undefined): boolean {
+  return owner !== undefined && owner.host === hostname() && alive(owner.pid);
 }
 
 async function exists(path: string): Promise<boolean> {

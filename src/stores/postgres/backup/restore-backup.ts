@@ -11,6 +11,7 @@ import { quoteIdent } from '../sql-quote.js';
 import { decode, decodeAll, measure } from './data-codec.js';
 import type { TableData } from './manifest.js';
 import { BackupDamaged, type OpenedBackup } from './open-backup.js';
+import { recordRestore } from './restore-log.js';
 import { applyDdl, type DdlStatement, materializedViewRefreshes, schemaDdl } from './schema-ddl.js';
 
 export interface RestoreOptions {
@@ -144,7 +145,9 @@ class RestorePhases {
     }
     await applyDdl(tx, this.after);
     await applyDdl(tx, materializedViewRefreshes(this.snapshot));
-    if (marker !== 'as-backed-up') await remark(tx, marker);
+    if (marker === 'as-backed-up') return;
+    await remark(tx, marker);
+    await recordRestore(tx, this.backup.manifest);
   }
 }
 

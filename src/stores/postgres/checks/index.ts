@@ -4,9 +4,14 @@ import { adminDocumented } from './admin-documented.js';
 import { adminExists } from './admin-exists.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
+import { backupsConfigured } from './backups-configured.js';
 import { backupsDrill } from './backups-drill.js';
 import { backupsEncrypted } from './backups-encrypted.js';
+import { backupsOffsite } from './backups-offsite.js';
+import { backupsProtected } from './backups-protected.js';
 import { backupsRecent } from './backups-recent.js';
+import { backupsRestoreOwner } from './backups-restore-owner.js';
+import { backupsRetention } from './backups-retention.js';
 import { backupsVerify } from './backups-verify.js';
 import { connectionChecks } from './connection-checks.js';
 import type { PostgresCheckContext } from './context.js';
@@ -43,8 +48,13 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   demoData,
   ...connectionChecks,
   connectionsPoolPerRequest,
+  backupsConfigured,
   backupsRecent,
+  backupsRetention,
   backupsEncrypted,
+  backupsProtected,
+  backupsOffsite,
   backupsVerify,
   backupsDrill,
+  backupsRestoreOwner,
 ];

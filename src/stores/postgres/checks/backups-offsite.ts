@@ -1,0 +1,50 @@
+// backups.offsite: the backups are not on the machine (or disk) the database is on: one lost disk or
+// host must not take both.
+import { stat } from 'node:fs/promises';
+import type { Check } from '../../../core/checks/check.js';
+import { backupTargetOf } from '../backup/backup-location.js';
+import { isLoopback } from '../connection-url.js';
+import type { PostgresCheckContext } from './context.js';
+
+export const backupsOffsite: Check<PostgresCheckContext> = {
+  id: 'backups.offsite',
+  area: 'backups',
+  title: 'backups are kept apart from the database',
+  severity: 'warn',
+  async run(ctx) {
+    const target = backupTargetOf(ctx.project, ctx.env);
+    const folder = await stat(target.dir).catch(() => undefined);
+    if (!folder) {
+      return ctx.env.guarded
+        ? {
+            status: 'warn',
+            summary: `no backups of ${ctx.env.name} in ${target.location} to judge`,
+            fix: `take one with \`launchdb backup create --env ${ctx.env.name}\``,
+          }
+        : {
+            status: 'skip',
+            summary: `no backups of ${ctx.env.name}; required in guarded environments (production)`,
+          };
+    }
+    const fix =
+      'copy backups to another machine or to object storage (backups.dir on a mounted remote disk, or an S3 target)';
+    const db = ctx.postgres.target;
+    if (db.backing === 'embedded') {
+      const data = await stat(db.dataDir).catch(() => undefined);
+      const sameDisk = data !== undefined && data.dev === folder.dev;
+      return {
+        status: 'warn',
+        summary: `${target.location} is on the same machine${sameDisk ? ' and disk' : ''} as the embedded database ${db.location}`,
+        fix,
+      };
+    }
+    if (isLoopback(db.host)) {
+      return {
+        status: 'warn',
+        summary: `${target.location} is on the same machine as the database (${db.host}:${db.port})`,
+        fix,
+      };
+    }
+    return { status: 'pass', summary: `${target.location} is on this machine, the database on ${db.host}` };
+  },
+};

@@ -1,0 +1,50 @@
+// backups.protected: backups are protected like production data: the local target is readable by
+// its owner alone (folder and files).
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Check } from '../../../core/checks/check.js';
+import { backupTargetOf } from '../backup/backup-location.js';
+import type { PostgresCheckContext } from './context.js';
+
+export const backupsProtected: Check<PostgresCheckContext> = {
+  id: 'backups.protected',
+  area: 'backups',
+  title: 'backups are readable by their owner only',
+  severity: 'fail',
+  async run(ctx) {
+    const target = backupTargetOf(ctx.project, ctx.env);
+    const folder = await stat(target.dir).catch(() => undefined);
+    if (!folder) {
+      return ctx.env.guarded
+        ? {
+            status: 'fail',
+            summary: `no backups of ${ctx.env.name} in ${target.location} to judge`,
+            fix: `take one with \`launchdb backup create --env ${ctx.env.name}\``,
+          }
+        : {
+            status: 'skip',
+            summary: `no backups of ${ctx.env.name}; required in guarded environments (production)`,
+          };
+    }
+    const open: string[] = [];
+    const look = async (path: string, shown: string, depth: number) => {
+      const info = await stat(path);
+      if ((info.mode & 0o077) !== 0) open.push(`${shown} (${(info.mode & 0o777).toString(8)})`);
+      if (info.isDirectory() && depth < 3) {
+        for (const name of await readdir(path)) await look(join(path, name), `${shown}/${name}`, depth + 1);
+      }
+    };
+    await look(target.dir, target.location, 0);
+    if (open.length === 0)
+      return {
+        status: 'pass',
+        summary: `${target.location} and every backup in it are readable by their owner only`,
+      };
+    return {
+      status: 'fail',
+      summary: `${open.length} path(s) other users can read or enter: ${open.slice(0, 3).join(', ')}${open.length > 3 ? ' …' : ''}`,
+      details: { open },
+      fix: `chmod -R go-rwx ${target.location}`,
+    };
+  },
+};
