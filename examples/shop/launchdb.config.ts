@@ -21,4 +21,11 @@ export default defineConfig({
     list: "select email, name from accounts where role = 'admin'",
     required: true,
   },
+  // Nightly backups (run `launchdb backup schedule --env production` as a service), a week of
+  // dailies, a month of weeklies and half a year of monthlies, and who to call to restore.
+  backups: {
+    schedule: '0 3 * * *',
+    retention: { daily: 7, weekly: 4, monthly: 6 },
+    restoreOwners: [{ name: 'Ada Lovelace', contact: 'ada@shop.dev' }],
+  },
 });

@@ -27,7 +27,7 @@ export const backupsOffsite: Check<PostgresCheckContext> = {
           };
     }
     const fix =
-      'copy backups to another machine or to object storage (backups.dir on a mounted remote disk, or an S3 target)';
+      'keep backups on another machine: point backups.dir at a mounted remote disk, or copy them off this host';
     const db = ctx.postgres.target;
     if (db.backing === 'embedded') {
       const data = await stat(db.dataDir).catch(() => undefined);
