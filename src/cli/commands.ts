@@ -417,9 +417,11 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'restore a backup into an environment or a database, all or nothing',
     usage: 'launchdb backup restore ID --to ENV|URL [--clean] [--confirm NAME] [--json]',
     description:
-      'Restores in one transaction: a failure, or a killed process, leaves the target as it was. A target\n' +
-      'that is not empty is refused unless --clean. A guarded environment (production) asks for its name\n' +
-      'to be typed, or takes --confirm NAME.',
+      'With an admin URL (or an owner allowed to create databases) the backup loads into a fresh\n' +
+      'database beside the target, on two connections, which one transaction then renames into its place;\n' +
+      'otherwise it restores in one transaction. Either way a failure, or a killed process, leaves the\n' +
+      'target as it was. A target that is not empty is refused unless --clean. A guarded environment\n' +
+      '(production) asks for its name to be typed, or takes --confirm NAME.',
     flags: {
       ...JSON_FLAG,
       ...TARGET_FLAG,
@@ -429,6 +431,12 @@ export const COMMANDS: CommandSpec[] = [
         description: 'the environment or postgres:// URL to restore into',
       },
       clean: { type: 'boolean', description: 'replace what the target holds' },
+      'admin-url': {
+        type: 'string',
+        value: 'URL',
+        description:
+          "a server URL allowed to create databases: load a fresh one and switch it in (default: the environment's admin URL)",
+      },
       confirm: ENV_FLAGS.confirm!,
     },
     maxPositionals: 1,

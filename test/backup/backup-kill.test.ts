@@ -96,23 +96,24 @@ describe.skipIf(!serverAvailable)('kill -9 during backup and restore', () => {
     ).toHaveLength(1);
   });
 
-  it('leaves the target as it was when the restore is killed', async () => {
+  it('leaves the target as it was when the restore is killed, and the next restore clears what it left', async () => {
     const [id] = readdirSync(backupsDir()).filter((name) => !name.startsWith('.'));
     const { child, exited } = launch(['backup', 'restore', id!, '--to', 'staging', '--clean'], project.dir);
+    // The owner may create databases: the backup loads into a fresh one beside staging.
+    const fresh = `${databases.staging}_restore_%`;
     await until(async () => {
       const { rows } = await adminQuery(
-        `select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'copy%from stdin%'`,
-        [databases.staging],
+        `select count(*)::int as n from pg_stat_activity where datname like $1 and query ilike 'copy%from stdin%'`,
+        [fresh],
       );
       return rows[0].n > 0;
     });
     child.kill('SIGKILL');
     await exited;
-    // The server rolls the transaction back once it sees the client gone.
     await until(async () => {
       const { rows } = await adminQuery(
-        `select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
-        [databases.staging],
+        `select count(*)::int as n from pg_stat_activity where (datname = $1 or datname like $2) and pid <> pg_backend_pid()`,
+        [databases.staging, fresh],
       );
       return rows[0].n === 0;
     });
@@ -122,5 +123,25 @@ describe.skipIf(!serverAvailable)('kill -9 during backup and restore', () => {
       databases.staging,
     );
     expect(rows).toEqual([{ kept: [42], big: null }]);
+    const left = await adminQuery('select count(*)::int as n from pg_database where datname like $1', [
+      fresh,
+    ]);
+    expect(left.rows[0].n).toBe(1);
+
+    const again = await cli(['backup', 'restore', id!, '--to', 'staging', '--clean', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ strategy: 'switch', to: 'staging' });
+    const after = await adminQuery(
+      `select to_regclass('public.keep_me') as kept, (select count(*)::int from public.big) as big,
+         (select environment from launchdb.environment) as environment`,
+      [],
+      databases.staging,
+    );
+    expect(after.rows).toEqual([{ kept: null, big: 600000, environment: 'staging' }]);
+    const none = await adminQuery(
+      `select count(*)::int as n from pg_database where datname like $1 or datname like $2`,
+      [fresh, `${databases.staging}_replaced_%`],
+    );
+    expect(none.rows[0].n).toBe(0);
   });
 });

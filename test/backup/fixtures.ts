@@ -64,14 +64,17 @@ select setval('shop.orders_id_seq', (select max(id) from shop.orders) + 100);
 `;
 }
 
-/** SHA-256 of each table's rows as COPY text, in the table's own order: what the manifest records. */
+/** SHA-256 of each table's rows as COPY text, in the table's own order: what the manifest records (the restore log aside). */
 export async function contentChecksums(db: PostgresDatabase): Promise<Record<string, string>> {
   const { rows } = await db.query<{ name: string; columns: string[] | null }>(
     `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name,
        (select array_agg(quote_ident(a.attname) order by a.attnum) from pg_attribute a
         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '') as columns
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') order by 1`,
+     where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+       -- What a restore itself writes: its own log.
+       and (n.nspname, c.relname) <> ('launchdb', 'restores')
+     order by 1`,
   );
   const sums: Record<string, string> = {};
   await db.withConnection(async (connection) => {

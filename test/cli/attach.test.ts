@@ -53,12 +53,20 @@ describe('attach postgres, embedded', () => {
     expect(again.stdout).toContain('already attached');
   });
 
-  it('is ready on a freshly attached embedded environment', async () => {
+  it('is ready on a freshly attached embedded environment, but for the backups production needs', async () => {
     const result = await runCli(['check', '--env', 'production', '--json'], { cwd: project.dir });
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report)).toEqual(['project', 'environment', 'verdict', 'checks', 'durationMs']);
-    expect(report.verdict).toBe('ready');
-    expect(result.code).toBe(0);
+    expect(report.verdict).toBe('not ready');
+    expect(result.code).toBe(1);
+    const failing = report.checks
+      .filter((c: { status: string }) => c.status === 'fail' || c.status === 'error')
+      .map((c: { id: string }) => c.id);
+    expect(failing.filter((id: string) => !id.startsWith('backups.'))).toEqual([]);
+    const ready = await runCli(['check', '--env', 'production', '--json', '--only', 'provisioning'], {
+      cwd: project.dir,
+    });
+    expect(JSON.parse(ready.stdout).verdict).toBe('ready');
     const statuses = Object.fromEntries(
       report.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
     );

@@ -73,12 +73,18 @@ describe('the packed package, installed into a fresh project', () => {
     expect(npx(['init']).code).toBe(2);
   });
 
-  it('attaches embedded production and reports it ready', () => {
+  it('attaches embedded production: ready but for its backups, which nobody has taken yet', () => {
     expect(npx(['attach', 'postgres', '--env', 'production']).code).toBe(2);
     expect(npx(['attach', 'postgres', '--env', 'production', '--confirm', 'production']).code).toBe(0);
     const check = npx(['check', '--env', 'production', '--json']);
-    expect(check.code).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ project, environment: 'production', verdict: 'ready' });
+    expect(check.code).toBe(1);
+    const report = JSON.parse(check.stdout);
+    expect(report).toMatchObject({ project, environment: 'production', verdict: 'not ready' });
+    const failing = report.checks
+      .filter((c: { status: string }) => c.status === 'fail' || c.status === 'error')
+      .map((c: { id: string }) => c.id);
+    expect(failing).toContain('backups.recent');
+    expect(failing.filter((id: string) => !id.startsWith('backups.'))).toEqual([]);
   }, 120_000);
 
   it.skipIf(!serverAvailable)(

@@ -2,12 +2,17 @@
 // all in one transaction, refusing a target that is not empty unless --clean.
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
+import type { BackupManifest } from '../../stores/postgres/backup/manifest.js';
 import { openBackup } from '../../stores/postgres/backup/open-backup.js';
-import { restoreBackup } from '../../stores/postgres/backup/restore-backup.js';
-import { describeUrl } from '../../stores/postgres/connection-url.js';
+import { environmentRoleMap } from '../../stores/postgres/backup/rename-roles.js';
+import { type RestoreOptions, restoreBackup } from '../../stores/postgres/backup/restore-backup.js';
+import { restoreBySwitch } from '../../stores/postgres/backup/restore-switch.js';
+import { describeUrl, withCredentials } from '../../stores/postgres/connection-url.js';
 import type { PostgresDatabase } from '../../stores/postgres/database.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
+import { roleNamesOf } from '../../stores/postgres/provision/roles.js';
 import { openServer } from '../../stores/postgres/server.js';
+import { databaseNameOf, resolveAdminUrl } from '../../stores/postgres/target.js';
 import { stringFlag } from '../args.js';
 import { backupTarget, environmentOfBackup, secretFor } from '../backup-context.js';
 import { confirmChange } from '../context.js';
@@ -29,12 +34,17 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const clean = input.flags.clean === true;
   const json = input.flags.json === true;
 
-  let db: PostgresDatabase;
+  // Where to restore: a URL as given, or an environment's database as its owner.
+  let url: string | undefined;
+  let loadUrl: string | undefined;
   let marker: { project: string; environment: string } | undefined;
+  let roles: Pick<RestoreOptions, 'roles' | 'environmentRoles'> = {};
+  let openTarget: () => Promise<PostgresDatabase>;
   if (/^postgres(ql)?:\/\//.test(to)) {
     io.secrets.add(new URL(to).password);
     io.err(`target: database ${describeUrl(to)}${clean ? ' (its contents replaced: --clean)' : ''}\n`);
-    db = await openServer(to, { max: 1 });
+    url = to;
+    openTarget = () => openServer(to, { max: 1 });
   } else {
     const env = project.environment(to);
     const opened = await openMigrationDatabase(env, { command: 'backup restore' });
@@ -49,29 +59,75 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       await opened.db.close();
       throw error;
     }
-    db = opened.db;
+    if (opened.target.backing === 'server') {
+      const migrationUrl = opened.target.migrationUrl;
+      await opened.db.close();
+      // The admin may create the fresh database and rename the target; else perhaps the owner may.
+      const adminUrl = resolveAdminUrl(env, stringFlag(input, 'admin-url'));
+      if (adminUrl) io.secrets.add(new URL(adminUrl).password);
+      url = adminUrl ? withCredentials(adminUrl, { database: opened.target.database }) : migrationUrl;
+      loadUrl = migrationUrl;
+      roles = environmentRoles(project, backup.manifest, opened.target.database);
+      openTarget = () => openServer(migrationUrl, { max: 1 });
+    } else {
+      openTarget = async () => opened.db;
+    }
     marker = { project: project.name, environment: env.name };
   }
-  if (!json)
+  if (!json) {
     io.err(
       io.style(
         'dim',
         `restoring ${id} (${backup.manifest.totals.tables} tables, ${backup.manifest.totals.rows} rows)…\n`,
       ),
     );
-  let result: Awaited<ReturnType<typeof restoreBackup>>;
-  try {
-    result = await restoreBackup(backup, db, { clean, ...(marker ? { marker } : {}) });
-  } finally {
-    await db.close();
+  }
+  const options: RestoreOptions = { clean, ...roles, ...(marker ? { marker } : {}) };
+  // On a server, into a fresh database switched in at the end when the rights allow; else one transaction.
+  let result = url
+    ? await restoreBySwitch(backup, url, {
+        ...options,
+        workers: project.config.backups?.workers ?? 2,
+        ...(loadUrl ? { loadUrl } : {}),
+      })
+    : undefined;
+  const strategy = result ? 'switch' : 'transaction';
+  if (!result) {
+    const db = await openTarget();
+    try {
+      result = await restoreBackup(backup, db, options);
+    } finally {
+      await db.close();
+    }
   }
   if (json) {
-    io.out(`${JSON.stringify({ ...result, to: marker?.environment ?? describeUrl(to) }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify({ ...result, strategy, to: marker?.environment ?? describeUrl(to) }, null, 2)}\n`,
+    );
     return 0;
   }
   io.out(
-    `${io.style('green', 'restored')} ${id} into ${marker?.environment ?? describeUrl(to)}: ${result.tables} tables, ${result.rows} rows, ${(result.durationMs / 1000).toFixed(1)} s\n`,
+    `${io.style('green', 'restored')} ${id} into ${marker?.environment ?? describeUrl(to)}: ${result.tables} tables, ${result.rows} rows, ${(result.durationMs / 1000).toFixed(1)} s (${strategy === 'switch' ? 'loaded beside it, then switched in' : 'one transaction'})\n`,
   );
   for (const sentence of result.skipped) io.out(io.style('yellow', `  skipped: ${sentence}\n`));
   return 0;
+}
+
+/**
+ * The source environment's roles renamed to the target's, and the target's roles to give launchdb's
+ * access back to; nothing when the names are too long to have been provisioned.
+ */
+function environmentRoles(
+  project: Project,
+  manifest: BackupManifest,
+  database: string,
+): Pick<RestoreOptions, 'roles' | 'environmentRoles'> {
+  const source = project.environmentNames().includes(manifest.environment)
+    ? databaseNameOf(project.environment(manifest.environment))
+    : `${manifest.project}_${manifest.environment}`;
+  try {
+    return { roles: environmentRoleMap(source, database), environmentRoles: roleNamesOf(database) };
+  } catch {
+    return {};
+  }
 }

@@ -5,12 +5,16 @@ import { UsageError } from '../../../core/errors.js';
 import { VERSION } from '../../../version.js';
 import type { Connection, PostgresDatabase, Queryable } from '../database.js';
 import { readMarker } from '../marker.js';
+import { reconcileLaunchdbSchema, reconcilePublicSchema } from '../provision/grants.js';
+import { Ledger } from '../provision/ledger.js';
+import type { RoleKind } from '../provision/roles.js';
 import type { CatalogSnapshot } from '../schema/snapshot.js';
 import { snapshotChecksum } from '../schema/snapshot.js';
 import { quoteIdent } from '../sql-quote.js';
 import { decode, decodeAll, measure } from './data-codec.js';
 import type { TableData } from './manifest.js';
 import { BackupDamaged, type OpenedBackup } from './open-backup.js';
+import { renameRoles } from './rename-roles.js';
 import { recordRestore } from './restore-log.js';
 import { applyDdl, type DdlStatement, materializedViewRefreshes, schemaDdl } from './schema-ddl.js';
 
@@ -28,6 +32,18 @@ export interface RestoreOptions {
    * policy restores. For scratch databases that are thrown away (a drill's embedded copy).
    */
   createRoles?: boolean;
+  /** Roles to rename in the backup's privileges: the source environment's to the target's. */
+  roles?: Record<string, string>;
+  /**
+   * The target environment's provisioned roles: once restored, they get launchdb's own access back
+   * (the marker and canary for the app's checks, the logs for reading), as `attach` grants it.
+   */
+  environmentRoles?: Record<RoleKind, string>;
+  /**
+   * Tables loaded at once, each on its own connection (a server only). Above 1 the restore is not one
+   * transaction: only for a database nobody uses yet (a scratch copy, or one switched in after).
+   */
+  parallel?: number;
   onTable?: (table: string, done: number, total: number) => void;
 }
 
@@ -51,14 +67,29 @@ export async function restoreBackup(
   const started = performance.now();
   const snapshot = await readBackupSchema(backup);
   const phases = new RestorePhases(backup, snapshot, options, db.location);
-  // One transaction on one connection: all or nothing. Loading tables in parallel was measured no
-  // faster on two cores (the server's COPY parsing is the limit), and could not be all or nothing.
-  const skipped = await db.transaction(async (tx) => {
-    const prepared = await phases.prepare(tx);
-    for (const table of backup.manifest.tables) await phases.load(tx, table);
-    await phases.finish(tx, prepared.marker);
-    return prepared.skipped;
-  });
+  const parallel = db.capabilities.sessions ? Math.max(1, options.parallel ?? 1) : 1;
+  let skipped: string[];
+  if (parallel === 1) {
+    // One transaction on one connection: all or nothing, whatever fails or whoever kills it.
+    skipped = await db.transaction(async (tx) => {
+      const prepared = await phases.prepare(tx);
+      for (const table of backup.manifest.tables) await phases.load(tx, table);
+      await phases.finish(tx, prepared.marker);
+      return prepared.skipped;
+    });
+  } else {
+    // Tables on several connections at once, each committed as it loads: only for a database
+    // nobody uses yet (a drill's scratch copy, or a fresh one that is switched in afterwards).
+    const prepared = await db.transaction((tx) => phases.prepare(tx));
+    const queue = [...backup.manifest.tables].sort((a, b) => b.rawBytes - a.rawBytes);
+    const worker = () =>
+      db.withConnection(async (connection) => {
+        for (let table = queue.shift(); table; table = queue.shift()) await phases.load(connection, table);
+      });
+    await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, queue.length)) }, worker));
+    await db.transaction((tx) => phases.finish(tx, prepared.marker));
+    skipped = prepared.skipped;
+  }
   return {
     id: backup.id,
     tables: backup.manifest.tables.length,
@@ -104,7 +135,8 @@ class RestorePhases {
         roles.add(role);
       }
     }
-    const { ddl, skipped } = schemaDdl(this.snapshot, { roleExists: (role) => roles.has(role) });
+    const snapshot = renameRoles(this.snapshot, this.options.roles ?? {});
+    const { ddl, skipped } = schemaDdl(snapshot, { roleExists: (role) => roles.has(role) });
     await applyDdl(tx, ddl.before);
     this.after = ddl.after;
     return { marker, skipped };
@@ -148,6 +180,13 @@ class RestorePhases {
     if (marker === 'as-backed-up') return;
     await remark(tx, marker);
     await recordRestore(tx, this.backup.manifest);
+    const names = this.options.environmentRoles;
+    if (names && (await roleNames(tx)).has(names.app)) {
+      // What `attach` grants the environment's roles on schemas public and launchdb, given back.
+      const ledger = new Ledger();
+      await reconcilePublicSchema(tx, ledger, names);
+      await reconcileLaunchdbSchema(tx, ledger, names);
+    }
   }
 }
 
@@ -177,7 +216,7 @@ function isServerError(error: unknown): boolean {
 }
 
 /** Relations the target holds outside launchdb's own schema (which a restore brings with it). */
-async function userContents(db: Queryable): Promise<string[]> {
+export async function userContents(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and n.${SYSTEM_SCHEMAS.replaceAll(' nspname', ' n.nspname')} and n.nspname <> 'launchdb'

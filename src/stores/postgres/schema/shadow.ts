@@ -101,7 +101,7 @@ async function onServer<T>(
     }
     try {
       const db = await openServer(withCredentials(adminUrl, { database: name }), {
-        max: 1,
+        max: 3,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         applicationName: 'launchdb shadow',
       });

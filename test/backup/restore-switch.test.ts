@@ -1,0 +1,88 @@
+// Restoring into a provisioned server environment by switching a fresh database in: the app role
+// still connects and passes its checks, and the database keeps its owner and privileges.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { adminQuery, SERVER_URL, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+import { SHOP, shopData } from './fixtures.js';
+
+const APP = SHOP.replace('create schema launchdb;', '').replace(
+  /create table launchdb\.migrations[^;]*;/,
+  '',
+);
+const APP_DATA = shopData(100).replace(/insert into launchdb\.migrations[^;]*;/, '');
+
+describe.skipIf(!serverAvailable)('backup restore into a provisioned environment', () => {
+  let project: TempProject;
+  let source: string;
+  const cli = (args: string[]) => runCli(args, { cwd: project.dir });
+  const staging = () => `${project.name}_staging`;
+  const databaseFacts = async () =>
+    (
+      await adminQuery(
+        `select pg_get_userbyid(datdba) as owner, datacl::text as acl from pg_database where datname = $1`,
+        [staging()],
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    source = uniqueName('ldb_switch_src');
+    await adminQuery(`create database ${source}`);
+    project = tempProject(`{
+      project: '{project}',
+      environments: {
+        development: { postgres: { url: '${serverUrlFor(source)}' } },
+        staging: { postgres: {} },
+      },
+    }`);
+    expect((await cli(['attach', 'postgres', '--env', 'development'])).code).toBe(0);
+    const provisioned = await cli(['attach', 'postgres', '--env', 'staging', '--admin-url', SERVER_URL]);
+    expect(provisioned.code, provisioned.stderr).toBe(0);
+    await adminQuery(`${APP}\n${APP_DATA}`, [], source);
+  });
+
+  afterAll(async () => {
+    project?.remove();
+    await adminQuery(`drop database if exists ${source} with (force)`).catch(() => {});
+    if (project) {
+      await adminQuery(`drop database if exists ${staging()} with (force)`).catch(() => {});
+      for (const role of ['app', 'readonly', 'owner']) {
+        await adminQuery(`drop role if exists ${staging()}_${role}`).catch(() => {});
+      }
+    }
+  });
+
+  it('switches the restored copy in, keeping the owner, the privileges and the app role working', async () => {
+    const before = await databaseFacts();
+    const backup = JSON.parse((await cli(['backup', 'create', '--env', 'development', '--json'])).stdout);
+    // Without the admin URL, the owner may not create databases: one transaction.
+    const owner = await cli(['backup', 'restore', backup.id, '--to', 'staging', '--json']);
+    expect(JSON.parse(owner.stdout)).toMatchObject({ strategy: 'transaction' });
+    const restored = await cli([
+      'backup',
+      'restore',
+      backup.id,
+      '--to',
+      'staging',
+      '--clean',
+      '--admin-url',
+      SERVER_URL,
+      '--json',
+    ]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ strategy: 'switch', rows: backup.rows });
+    expect(await databaseFacts()).toEqual(before);
+    const check = await cli(['check', '--env', 'staging', '--json', '--only', 'provisioning,access']);
+    const report = JSON.parse(check.stdout);
+    expect(report.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'error')).toEqual(
+      [],
+    );
+    const rows = await adminQuery(
+      `select (select count(*)::int from shop.users) as users, (select environment from launchdb.environment) as env,
+         (select count(*)::int from launchdb.restores) as restores`,
+      [],
+      staging(),
+    );
+    expect(rows.rows).toEqual([{ users: 100, env: 'staging', restores: 1 }]);
+  });
+});
