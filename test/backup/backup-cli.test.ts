@@ -166,6 +166,13 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
     },
   );
 
+  it.skipIf(skip)('shows progress on stderr: tables done, bytes, rate', async () => {
+    const result = await cli(['backup', 'create', '--env', 'development']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/ 9\/9 tables, [\d.]+ [kM]?B read, [\d.]+ [kM]?B\/s\n/);
+    expect(result.stdout).toMatch(/^backup development-\S+: 9 tables, \d+ rows, .*encrypted\n/);
+  });
+
   it.skipIf(skip)('says an id that is not one is bad input', async () => {
     const result = await cli(['backup', 'verify', 'yesterday']);
     expect(result.code).toBe(2);

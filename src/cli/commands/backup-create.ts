@@ -3,7 +3,7 @@ import type { ExitCode } from '../../core/errors.js';
 import { createBackup } from '../../stores/postgres/backup/create-backup.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { integerFlag } from '../args.js';
-import { backupTarget, formatBytes, secretFor } from '../backup-context.js';
+import { backupTarget, formatBytes, formatDuration, secretFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -34,16 +34,21 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       workers,
       onTable: json
         ? undefined
-        : ({ done, total, rawBytes }) => {
+        : ({ done, total, rawBytes, pagesDone, pagesTotal }) => {
             // A line a second at most, and the last one.
             if (done < total && performance.now() - printed < 1000) return;
             printed = performance.now();
             const seconds = (printed - started) / 1000;
             const rate = rawBytes / Math.max(seconds, 0.001);
+            // Time left, from the share of the tables' pages copied so far.
+            const left =
+              done < total && pagesDone > 0
+                ? `, about ${formatDuration(((pagesTotal - pagesDone) / pagesDone) * seconds * 1000)} left`
+                : '';
             io.err(
               io.style(
                 'dim',
-                `  ${done}/${total} tables, ${formatBytes(rawBytes)} read, ${formatBytes(rate)}/s\n`,
+                `  ${done}/${total} tables, ${formatBytes(rawBytes)} read, ${formatBytes(rate)}/s${left}\n`,
               ),
             );
           },

@@ -44,6 +44,9 @@ export interface TableProgress {
   done: number;
   total: number;
   rawBytes: number;
+  /** Pages on disk of the tables copied so far, and of all of them: the share of the work done. */
+  pagesDone: number;
+  pagesTotal: number;
 }
 
 export interface BackupResult {
@@ -76,10 +79,11 @@ export async function createBackup(
   const keys = options.secret ? deriveKeys(options.secret, salt) : undefined;
   const codec: Codec = { level: options.level ?? 1, ...(keys ? { key: keys.data } : {}) };
   const writer = await options.target.begin(id);
-  const progress = { done: 0, total: 0, rawBytes: 0 };
+  const progress = { done: 0, total: 0, rawBytes: 0, pagesDone: 0, pagesTotal: 0 };
   try {
     const read = await readConsistently(db, options.workers ?? 2, async (coordinator, tables, copyAll) => {
       progress.total = tables.length;
+      progress.pagesTotal = tables.reduce((sum, table) => sum + table.pages, 0);
       const snapshotAt = await currentTime(coordinator);
       const snapshot = await takeSnapshot(coordinator, { excludeSchemas: [] });
       const schemaFile = await writer.write(
@@ -132,12 +136,6 @@ export async function createBackup(
     );
     options.signal?.throwIfAborted();
     await writer.commit();
-    options.onTable?.({
-      table: '',
-      done: tables.length,
-      total: tables.length,
-      rawBytes: manifest.totals.rawBytes,
-    });
     return {
       id,
       path: `${options.target.location}/${id}`,
@@ -168,6 +166,7 @@ export async function createBackup(
     const measured = plain.result();
     progress.done++;
     progress.rawBytes += measured.bytes;
+    progress.pagesDone += table.pages;
     options.onTable?.({ table: table.name, ...progress });
     return {
       name: table.name,
