@@ -71,7 +71,7 @@ describe('backup checks', () => {
     // Damaged before anyone verified it.
     const dir = join(project.dir, '.launchdb', 'backups', 'production', id);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const file = join(dir, manifest.tables[0].file.path);
+    const file = join(dir, manifest.tables[0].parts[0].file.path);
     const bytes = readFileSync(file);
     bytes[10]! ^= 0xff;
     writeFileSync(file, bytes);

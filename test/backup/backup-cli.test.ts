@@ -155,7 +155,7 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
       const dir = join(project.dir, '.launchdb', 'backups', 'development', id);
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       const users = manifest.tables.find((table: { name: string }) => table.name === 'shop.users');
-      const file = join(dir, users.file.path);
+      const file = join(dir, users.parts[0].file.path);
       const bytes = readFileSync(file);
       bytes[bytes.length - 40]! ^= 0x01;
       writeFileSync(file, bytes);

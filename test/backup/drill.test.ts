@@ -105,7 +105,7 @@ describe.each(BACKINGS)('backup drill with an environment on %s', (backing: Back
     const dir = join(project.dir, '.launchdb', 'backups', 'development', id);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     const orders = manifest.tables.find((table: { name: string }) => table.name === 'shop.orders');
-    const file = join(dir, orders.file.path);
+    const file = join(dir, orders.parts[0].file.path);
     const bytes = readFileSync(file);
     bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
     writeFileSync(file, bytes);

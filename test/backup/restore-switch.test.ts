@@ -74,9 +74,9 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
     expect(await databaseFacts()).toEqual(before);
     const check = await cli(['check', '--env', 'staging', '--json', '--only', 'provisioning,access']);
     const report = JSON.parse(check.stdout);
-    expect(report.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'error')).toEqual(
-      [],
-    );
+    expect(
+      report.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'error'),
+    ).toEqual([]);
     const rows = await adminQuery(
       `select (select count(*)::int from shop.users) as users, (select environment from launchdb.environment) as env,
          (select count(*)::int from launchdb.restores) as restores`,

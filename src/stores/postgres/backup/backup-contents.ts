@@ -67,3 +67,46 @@ export async function sequencePositions(db: Queryable): Promise<SequencePosition
       isCalled: value.is_called,
     }));
 }
+
+/** One COPY of a backup: a whole table, or one range of pages of a large one. */
+export interface CopyJob {
+  table: TableToCopy;
+  /** Index of the table in the backup. */
+  index: number;
+  part: number;
+  parts: number;
+  /** `ctid` bounds of the range, or null for the whole table. */
+  where: string | null;
+}
+
+/** Tables above this many pages (128 MB) are copied in ranges when several workers copy. */
+export const RANGE_PAGES = 16_384;
+const MAX_PARTS = 8;
+
+/**
+ * The copies to make, largest tables first. With several workers a large table is cut into
+ * consecutive ranges of pages (a TID range scan each), so the workers share it; read one after the
+ * other, the ranges give the table's rows in its own order.
+ */
+export function copyJobs(
+  tables: readonly TableToCopy[],
+  workers: number,
+  rangePages = RANGE_PAGES,
+): CopyJob[] {
+  const jobs: CopyJob[] = [];
+  tables.forEach((table, index) => {
+    const parts =
+      workers > 1 && table.pages > rangePages ? Math.min(MAX_PARTS, Math.ceil(table.pages / rangePages)) : 1;
+    for (let part = 0; part < parts; part++) {
+      const low = Math.floor((table.pages * part) / parts);
+      const high = Math.floor((table.pages * (part + 1)) / parts);
+      const bounds = [
+        part > 0 ? `ctid >= '(${low},0)'::tid` : null,
+        // The last range is open: the table may have grown since its page count was taken.
+        part < parts - 1 ? `ctid < '(${high},0)'::tid` : null,
+      ].filter(Boolean);
+      jobs.push({ table, index, part, parts, where: bounds.length > 0 ? bounds.join(' and ') : null });
+    }
+  });
+  return jobs;
+}

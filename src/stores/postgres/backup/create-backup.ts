@@ -5,6 +5,8 @@ import { VERSION } from '../../../version.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { snapshotChecksum, takeSnapshot } from '../schema/snapshot.js';
 import {
+  type CopyJob,
+  copyJobs,
   type SequencePosition,
   sequencePositions,
   type TableToCopy,
@@ -15,10 +17,12 @@ import { bytesOf, type Codec, encode, measure } from './data-codec.js';
 import type { BackupTarget, BackupWriter } from './local-target.js';
 import {
   type BackupManifest,
+  type DataPart,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
   sealManifest,
   type TableData,
+  tableChecksum,
 } from './manifest.js';
 
 export const SCHEMA_FILE = 'schema.json.gz';
@@ -35,6 +39,8 @@ export interface CreateBackupOptions {
   workers?: number;
   now?: () => Date;
   onTable?: (progress: TableProgress) => void;
+  /** Tables with more pages than this are copied in ranges when several workers copy. Default 16384 (128 MB). */
+  rangePages?: number;
   /** Abandons the backup (its partial files removed) before the next table, when aborted. */
   signal?: AbortSignal;
 }
@@ -81,27 +87,30 @@ export async function createBackup(
   const writer = await options.target.begin(id);
   const progress = { done: 0, total: 0, rawBytes: 0, pagesDone: 0, pagesTotal: 0 };
   try {
-    const read = await readConsistently(db, options.workers ?? 2, async (coordinator, tables, copyAll) => {
-      progress.total = tables.length;
-      progress.pagesTotal = tables.reduce((sum, table) => sum + table.pages, 0);
-      const snapshotAt = await currentTime(coordinator);
-      const snapshot = await takeSnapshot(coordinator, { excludeSchemas: [] });
-      const schemaFile = await writer.write(
-        SCHEMA_FILE,
-        encode(bytesOf(Buffer.from(JSON.stringify(snapshot))), codec, SCHEMA_FILE),
-      );
-      const sequences = await sequencePositions(coordinator);
-      const data = await copyAll((connection, table, index) =>
-        copyTable(connection, table, index, writer, codec),
-      );
-      return {
-        snapshotAt,
-        schema: { checksum: snapshotChecksum(snapshot), file: schemaFile },
-        sequences,
-        data,
-        tables,
-      };
-    });
+    const read = await readConsistently(
+      db,
+      options.workers ?? 2,
+      options.rangePages,
+      async (coordinator, tables, copyAll) => {
+        progress.total = tables.length;
+        progress.pagesTotal = tables.reduce((sum, table) => sum + table.pages, 0);
+        const snapshotAt = await currentTime(coordinator);
+        const snapshot = await takeSnapshot(coordinator, { excludeSchemas: [] });
+        const schemaFile = await writer.write(
+          SCHEMA_FILE,
+          encode(bytesOf(Buffer.from(JSON.stringify(snapshot))), codec, SCHEMA_FILE),
+        );
+        const sequences = await sequencePositions(coordinator);
+        const data = await copyAll((connection, job) => copyPart(connection, job, writer, codec));
+        return {
+          snapshotAt,
+          schema: { checksum: snapshotChecksum(snapshot), file: schemaFile },
+          sequences,
+          data,
+          tables,
+        };
+      },
+    );
     const { rows: server } = await db.query<{ version: string; num: number }>(
       `select current_setting('server_version') as version, current_setting('server_version_num')::int as num`,
     );
@@ -127,7 +136,10 @@ export async function createBackup(
         tables: tables.length,
         rows: tables.reduce((sum, table) => sum + table.rows, 0),
         rawBytes: tables.reduce((sum, table) => sum + table.rawBytes, 0),
-        bytes: tables.reduce((sum, table) => sum + table.file.bytes, read.schema.file.bytes),
+        bytes: tables.reduce(
+          (sum, table) => sum + table.parts.reduce((bytes, part) => bytes + part.file.bytes, 0),
+          read.schema.file.bytes,
+        ),
       },
     };
     await writer.writeText(
@@ -151,32 +163,28 @@ export async function createBackup(
     throw error;
   }
 
-  async function copyTable(
+  async function copyPart(
     connection: CopyConnection,
-    table: TableToCopy,
-    index: number,
+    job: CopyJob,
     out: BackupWriter,
     how: Codec,
-  ): Promise<TableData> {
+  ): Promise<DataPart> {
     options.signal?.throwIfAborted();
-    const path = `data/${String(index + 1).padStart(5, '0')}.copy.gz`;
-    const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
-    const plain = measure(connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`));
+    const { table } = job;
+    const number = String(job.index + 1).padStart(5, '0');
+    const path = job.parts === 1 ? `data/${number}.copy.gz` : `data/${number}.${job.part + 1}.copy.gz`;
+    const columns = table.columns.length > 0 ? table.columns.join(', ') : '';
+    const statement = job.where
+      ? `COPY (SELECT ${columns || '*'} FROM ${table.qualified} WHERE ${job.where}) TO STDOUT`
+      : `COPY ${table.qualified}${columns ? ` (${columns})` : ''} TO STDOUT`;
+    const plain = measure(connection.copyOut(statement));
     const file = await out.write(path, encode(plain.chunks, how, path));
     const measured = plain.result();
-    progress.done++;
+    if (job.part === job.parts - 1) progress.done++;
     progress.rawBytes += measured.bytes;
-    progress.pagesDone += table.pages;
+    progress.pagesDone += table.pages / job.parts;
     options.onTable?.({ table: table.name, ...progress });
-    return {
-      name: table.name,
-      qualified: table.qualified,
-      columns: table.columns,
-      rows: measured.rows,
-      sha256: measured.sha256,
-      rawBytes: measured.bytes,
-      file,
-    };
+    return { file, rows: measured.rows, sha256: measured.sha256, rawBytes: measured.bytes };
   }
 }
 
@@ -191,7 +199,7 @@ async function currentTime(db: Queryable): Promise<string> {
 
 type CopyConnection = Queryable & { copyOut(statement: string): AsyncIterable<Buffer> };
 type CopyAll = (
-  copy: (connection: CopyConnection, table: TableToCopy, index: number) => Promise<TableData>,
+  copy: (connection: CopyConnection, job: CopyJob) => Promise<DataPart>,
 ) => Promise<TableData[]>;
 
 /**
@@ -202,6 +210,7 @@ type CopyAll = (
 async function readConsistently<T>(
   db: PostgresDatabase,
   workers: number,
+  rangePages: number | undefined,
   fn: (coordinator: Queryable, tables: TableToCopy[], copyAll: CopyAll) => Promise<T>,
 ): Promise<T> {
   return db.withConnection(async (coordinator) => {
@@ -216,12 +225,12 @@ async function readConsistently<T>(
           ? (await coordinator.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]?.id
           : undefined;
       const copyAll: CopyAll = async (copy) => {
-        const results: TableData[] = new Array(tables.length);
+        const jobs = copyJobs(tables, parallel, rangePages);
+        const done: DataPart[] = new Array(jobs.length);
         let next = 0;
         const work = async (connection: CopyConnection) => {
-          for (let i = next++; i < tables.length; i = next++) {
-            results[i] = await copy(connection, tables[i] as TableToCopy, i);
-          }
+          for (let i = next++; i < jobs.length; i = next++)
+            done[i] = await copy(connection, jobs[i] as CopyJob);
         };
         const helpers = Array.from({ length: parallel - 1 }, () =>
           db.withConnection(async (worker) => {
@@ -236,7 +245,18 @@ async function readConsistently<T>(
           }),
         );
         await Promise.all([work(coordinator), ...helpers]);
-        return results;
+        return tables.map((table, index) => {
+          const parts = done.filter((_, i) => jobs[i]!.index === index);
+          return {
+            name: table.name,
+            qualified: table.qualified,
+            columns: table.columns,
+            rows: parts.reduce((sum, part) => sum + part.rows, 0),
+            sha256: tableChecksum(parts),
+            rawBytes: parts.reduce((sum, part) => sum + part.rawBytes, 0),
+            parts,
+          };
+        });
       };
       return await fn(coordinator, tables, copyAll);
     } finally {

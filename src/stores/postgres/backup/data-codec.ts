@@ -12,17 +12,20 @@ export interface Measured {
   rows: number;
 }
 
-/** Passes `chunks` through while hashing and counting them; `result()` is final once they are consumed. */
-export function measure(chunks: AsyncIterable<Buffer>): {
-  chunks: AsyncIterable<Buffer>;
-  result(): Measured;
-} {
-  const hash = createHash('sha256');
+/**
+ * Passes `chunks` through while hashing and counting them; `result()` is final once they are
+ * consumed. Without `hash`, only bytes and lines are counted (cheaper; `sha256` is then empty).
+ */
+export function measure(
+  chunks: AsyncIterable<Buffer>,
+  options: { hash?: boolean } = {},
+): { chunks: AsyncIterable<Buffer>; result(): Measured } {
+  const hash = options.hash === false ? undefined : createHash('sha256');
   let bytes = 0;
   let rows = 0;
   async function* pass(): AsyncIterable<Buffer> {
     for await (const chunk of chunks) {
-      hash.update(chunk);
+      hash?.update(chunk);
       bytes += chunk.length;
       for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
       yield chunk;
@@ -32,7 +35,7 @@ export function measure(chunks: AsyncIterable<Buffer>): {
   return {
     chunks: pass(),
     result: () => {
-      digest ??= hash.digest('hex');
+      digest ??= hash?.digest('hex') ?? '';
       return { sha256: digest, bytes, rows };
     },
   };

@@ -1,6 +1,7 @@
 // A restore drill: the backup restored into a scratch database that is thrown away after, every
 // table's rows and checksum and the whole catalog compared with the backup, the schema checks run on
 // the copy, and the time to restore (RTO) and the age of the data (RPO) measured.
+import { createHash } from 'node:crypto';
 import type { CheckResult } from '../../../core/checks/check.js';
 import { runChecks } from '../../../core/checks/run-checks.js';
 import type { Environment, Project } from '../../../core/project.js';
@@ -11,8 +12,7 @@ import { major, withShadowDatabase } from '../schema/shadow.js';
 import { takeSnapshot } from '../schema/snapshot.js';
 import { PostgresSession } from '../session.js';
 import { databaseNameOf } from '../target.js';
-import { measure } from './data-codec.js';
-import type { TableData } from './manifest.js';
+import { type TableData, tableChecksum } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
 import { whileInUse } from './prune.js';
 import { readBackupSchema, restoreBackup } from './restore-backup.js';
@@ -119,15 +119,53 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
 /** What is wrong with the restored table, or undefined when its rows and checksum are the backup's. */
 async function compareTable(connection: Connection, table: TableData): Promise<string | undefined> {
   const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
-  const content = measure(connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`));
-  for await (const _ of content.chunks) {
-    // Read only to measure.
-  }
-  const { rows, sha256 } = content.result();
+  const content = partChecksums(
+    connection.copyOut(`COPY ${table.qualified}${columns} TO STDOUT`),
+    table.parts.map((part) => part.rows),
+  );
+  const { rows, sums } = await content;
   if (rows !== table.rows) return `table ${table.name} has ${rows} rows restored, the backup ${table.rows}`;
-  if (sha256 !== table.sha256)
+  if (tableChecksum(sums.map((sha256) => ({ sha256 }))) !== table.sha256) {
     return `table ${table.name} does not restore to the content the backup recorded`;
+  }
   return undefined;
+}
+
+/**
+ * SHA-256 of the COPY text cut where the backup's parts were cut (by their row counts), the last
+ * part taking whatever is left; and the rows counted.
+ */
+async function partChecksums(chunks: AsyncIterable<Buffer>, partRows: number[]) {
+  const sums: string[] = [];
+  let hash = createHash('sha256');
+  let part = 0;
+  let left = partRows[0] ?? 0;
+  let rows = 0;
+  const last = partRows.length - 1;
+  for await (const chunk of chunks) {
+    let from = 0;
+    while (part < last) {
+      // Find where this part's rows end inside the chunk, if they do.
+      let at = from - 1;
+      while (left > 0) {
+        const found = chunk.indexOf(10, at + 1);
+        if (found === -1) break;
+        at = found;
+        left--;
+      }
+      if (left > 0) break;
+      hash.update(chunk.subarray(from, at + 1));
+      sums.push(hash.digest('hex'));
+      hash = createHash('sha256');
+      from = at + 1;
+      part++;
+      left = partRows[part] ?? 0;
+    }
+    hash.update(chunk.subarray(from));
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
+  }
+  sums.push(hash.digest('hex'));
+  return { rows, sums };
 }
 
 /** The schema checks' context, its session on the scratch copy instead of the environment's database. */

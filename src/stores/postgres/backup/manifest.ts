@@ -12,6 +12,15 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** One stored file of a table's rows: a whole table, or one range of a large one. */
+export interface DataPart {
+  file: StoredFile;
+  rows: number;
+  /** SHA-256 of this part's COPY text, before compression. */
+  sha256: string;
+  rawBytes: number;
+}
+
 export interface TableData {
   /** `schema.table` as the snapshot keys it. */
   name: string;
@@ -20,11 +29,23 @@ export interface TableData {
   /** Quoted column names in COPY order (generated columns are left out: the server computes them). */
   columns: string[];
   rows: number;
-  /** SHA-256 of the data as COPY text, before compression: the table's content checksum. */
+  /**
+   * The table's content checksum: its one part's SHA-256, or for a table copied in ranges the
+   * SHA-256 of its parts' checksums joined in order.
+   */
   sha256: string;
-  /** Bytes of that COPY text. */
+  /** Bytes of its COPY text. */
   rawBytes: number;
-  file: StoredFile;
+  /** Its rows in the table's own order: one part, or consecutive ranges of a large table. */
+  parts: DataPart[];
+}
+
+/** The content checksum of a table from its parts' (see TableData.sha256). */
+export function tableChecksum(parts: readonly { sha256: string }[]): string {
+  if (parts.length === 1) return parts[0]!.sha256;
+  return createHash('sha256')
+    .update(parts.map((part) => part.sha256).join(''))
+    .digest('hex');
 }
 
 export interface SequenceValue {

@@ -76,6 +76,7 @@ export async function restoreBySwitch(
           clean: false,
           ...(facts.marker ? { marker: facts.marker } : {}),
           parallel: options.workers ?? 2,
+          splitTables: true,
         });
       } finally {
         await db.close();

@@ -29,14 +29,16 @@ export async function verifyBackup(backup: OpenedBackup): Promise<VerifyResult> 
   let rows = 0;
   let files = 1;
   for (const table of manifest.tables) {
-    const problem = await checkFile(backup, table.file, (measured) => {
-      if (measured.sha256 !== table.sha256) return 'has content that does not match its checksum';
-      if (measured.rows !== table.rows) return `holds ${measured.rows} rows, the manifest says ${table.rows}`;
-      return undefined;
-    });
-    if (problem) return fail(`table ${table.name} (${table.file.path}) ${problem}`, files, rows);
-    rows += table.rows;
-    files++;
+    for (const part of table.parts) {
+      const problem = await checkFile(backup, part.file, (measured) => {
+        if (measured.sha256 !== part.sha256) return 'has content that does not match its checksum';
+        if (measured.rows !== part.rows) return `holds ${measured.rows} rows, the manifest says ${part.rows}`;
+        return undefined;
+      });
+      if (problem) return fail(`table ${table.name} (${part.file.path}) ${problem}`, files, rows);
+      rows += part.rows;
+      files++;
+    }
   }
   return { id: backup.id, ok: true, files, rows };
 }
