@@ -191,7 +191,7 @@ export async function run({ runs = 3 } = {}) {
         median(pgRestores),
       ),
       row(
-        '`backup drill` into an embedded (in-memory) scratch: whole command; its restore (the RTO it proves) beside it',
+        '`backup drill` into an embedded scratch (a temporary folder): whole command; its restore (the RTO it proves) beside it',
         median(embeddedDrills.map((d) => d.ms)),
         median(embeddedDrills.map((d) => d.restoreMs)),
       ),
