@@ -10,6 +10,7 @@ const suites = [
   './scan.mjs',
   './code-scan.mjs',
   './backup.mjs',
+  './backup-s3.mjs',
 ];
 const only = process.argv[2];
 

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
 import { backupSecret } from '../stores/postgres/backup/backup-key.js';
 import { backupTargetOf } from '../stores/postgres/backup/backup-location.js';
-import type { LocalTarget } from '../stores/postgres/backup/local-target.js';
+import type { BackupTarget } from '../stores/postgres/backup/local-target.js';
 import { stringFlag } from './args.js';
 import type { Io } from './io.js';
 import type { CommandInput } from './spec.js';
@@ -12,7 +12,7 @@ import type { CommandInput } from './spec.js';
 const BACKUP_ID = /^([a-z][a-z0-9_-]*)-(\d{8})-(\d{6})-([0-9a-f]{4})$/;
 
 /** The environment's backup target: `--target DIR`, else the config's. */
-export function backupTarget(project: Project, env: Environment, input: CommandInput): LocalTarget {
+export function backupTarget(project: Project, env: Environment, input: CommandInput): BackupTarget {
   return backupTargetOf(project, env, stringFlag(input, 'target'));
 }
 

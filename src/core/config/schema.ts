@@ -148,6 +148,23 @@ const configSchema = z.strictObject({
   backups: z
     .strictObject({
       dir: z.string().min(1).optional(),
+      s3: z
+        .strictObject({
+          bucket: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'expected an S3 bucket name' }),
+          prefix: z.string().optional(),
+          endpoint: z
+            .string()
+            .regex(/^https?:\/\//, { message: 'expected an http(s):// URL' })
+            .or(envRef)
+            .optional(),
+          region: z.string().min(1).optional(),
+          accessKeyId: envRef.optional(),
+          secretAccessKey: envRef.optional(),
+          forcePathStyle: z.boolean().optional(),
+        })
+        .optional(),
       key: envRef.optional(),
       compressionLevel: z.number().int().min(1).max(9).optional(),
       workers: z.number().int().min(1).max(16).optional(),

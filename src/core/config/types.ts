@@ -187,6 +187,8 @@ export interface LaunchdbConfig {
 export interface BackupsConfig {
   /** The local target folder, relative to the project. Default `.launchdb/backups` (one folder per environment under it). */
   dir?: string;
+  /** Object storage instead of a local folder: S3 or any S3-compatible server. */
+  s3?: S3TargetConfig;
   /**
    * The encryption key: a passphrase or random string of at least 16 characters, always from the
    * environment. Default: the variable `LAUNCHDB_BACKUP_KEY` when it is set. @example env('BACKUP_KEY')
@@ -214,6 +216,22 @@ export interface BackupsConfig {
     retentionDays?: number;
     pointInTime?: boolean;
   };
+}
+
+export interface S3TargetConfig {
+  bucket: string;
+  /** Key prefix; each environment's backups go under `<prefix>/<env>/`. Default `launchdb`. */
+  prefix?: string;
+  /** For S3-compatible servers (MinIO, R2, …): `https://…`. Default: AWS S3 in `region`. */
+  endpoint?: string | EnvRef;
+  /** Default `AWS_REGION`, else `us-east-1`. */
+  region?: string;
+  /** Default `AWS_ACCESS_KEY_ID` (and the SDK's usual credential chain). */
+  accessKeyId?: EnvRef;
+  /** Default `AWS_SECRET_ACCESS_KEY`. */
+  secretAccessKey?: EnvRef;
+  /** Path-style URLs (`endpoint/bucket/key`); default on when an endpoint is given. */
+  forcePathStyle?: boolean;
 }
 
 export type RetentionPolicy = { daily?: number; weekly?: number; monthly?: number } | { days: number };

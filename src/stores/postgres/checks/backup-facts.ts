@@ -1,12 +1,12 @@
 // What the backup checks read: the environment's newest complete backup, and how strictly to judge.
 import type { CheckOutcome } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
-import type { LocalTarget } from '../backup/local-target.js';
+import type { BackupTarget } from '../backup/local-target.js';
 import { MANIFEST_FILE, type SealedManifest } from '../backup/manifest.js';
 import type { PostgresCheckContext } from './context.js';
 
 export interface NewestBackup {
-  target: LocalTarget;
+  target: BackupTarget;
   id: string;
   /** Read as listed; `backups.verify` is the check that proves it. */
   manifest: SealedManifest;

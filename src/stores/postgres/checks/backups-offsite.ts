@@ -3,6 +3,8 @@
 import { stat } from 'node:fs/promises';
 import type { Check } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
+import { LocalTarget } from '../backup/local-target.js';
+import { S3Target } from '../backup/s3-target.js';
 import { isLoopback } from '../connection-url.js';
 import type { PostgresCheckContext } from './context.js';
 
@@ -13,6 +15,17 @@ export const backupsOffsite: Check<PostgresCheckContext> = {
   severity: 'warn',
   async run(ctx) {
     const target = backupTargetOf(ctx.project, ctx.env);
+    if (target instanceof S3Target) {
+      return isLoopback(target.host)
+        ? {
+            status: 'warn',
+            summary: `${target.location} is object storage on this machine (${target.host})`,
+            fix: 'use object storage on another host',
+          }
+        : { status: 'pass', summary: `${target.location}: object storage at ${target.host}` };
+    }
+    if (!(target instanceof LocalTarget))
+      return { status: 'skip', summary: `cannot judge ${target.location}` };
     const folder = await stat(target.dir).catch(() => undefined);
     if (!folder) {
       return ctx.env.guarded
@@ -27,7 +40,7 @@ export const backupsOffsite: Check<PostgresCheckContext> = {
           };
     }
     const fix =
-      'keep backups on another machine: point backups.dir at a mounted remote disk, or copy them off this host';
+      'keep backups on another machine: object storage (backups.s3), or backups.dir on a mounted remote disk';
     const db = ctx.postgres.target;
     if (db.backing === 'embedded') {
       const data = await stat(db.dataDir).catch(() => undefined);

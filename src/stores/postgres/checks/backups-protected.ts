@@ -2,8 +2,10 @@
 // its owner alone (folder and files).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Check } from '../../../core/checks/check.js';
+import type { Check, CheckOutcome } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
+import { LocalTarget } from '../backup/local-target.js';
+import { S3Target } from '../backup/s3-target.js';
 import type { PostgresCheckContext } from './context.js';
 
 export const backupsProtected: Check<PostgresCheckContext> = {
@@ -13,6 +15,9 @@ export const backupsProtected: Check<PostgresCheckContext> = {
   severity: 'fail',
   async run(ctx) {
     const target = backupTargetOf(ctx.project, ctx.env);
+    if (target instanceof S3Target) return judgeBucket(target);
+    if (!(target instanceof LocalTarget))
+      return { status: 'skip', summary: `cannot judge ${target.location}` };
     const folder = await stat(target.dir).catch(() => undefined);
     if (!folder) {
       return ctx.env.guarded
@@ -48,3 +53,21 @@ export const backupsProtected: Check<PostgresCheckContext> = {
     };
   },
 };
+
+/** A bucket is protected when its policy status says it is not public; some servers cannot say. */
+async function judgeBucket(target: S3Target): Promise<CheckOutcome> {
+  const isPublic = await target.isPublic();
+  if (isPublic === false) return { status: 'pass', summary: `${target.location}: the bucket is not public` };
+  if (isPublic === true) {
+    return {
+      status: 'fail',
+      summary: `${target.location}: the bucket is PUBLIC — anyone may read the backups`,
+      fix: 'block public access on the bucket and remove public grants from its policy',
+    };
+  }
+  return {
+    status: 'warn',
+    summary: `${target.location}: ${target.host} does not tell whether the bucket is public (no policy status)`,
+    fix: 'make sure the bucket blocks public access; encrypt the backups (LAUNCHDB_BACKUP_KEY) either way',
+  };
+}
