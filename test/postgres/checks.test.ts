@@ -415,6 +415,8 @@ describe.skipIf(!serverAvailable)('readiness checks on server: environments and 
     await adminQuery(
       `alter role ${role} set statement_timeout = '15s'; alter role ${role} set idle_in_transaction_session_timeout = '1min'`,
     );
+    // Role settings apply when a session starts: the checks must not reuse the sessions opened above.
+    await fixture.ctx.postgres.close();
     // connections.usage counts the whole server's connections, which the other suites share.
     const report = await runChecks(
       postgresChecks.filter((check) => check.id !== 'connections.usage'),
