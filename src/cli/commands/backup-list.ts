@@ -1,7 +1,6 @@
 // `launchdb backup list`: the environment's complete backups, newest first, with what is known of each.
 import type { ExitCode } from '../../core/errors.js';
-import type { SealedManifest } from '../../stores/postgres/backup/manifest.js';
-import { MANIFEST_FILE } from '../../stores/postgres/backup/manifest.js';
+import { readManifest } from '../../stores/postgres/backup/manifest.js';
 import { readVerification } from '../../stores/postgres/backup/verify-backup.js';
 import { backupTarget, formatBytes } from '../backup-context.js';
 import { commandContext } from '../context.js';
@@ -30,7 +29,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const listed: Listed[] = [];
   for (const id of (await target.list()).reverse()) {
     // The manifest is read as listed, not authenticated: `backup verify` proves it.
-    const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+    const manifest = await readManifest(target, id);
     const verified = await readVerification(target, id);
     listed.push({
       id,

@@ -1,6 +1,7 @@
 // What a backup copies: every table with storage and every sequence's position, read in the snapshot.
 import type { Queryable } from '../database.js';
-import { keyName } from '../schema/snapshot-scope.js';
+import { keyName, notInExtension, notSystemSchema } from '../schema/snapshot-scope.js';
+import type { SequenceValue } from './manifest.js';
 
 export interface TableToCopy {
   /** The snapshot's key for it. */
@@ -10,9 +11,6 @@ export interface TableToCopy {
   /** Pages on disk, to copy the largest first. */
   pages: number;
 }
-
-const SYSTEM_SCHEMAS = `n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-  and n.nspname not like 'pg_temp_%' and n.nspname not like 'pg_toast_temp_%'`;
 
 /** Ordinary tables (partitions included, partitioned parents and foreign tables have no rows of their own). */
 export async function tablesToCopy(db: Queryable): Promise<TableToCopy[]> {
@@ -28,28 +26,18 @@ export async function tablesToCopy(db: Queryable): Promise<TableToCopy[]> {
          where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '') as columns,
        c.relpages::int as pages
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind = 'r' and ${SYSTEM_SCHEMAS}
-       and not exists (select 1 from pg_depend e where e.classid = 'pg_class'::regclass
-         and e.objid = c.oid and e.deptype = 'e')
+     where c.relkind = 'r' and ${notSystemSchema()} and ${notInExtension('pg_class', 'c.oid')}
      order by c.relpages desc, 1`,
   );
   return rows.map((row) => ({ ...row, columns: row.columns ?? [] }));
 }
 
-export interface SequencePosition {
-  qualified: string;
-  lastValue: string;
-  isCalled: boolean;
-}
-
 /** Where every sequence stands; restore sets each with `setval`. */
-export async function sequencePositions(db: Queryable): Promise<SequencePosition[]> {
+export async function sequencePositions(db: Queryable): Promise<SequenceValue[]> {
   const { rows } = await db.query<{ qualified: string }>(
     `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as qualified
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind = 'S' and ${SYSTEM_SCHEMAS}
-       and not exists (select 1 from pg_depend e where e.classid = 'pg_class'::regclass
-         and e.objid = c.oid and e.deptype = 'e')
+     where c.relkind = 'S' and ${notSystemSchema()} and ${notInExtension('pg_class', 'c.oid')}
      order by 1`,
   );
   if (rows.length === 0) return [];

@@ -7,7 +7,6 @@ import { snapshotChecksum, takeSnapshot } from '../schema/snapshot.js';
 import {
   type CopyJob,
   copyJobs,
-  type SequencePosition,
   sequencePositions,
   type TableToCopy,
   tablesToCopy,
@@ -131,7 +130,7 @@ export async function createBackup(
         : null,
       schema: read.schema,
       tables,
-      sequences: read.sequences.map(toSequenceValue),
+      sequences: read.sequences,
       totals: {
         tables: tables.length,
         rows: tables.reduce((sum, table) => sum + table.rows, 0),
@@ -186,10 +185,6 @@ export async function createBackup(
     options.onTable?.({ table: table.name, ...progress });
     return { file, rows: measured.rows, sha256: measured.sha256, rawBytes: measured.bytes };
   }
-}
-
-function toSequenceValue(position: SequencePosition) {
-  return { qualified: position.qualified, lastValue: position.lastValue, isCalled: position.isCalled };
 }
 
 async function currentTime(db: Queryable): Promise<string> {

@@ -13,21 +13,23 @@ export interface Measured {
 }
 
 /**
- * Passes `chunks` through while hashing and counting them; `result()` is final once they are
- * consumed. Without `hash`, only bytes and lines are counted (cheaper; `sha256` is then empty).
+ * Passes `chunks` through while hashing them and counting bytes and lines; `result()` is final once
+ * they are consumed. Without `hash` the checksum is left out (then empty), without `lines` the line
+ * count (then 0): each is a pass over every byte.
  */
 export function measure(
   chunks: AsyncIterable<Buffer>,
-  options: { hash?: boolean } = {},
+  options: { hash?: boolean; lines?: boolean } = {},
 ): { chunks: AsyncIterable<Buffer>; result(): Measured } {
   const hash = options.hash === false ? undefined : createHash('sha256');
+  const lines = options.lines !== false;
   let bytes = 0;
   let rows = 0;
   async function* pass(): AsyncIterable<Buffer> {
     for await (const chunk of chunks) {
       hash?.update(chunk);
       bytes += chunk.length;
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
+      if (lines) for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
       yield chunk;
     }
   }

@@ -1,14 +1,14 @@
 // The "export critical data" path: chosen tables, from one snapshot, to plain CSV or JSON Lines files,
 // with a SHA256SUMS file that `sha256sum -c` checks.
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../../core/errors.js';
 import { suggest } from '../../../core/suggest.js';
 import type { Connection, PostgresDatabase } from '../database.js';
+import { measure } from './data-codec.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -109,17 +109,10 @@ async function writeTable(db: Connection, qualified: string, file: string, forma
     format === 'csv'
       ? `COPY (select * from ${qualified}) TO STDOUT WITH (FORMAT csv, HEADER)`
       : `COPY (select row_to_json(t)::text from ${qualified} t) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(Readable.from(db.copyOut(statement)), count, createWriteStream(file, { mode: 0o600 }));
-  // A CSV value holding a newline spans lines: the server counts the rows, in the same snapshot.
+  // A CSV value holding a newline spans lines, so lines are not rows: the server counts those below.
+  const written = measure(db.copyOut(statement), { lines: false });
+  await pipeline(Readable.from(written.chunks), createWriteStream(file, { mode: 0o600 }));
+  const { bytes, sha256 } = written.result();
   const { rows } = await db.query<{ n: string }>(`select count(*)::text as n from ${qualified}`);
-  return { rows: Number(rows[0]?.n ?? 0), bytes, sha256: hash.digest('hex') };
+  return { rows: Number(rows[0]?.n ?? 0), bytes, sha256 };
 }

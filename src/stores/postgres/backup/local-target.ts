@@ -1,12 +1,12 @@
 // The local backup target: one folder per environment, one folder per backup, written under a
 // temporary name and renamed last, so a backup that did not finish is never listed as complete.
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { measure } from './data-codec.js';
 import type { StoredFile } from './manifest.js';
 
 /** Where backups are kept. Local folders now; object storage implements the same interface. */
@@ -120,17 +120,10 @@ export class LocalTarget implements BackupTarget {
 /** Writes `chunks` to `file` (mode 0600, folders made), counting bytes and hashing them on the way. */
 async function writeCounted(file: string, chunks: AsyncIterable<Buffer>): Promise<Omit<StoredFile, 'path'>> {
   await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(Readable.from(chunks), count, createWriteStream(file, { mode: 0o600 }));
-  return { bytes, sha256: hash.digest('hex') };
+  const stored = measure(chunks, { lines: false });
+  await pipeline(Readable.from(stored.chunks), createWriteStream(file, { mode: 0o600 }));
+  const { bytes, sha256 } = stored.result();
+  return { bytes, sha256 };
 }
 
 /** True when a process noted as `{ pid, host }` is still running (on this host). */

@@ -104,3 +104,11 @@ export function manifestIntact(sealed: SealedManifest, macKey: Buffer | undefine
   const b = Buffer.from(String(seal.value));
   return expected.method === seal.method && a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The manifest of backup `id` as stored: read, not proven (`openBackup` checks its seal). */
+export async function readManifest(
+  target: { readText(id: string, path: string): Promise<string> },
+  id: string,
+): Promise<SealedManifest> {
+  return JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+}

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import type { RetentionPolicy } from '../../../core/config/types.js';
 import { type BackupTarget, ownerAlive } from './local-target.js';
-import { MANIFEST_FILE, type SealedManifest } from './manifest.js';
+import { readManifest } from './manifest.js';
 import { applyRetention, type RetentionVerdict } from './retention.js';
 
 /** Beside a backup while a drill restores from it: `{ pid, host }`. */
@@ -23,7 +23,7 @@ export async function planPrune(
   const backups: ListedBackup[] = [];
   const inUse = new Set<string>();
   for (const id of await target.list()) {
-    const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+    const manifest = await readManifest(target, id);
     backups.push({ id, at: new Date(manifest.snapshotAt), bytes: manifest.totals.bytes });
     const note = await target.readNote(id, IN_USE_NOTE);
     if (note && ownerAlive(JSON.parse(note) as { pid: number; host: string })) inUse.add(id);

@@ -10,6 +10,7 @@ import { Ledger } from '../provision/ledger.js';
 import type { RoleKind } from '../provision/roles.js';
 import type { CatalogSnapshot } from '../schema/snapshot.js';
 import { snapshotChecksum } from '../schema/snapshot.js';
+import { notInExtension, notSystemSchema } from '../schema/snapshot-scope.js';
 import { quoteIdent } from '../sql-quote.js';
 import { decode, decodeAll, measure } from './data-codec.js';
 import type { DataPart, TableData } from './manifest.js';
@@ -60,9 +61,6 @@ export interface RestoreResult {
   /** Pieces left out, such as grants to roles that do not exist where it was restored. */
   skipped: string[];
 }
-
-const SYSTEM_SCHEMAS = `nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-  and nspname not like 'pg_temp_%' and nspname not like 'pg_toast_temp_%'`;
 
 export async function restoreBackup(
   backup: OpenedBackup,
@@ -131,13 +129,7 @@ class RestorePhases {
 
   /** Refuses a target that is not empty (unless clean), clears it, and creates what data loads into. */
   async prepare(tx: Connection): Promise<{ marker: Marker; skipped: string[] }> {
-    const contents = await userContents(tx);
-    if (contents.length > 0 && !this.options.clean) {
-      throw new UsageError(
-        `${this.location} is not empty (${contents.length} relations, e.g. ${contents.slice(0, 3).join(', ')}): refusing to restore over it`,
-        { fix: 'restore into an empty database, or pass --clean to replace what it holds' },
-      );
-    }
+    await refuseNonEmpty(tx, this.location, this.options.clean === true);
     const marker = this.options.marker ?? (await readMarker(tx));
     await dropSchemas(tx, this.options.clean === true);
     const roles = await roleNames(tx);
@@ -238,12 +230,23 @@ function isServerError(error: unknown): boolean {
   );
 }
 
-/** Relations the target holds outside launchdb's own schema (which a restore brings with it). */
-export async function userContents(db: Queryable): Promise<string[]> {
+/** Refuses a target that holds anything outside launchdb's own schema (which a restore brings), unless `clean`. */
+export async function refuseNonEmpty(db: Queryable, location: string, clean: boolean): Promise<void> {
+  if (clean) return;
+  const contents = await userContents(db);
+  if (contents.length === 0) return;
+  throw new UsageError(
+    `${location} is not empty (${contents.length} relations, e.g. ${contents.slice(0, 3).join(', ')}): refusing to restore over it`,
+    { fix: 'restore into an empty database, or pass --clean to replace what it holds' },
+  );
+}
+
+/** Relations the target holds outside launchdb's own schema. */
+async function userContents(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and n.${SYSTEM_SCHEMAS.replaceAll(' nspname', ' n.nspname')} and n.nspname <> 'launchdb'
-       and not exists (select 1 from pg_depend e where e.classid = 'pg_class'::regclass and e.objid = c.oid and e.deptype = 'e')
+     where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${notSystemSchema()} and n.nspname <> 'launchdb'
+       and ${notInExtension('pg_class', 'c.oid')}
      order by 1 limit 50`,
   );
   return rows.map((row) => row.name);
@@ -252,7 +255,7 @@ export async function userContents(db: Queryable): Promise<string[]> {
 /** Drops launchdb's schema (the backup has its own), and with `all` every other user schema too. */
 async function dropSchemas(db: Queryable, all: boolean) {
   const { rows } = await db.query<{ name: string }>(
-    `select nspname as name from pg_namespace where ${SYSTEM_SCHEMAS} ${all ? '' : "and nspname = 'launchdb'"} order by 1`,
+    `select n.nspname as name from pg_namespace n where ${notSystemSchema()} ${all ? '' : "and n.nspname = 'launchdb'"} order by 1`,
   );
   for (const row of rows) await db.query(`drop schema ${quoteIdent(row.name)} cascade`);
   if (all) await db.query('create schema if not exists public');

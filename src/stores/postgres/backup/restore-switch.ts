@@ -5,17 +5,15 @@
 //
 // It needs the rights to create databases and to rename the target (its owner with CREATEDB, or a
 // superuser); without them the caller restores in one transaction instead.
-import { randomBytes } from 'node:crypto';
 import { UsageError } from '../../../core/errors.js';
 import { parseConnectionUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { readMarker } from '../marker.js';
+import { scratchBase, shadowName } from '../schema/shadow.js';
 import { openServer } from '../server.js';
 import { quoteIdent, quoteLiteral } from '../sql-quote.js';
 import type { OpenedBackup } from './open-backup.js';
-import { type RestoreOptions, type RestoreResult, restoreBackup, userContents } from './restore-backup.js';
-
-const MAX_NAME_BYTES = 63;
+import { type RestoreOptions, type RestoreResult, refuseNonEmpty, restoreBackup } from './restore-backup.js';
 
 export interface SwitchOptions extends RestoreOptions {
   /**
@@ -47,13 +45,7 @@ export async function restoreBySwitch(
   let facts: DatabaseFacts;
   try {
     if (!(await maySwitch(current))) return undefined;
-    const contents = await userContents(current);
-    if (contents.length > 0 && !options.clean) {
-      throw new UsageError(
-        `${current.location} is not empty (${contents.length} relations, e.g. ${contents.slice(0, 3).join(', ')}): refusing to restore over it`,
-        { fix: 'restore into an empty database, or pass --clean to replace what it holds' },
-      );
-    }
+    await refuseNonEmpty(current, current.location, options.clean === true);
     facts = await databaseFacts(current);
     facts.marker = options.marker ?? (await readMarker(current));
   } finally {
@@ -63,7 +55,7 @@ export async function restoreBySwitch(
   const maintenance = await open(await maintenanceDatabase(url, target, open));
   try {
     await dropLeftovers(maintenance, target);
-    const fresh = freshName(target);
+    const fresh = shadowName(target, 'restore');
     await maintenance.query(
       `create database ${quoteIdent(fresh)} owner ${quoteIdent(facts.owner)} ${creationClause(facts)}`,
     );
@@ -190,7 +182,7 @@ async function carryOver(db: PostgresDatabase, fresh: string, facts: DatabaseFac
 
 /** Ends the target's sessions and swaps the names in one transaction, then drops the old database. */
 async function switchIn(maintenance: PostgresDatabase, target: string, fresh: string) {
-  const old = `${target.slice(0, MAX_NAME_BYTES - 18)}_replaced_${randomBytes(4).toString('hex')}`;
+  const old = shadowName(target, 'replaced');
   for (let attempt = 1; ; attempt++) {
     await maintenance.query(
       'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
@@ -212,20 +204,9 @@ async function switchIn(maintenance: PostgresDatabase, target: string, fresh: st
 
 const FRESH_SUFFIX = /^_restore_[0-9a-f]{8}$/;
 
-/** `<target>_restore_<8 hex>`, the target's part shortened to fit Postgres's 63 bytes. */
-function freshName(target: string): string {
-  return `${freshBase(target)}_restore_${randomBytes(4).toString('hex')}`;
-}
-
-function freshBase(target: string): string {
-  let base = target;
-  while (Buffer.byteLength(base) > MAX_NAME_BYTES - 17) base = base.slice(0, -1);
-  return base;
-}
-
 /** Fresh databases a killed restore of this target left behind, with nobody connected to them. */
 async function dropLeftovers(maintenance: PostgresDatabase, target: string) {
-  const base = freshBase(target);
+  const base = scratchBase(target, 'restore');
   const { rows } = await maintenance.query<{ name: string }>(
     `select datname as name from pg_database d where starts_with(datname, $1)
        and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)`,

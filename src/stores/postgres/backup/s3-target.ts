@@ -1,10 +1,10 @@
 // Backups in S3-compatible object storage: one prefix per environment, one per backup under it. A
 // backup is complete when its manifest object exists (written last); files stream up by multipart
 // upload and down as they are read, never staged whole on disk.
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UnreachableError, UsageError } from '../../../core/errors.js';
+import { measure } from './data-codec.js';
 import { type BackupTarget, type BackupWriter, ownerAlive } from './local-target.js';
 import type { StoredFile } from './manifest.js';
 
@@ -133,28 +133,19 @@ export class S3Target implements BackupTarget {
   }
 
   private async upload(id: string, path: string, chunks: AsyncIterable<Buffer>): Promise<StoredFile> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const counted = Readable.from(chunks).pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          done(null, chunk);
-        },
-      }),
-    );
+    const stored = measure(chunks, { lines: false });
     await this.call(`upload ${path}`, async ({ client }) => {
       const { Upload } = await import('@aws-sdk/lib-storage');
       // Parts of 8 MB, two in flight: a backup streams up without being staged on disk.
       await new Upload({
         client,
-        params: { Bucket: this.where.bucket, Key: this.key(id, path), Body: counted },
+        params: { Bucket: this.where.bucket, Key: this.key(id, path), Body: Readable.from(stored.chunks) },
         partSize: 8 * 1024 * 1024,
         queueSize: 2,
       }).done();
     });
-    return { path, bytes, sha256: hash.digest('hex') };
+    const { bytes, sha256 } = stored.result();
+    return { path, bytes, sha256 };
   }
 
   private putText(key: string, text: string): Promise<void> {

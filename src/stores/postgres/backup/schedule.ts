@@ -9,7 +9,7 @@ import { isLaunchdbError } from '../../../core/errors.js';
 import type { PostgresDatabase } from '../database.js';
 import { type CreateBackupOptions, createBackup } from './create-backup.js';
 import type { BackupTarget } from './local-target.js';
-import { MANIFEST_FILE, type SealedManifest } from './manifest.js';
+import { readManifest } from './manifest.js';
 import { planPrune, removeBackups } from './prune.js';
 
 export interface ScheduleOptions {
@@ -100,7 +100,7 @@ async function runOnce(options: ScheduleOptions, slot: Date): Promise<void> {
 async function newestSnapshot(target: BackupTarget): Promise<Date | undefined> {
   const id = (await target.list()).at(-1);
   if (!id) return undefined;
-  const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+  const manifest = await readManifest(target, id);
   return new Date(manifest.snapshotAt);
 }
 

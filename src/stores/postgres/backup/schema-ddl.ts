@@ -868,13 +868,7 @@ class Generator {
           sql: `REVOKE ${privileges(revoked)} ON ${target.on} FROM ${role(grant.grantee)}`,
         });
       }
-      const plain = grant.granted.filter((p) => !p.endsWith(WITH_GRANT_OPTION));
-      const grantable = grant.granted.filter((p) => p.endsWith(WITH_GRANT_OPTION)).map(plainPrivilege);
-      for (const [list, suffix] of [
-        [plain, ''],
-        [grantable, WITH_GRANT_OPTION],
-      ] as const) {
-        if (list.length === 0) continue;
+      for (const [list, suffix] of byGrantOption(grant.granted)) {
         this.after.push({
           object: `grant ${list.join(', ')}${suffix} ${label}`,
           sql: `GRANT ${privileges(list)} ON ${target.on} TO ${role(grant.grantee)}${suffix}`,
@@ -947,13 +941,7 @@ class Generator {
           sql: `${head} REVOKE ${revoked.join(', ')} ON ${on} FROM ${role(entry.grantee)}`,
         });
       }
-      const plain = entry.granted.filter((p) => !p.endsWith(WITH_GRANT_OPTION));
-      const grantable = entry.granted.filter((p) => p.endsWith(WITH_GRANT_OPTION)).map(plainPrivilege);
-      for (const [list, suffix] of [
-        [plain, ''],
-        [grantable, WITH_GRANT_OPTION],
-      ] as const) {
-        if (list.length === 0) continue;
+      for (const [list, suffix] of byGrantOption(entry.granted)) {
         this.after.push({
           object: `default privilege ${scope} granting ${list.join(', ')}${suffix} on new ${entry.on} to ${entry.grantee}`,
           sql: `${head} GRANT ${list.join(', ')} ON ${on} TO ${role(entry.grantee)}${suffix}`,
@@ -964,6 +952,18 @@ class Generator {
 }
 
 const WITH_GRANT_OPTION = ' WITH GRANT OPTION';
+
+/** Privileges as GRANT takes them: those held plainly, and those `WITH GRANT OPTION` (non-empty lists only). */
+function byGrantOption(granted: readonly string[]): [string[], string][] {
+  const plain = granted.filter((p) => !p.endsWith(WITH_GRANT_OPTION));
+  const grantable = granted.filter((p) => p.endsWith(WITH_GRANT_OPTION)).map(plainPrivilege);
+  return (
+    [
+      [plain, ''],
+      [grantable, WITH_GRANT_OPTION],
+    ] as [string[], string][]
+  ).filter(([list]) => list.length > 0);
+}
 
 function plainPrivilege(privilege: string): string {
   return privilege.endsWith(WITH_GRANT_OPTION) ? privilege.slice(0, -WITH_GRANT_OPTION.length) : privilege;

@@ -2,7 +2,7 @@
 import type { CheckOutcome } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
 import type { BackupTarget } from '../backup/local-target.js';
-import { MANIFEST_FILE, type SealedManifest } from '../backup/manifest.js';
+import { readManifest, type SealedManifest } from '../backup/manifest.js';
 import type { PostgresCheckContext } from './context.js';
 
 export interface NewestBackup {
@@ -17,7 +17,7 @@ export async function newestBackup(ctx: PostgresCheckContext): Promise<NewestBac
   const target = backupTargetOf(ctx.project, ctx.env);
   const id = (await target.list()).at(-1);
   if (!id) return undefined;
-  const manifest = JSON.parse(await target.readText(id, MANIFEST_FILE)) as SealedManifest;
+  const manifest = await readManifest(target, id);
   return { target, id, manifest };
 }
 
@@ -28,13 +28,13 @@ export function problem(ctx: PostgresCheckContext): 'fail' | 'warn' {
 
 /**
  * Before the first backup of an environment that is not guarded there is nothing to judge; a
- * guarded one without backups fails.
+ * guarded one without backups fails (or, for a check that only warns, warns).
  */
-export function noBackups(ctx: PostgresCheckContext): CheckOutcome {
+export function noBackups(ctx: PostgresCheckContext, status: 'fail' | 'warn' = 'fail'): CheckOutcome {
   const fix = `take one with \`launchdb backup create --env ${ctx.env.name}\`, and schedule it`;
   return ctx.env.guarded
     ? {
-        status: 'fail',
+        status,
         summary: `${ctx.env.name} has no backup in ${backupTargetOf(ctx.project, ctx.env).location}`,
         fix,
       }

@@ -6,6 +6,7 @@ import { backupTargetOf } from '../backup/backup-location.js';
 import { LocalTarget } from '../backup/local-target.js';
 import { S3Target } from '../backup/s3-target.js';
 import { isLoopback } from '../connection-url.js';
+import { noBackups } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 
 export const backupsOffsite: Check<PostgresCheckContext> = {
@@ -27,18 +28,7 @@ export const backupsOffsite: Check<PostgresCheckContext> = {
     if (!(target instanceof LocalTarget))
       return { status: 'skip', summary: `cannot judge ${target.location}` };
     const folder = await stat(target.dir).catch(() => undefined);
-    if (!folder) {
-      return ctx.env.guarded
-        ? {
-            status: 'warn',
-            summary: `no backups of ${ctx.env.name} in ${target.location} to judge`,
-            fix: `take one with \`launchdb backup create --env ${ctx.env.name}\``,
-          }
-        : {
-            status: 'skip',
-            summary: `no backups of ${ctx.env.name}; required in guarded environments (production)`,
-          };
-    }
+    if (!folder) return noBackups(ctx, 'warn');
     const fix =
       'keep backups on another machine: object storage (backups.s3), or backups.dir on a mounted remote disk';
     const db = ctx.postgres.target;

@@ -6,6 +6,7 @@ import type { Check, CheckOutcome } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
 import { LocalTarget } from '../backup/local-target.js';
 import { S3Target } from '../backup/s3-target.js';
+import { noBackups } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 
 export const backupsProtected: Check<PostgresCheckContext> = {
@@ -19,18 +20,7 @@ export const backupsProtected: Check<PostgresCheckContext> = {
     if (!(target instanceof LocalTarget))
       return { status: 'skip', summary: `cannot judge ${target.location}` };
     const folder = await stat(target.dir).catch(() => undefined);
-    if (!folder) {
-      return ctx.env.guarded
-        ? {
-            status: 'fail',
-            summary: `no backups of ${ctx.env.name} in ${target.location} to judge`,
-            fix: `take one with \`launchdb backup create --env ${ctx.env.name}\``,
-          }
-        : {
-            status: 'skip',
-            summary: `no backups of ${ctx.env.name}; required in guarded environments (production)`,
-          };
-    }
+    if (!folder) return noBackups(ctx);
     const open: string[] = [];
     const look = async (path: string, shown: string, depth: number) => {
       const info = await stat(path);

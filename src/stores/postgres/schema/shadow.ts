@@ -149,12 +149,17 @@ async function embedded<T>(
   }
 }
 
-/** `<database>_shadow_<8 hex>`, the database part shortened to fit Postgres's 63 bytes. */
+/** `<database>_<purpose>_<8 hex>`, the database part a plain name shortened to fit Postgres's 63 bytes. */
 export function shadowName(database: string, purpose = 'shadow'): string {
-  const suffix = `_${purpose}_${randomBytes(4).toString('hex')}`;
+  return `${scratchBase(database, purpose)}_${purpose}_${randomBytes(4).toString('hex')}`;
+}
+
+/** What a scratch name for `database` and `purpose` starts with: to find those a killed process left. */
+export function scratchBase(database: string, purpose: string): string {
   let base = database.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  while (Buffer.byteLength(base + suffix) > MAX_NAME_BYTES) base = base.slice(0, -1);
-  return base + suffix;
+  // `_<purpose>_` and 8 hex digits follow it.
+  while (Buffer.byteLength(base) + purpose.length + 10 > MAX_NAME_BYTES) base = base.slice(0, -1);
+  return base;
 }
 
 async function versionOf(db: PostgresDatabase): Promise<number> {

@@ -16,8 +16,12 @@ export interface Scope {
 
 /** SQL: the namespace `alias` holds user objects (not a system, temporary or excluded schema). */
 export function userSchema(alias = 'n'): string {
-  return `${alias}.nspname <> all($1::text[])
-    and ${alias}.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+  return `${alias}.nspname <> all($1::text[]) and ${notSystemSchema(alias)}`;
+}
+
+/** SQL: the namespace `alias` is not a system or temporary schema. */
+export function notSystemSchema(alias = 'n'): string {
+  return `${alias}.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
     and ${alias}.nspname !~ '^pg_(toast_)?temp_'`;
 }
 
