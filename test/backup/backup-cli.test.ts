@@ -12,7 +12,7 @@ import {
   uniqueName,
 } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { SHOP, shopData } from './fixtures.js';
+import { SHOP_APP, shopAppData } from './fixtures.js';
 
 const KEY = 'a long backup key for the tests 0123456789';
 
@@ -62,11 +62,8 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
         await db.close();
       }
     };
-    await query(
-      'development',
-      `${SHOP.replace('create schema launchdb;', '').replace(/create table launchdb\.migrations[^;]*;/, '')}`,
-    );
-    await query('development', shopData(200).replace(/insert into launchdb\.migrations[^;]*;/, ''));
+    await query('development', SHOP_APP);
+    await query('development', shopAppData(200));
   });
 
   afterAll(async () => {

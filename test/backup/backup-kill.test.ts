@@ -1,28 +1,11 @@
 // kill -9 in the middle: a backup never shows as complete (and the next run cleans it up), and a
 // restore leaves its target exactly as it was.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { launchBin, runCli, until } from '../helpers/cli.js';
 import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function launch(args: string[], cwd: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: 'ignore' });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (_code, signal) => resolve(signal ? null : _code)),
-  );
-  return { child, exited };
-}
 
 describe.skipIf(!serverAvailable)('kill -9 during backup and restore', () => {
   let project: TempProject;
@@ -66,7 +49,7 @@ describe.skipIf(!serverAvailable)('kill -9 during backup and restore', () => {
   });
 
   it('lists no complete backup after kill -9, and the next backup cleans the leftovers', async () => {
-    const { child, exited } = launch(
+    const { child, exited } = launchBin(
       ['backup', 'create', '--env', 'development', '--workers', '1'],
       project.dir,
     );
@@ -98,7 +81,10 @@ describe.skipIf(!serverAvailable)('kill -9 during backup and restore', () => {
 
   it('leaves the target as it was when the restore is killed, and the next restore clears what it left', async () => {
     const [id] = readdirSync(backupsDir()).filter((name) => !name.startsWith('.'));
-    const { child, exited } = launch(['backup', 'restore', id!, '--to', 'staging', '--clean'], project.dir);
+    const { child, exited } = launchBin(
+      ['backup', 'restore', id!, '--to', 'staging', '--clean'],
+      project.dir,
+    );
     // The owner may create databases: the backup loads into a fresh one beside staging.
     const fresh = `${databases.staging}_restore_%`;
     await until(async () => {

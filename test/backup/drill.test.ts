@@ -14,14 +14,7 @@ import {
   uniqueName,
 } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { SHOP, shopData } from './fixtures.js';
-
-/** The fixture without its own launchdb schema: the attached environment has launchdb's. */
-const APP = SHOP.replace('create schema launchdb;', '').replace(
-  /create table launchdb\.migrations[^;]*;/,
-  '',
-);
-const APP_DATA = shopData(150).replace(/insert into launchdb\.migrations[^;]*;/, '');
+import { SHOP_APP, shopAppData } from './fixtures.js';
 
 describe.each(BACKINGS)('backup drill with an environment on %s', (backing: BackingName) => {
   const skip = backing === 'server' && !serverAvailable;
@@ -51,7 +44,7 @@ describe.each(BACKINGS)('backup drill with an environment on %s', (backing: Back
         await db.close();
       }
     };
-    await query(`${APP}\n${APP_DATA}`);
+    await query(`${SHOP_APP}\n${shopAppData(150)}`);
   });
 
   afterAll(async () => {

@@ -16,13 +16,7 @@ import {
   uniqueName,
 } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { SHOP, shopData } from './fixtures.js';
-
-const APP = SHOP.replace('create schema launchdb;', '').replace(
-  /create table launchdb\.migrations[^;]*;/,
-  '',
-);
-const APP_DATA = shopData(120).replace(/insert into launchdb\.migrations[^;]*;/, '');
+import { SHOP_APP, shopAppData } from './fixtures.js';
 
 describe.each(BACKINGS)('backup export on %s', (backing: BackingName) => {
   const skip = backing === 'server' && !serverAvailable;
@@ -53,7 +47,7 @@ describe.each(BACKINGS)('backup export on %s', (backing: BackingName) => {
       environments: { development: { postgres: { ${database ? `url: '${serverUrlFor(database)}'` : ''} } } },
     }`);
     expect((await cli(['attach', 'postgres', '--env', 'development'])).code).toBe(0);
-    await withDb((db) => db.query(`${APP}\n${APP_DATA}`));
+    await withDb((db) => db.query(`${SHOP_APP}\n${shopAppData(120)}`));
   });
 
   afterAll(async () => {

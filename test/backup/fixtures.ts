@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { PostgresDatabase } from '../../src/stores/postgres/database.js';
 
-export const SHOP = `
+export const SHOP_APP = `
 create schema shop;
 create type shop.mood as enum ('sad', 'ok', 'happy');
 create domain shop.email as text check (value ~ '@');
@@ -34,12 +34,16 @@ create table shop.audit_base (at timestamptz default now());
 create table shop.audit (what text) inherits (shop.audit_base);
 create materialized view shop.totals as select user_id, sum(total) as total from shop.orders group by user_id;
 create table public.empty_one (id int);
+`;
+
+/** The shop with a launchdb schema of its own, as a backup of an attached database carries one. */
+export const SHOP = `${SHOP_APP}
 create schema launchdb;
 create table launchdb.migrations (version text primary key, name text not null);
 `;
 
 /** Rows with tabs, newlines, backslashes, quotes, NULLs, unicode and binary in them. */
-export function shopData(users: number): string {
+export function shopAppData(users: number): string {
   return `
 insert into shop.users (email, name, mood, tags, avatar, profile, "order")
 select 'user' || i || '@example.com',
@@ -57,11 +61,16 @@ from generate_series(1, ${users * 3}) i;
 insert into shop.events select i, date '2025-06-01' + (i % 400), 'e' || i from generate_series(1, ${users}) i;
 insert into shop.audit (at, what) values ('2026-01-02 03:04:05+00', 'child row');
 insert into shop.audit_base (at) values ('2026-01-01 00:00:00+00');
-insert into launchdb.migrations values ('20260101000000', 'init');
 refresh materialized view shop.totals;
 delete from shop.orders where id % 10 = 0;
 select setval('shop.orders_id_seq', (select max(id) from shop.orders) + 100);
 `;
+}
+
+/** The shop's rows and a migration history row in its launchdb schema (for SHOP). */
+export function shopData(users: number): string {
+  return `${shopAppData(users)}
+insert into launchdb.migrations values ('20260101000000', 'init');`;
 }
 
 /** SHA-256 of each table's rows as COPY text, in the table's own order: what the manifest records (the restore log aside). */

@@ -4,13 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { adminQuery, SERVER_URL, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { SHOP, shopData } from './fixtures.js';
-
-const APP = SHOP.replace('create schema launchdb;', '').replace(
-  /create table launchdb\.migrations[^;]*;/,
-  '',
-);
-const APP_DATA = shopData(100).replace(/insert into launchdb\.migrations[^;]*;/, '');
+import { SHOP_APP, shopAppData } from './fixtures.js';
 
 describe.skipIf(!serverAvailable)('backup restore into a provisioned environment', () => {
   let project: TempProject;
@@ -38,7 +32,7 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
     expect((await cli(['attach', 'postgres', '--env', 'development'])).code).toBe(0);
     const provisioned = await cli(['attach', 'postgres', '--env', 'staging', '--admin-url', SERVER_URL]);
     expect(provisioned.code, provisioned.stderr).toBe(0);
-    await adminQuery(`${APP}\n${APP_DATA}`, [], source);
+    await adminQuery(`${SHOP_APP}\n${shopAppData(100)}`, [], source);
   });
 
   afterAll(async () => {

@@ -9,13 +9,8 @@ import { resolvePostgresTarget } from '../../src/stores/postgres/target.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { type S3Server, startS3Server } from '../helpers/s3-server.js';
-import { SHOP, shopData } from './fixtures.js';
+import { SHOP_APP, shopAppData } from './fixtures.js';
 
-const APP = SHOP.replace('create schema launchdb;', '').replace(
-  /create table launchdb\.migrations[^;]*;/,
-  '',
-);
-const APP_DATA = shopData(200).replace(/insert into launchdb\.migrations[^;]*;/, '');
 const KEY = 'the s3 backups key, long enough';
 
 describe('backups in S3', () => {
@@ -46,7 +41,7 @@ describe('backups in S3', () => {
     const { openEmbedded } = await import('../../src/stores/postgres/embedded.js');
     const { join } = await import('node:path');
     const db = await openEmbedded(join(project.dir, '.launchdb', 'development', 'postgres'));
-    await db.query(`${APP}\n${APP_DATA}`);
+    await db.query(`${SHOP_APP}\n${shopAppData(200)}`);
     await db.close();
   });
 

@@ -1,11 +1,10 @@
 // Prune's dry run and --yes, two schedulers taking each scheduled backup once, SIGTERM mid-backup
 // leaving nothing listed as complete, and a malformed schedule as bad input.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { launchBin, runCli, until } from '../helpers/cli.js';
 import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -100,27 +99,6 @@ describe('backup prune', () => {
   });
 });
 
-function launch(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    out += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child: child as ChildProcess, exited, output: () => out };
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe.skipIf(!serverAvailable)('backup schedule on a server', () => {
   let project: TempProject;
   let database: string;
@@ -147,8 +125,8 @@ describe.skipIf(!serverAvailable)('backup schedule on a server', () => {
   });
 
   it('takes each scheduled backup once with two schedulers running, and stops cleanly on SIGTERM', async () => {
-    const a = launch(['backup', 'schedule', '--env', 'development'], project.dir);
-    const b = launch(['backup', 'schedule', '--env', 'development'], project.dir);
+    const a = launchBin(['backup', 'schedule', '--env', 'development'], project.dir);
+    const b = launchBin(['backup', 'schedule', '--env', 'development'], project.dir);
     await until(
       () => existsSync(dir()) && readdirSync(dir()).filter((name) => !name.startsWith('.')).length >= 3,
       30_000,
@@ -177,7 +155,7 @@ describe.skipIf(!serverAvailable)('backup schedule on a server', () => {
       database,
     );
     for (const name of readdirSync(dir())) rmSync(join(dir(), name), { recursive: true, force: true });
-    const scheduler = launch(['backup', 'schedule', '--env', 'development'], project.dir);
+    const scheduler = launchBin(['backup', 'schedule', '--env', 'development'], project.dir);
     await until(() => existsSync(dir()) && readdirSync(dir()).some((name) => name.endsWith('.partial')));
     scheduler.child.kill('SIGTERM');
     expect(await scheduler.exited).toBe(0);

@@ -69,3 +69,29 @@ export function runBin(
     });
   });
 }
+
+/** The built CLI started in the background, for tests that signal or kill it midway. */
+export function launchBin(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  /** Its exit code, or null when a signal ended it. */
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ? null : code)),
+  );
+  return { child, exited, output: () => output };
+}
+
+/** Waits until `condition` holds, checking every 20 ms; throws after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
