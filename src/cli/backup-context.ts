@@ -1,8 +1,8 @@
-// What the backup commands share: where an environment's backups are, and the key that opens them.
+// What the backup commands share: where an environment's backups are, and the secrets that seal and open them.
 import { UsageError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
-import { backupSecret } from '../stores/postgres/backup/backup-key.js';
 import { backupTargetOf } from '../stores/postgres/backup/backup-location.js';
+import { type BackupSecrets, backupSecrets, secretValues } from '../stores/postgres/backup/backup-secrets.js';
 import type { BackupTarget } from '../stores/postgres/backup/local-target.js';
 import { stringFlag } from './args.js';
 import type { Io } from './io.js';
@@ -27,11 +27,11 @@ export function environmentOfBackup(project: Project, id: string): Environment {
   return project.environment(match[1]!);
 }
 
-/** The key for the environment's backups, registered so that no output can ever show it. */
-export function secretFor(project: Project, env: Environment, io: Io): string | undefined {
-  const secret = backupSecret(env, project.config.backups);
-  if (secret) io.secrets.add(secret);
-  return secret;
+/** The secrets of the environment's backups, registered so that no output can ever show them. */
+export function secretsFor(project: Project, env: Environment, io: Io): BackupSecrets {
+  const secrets = backupSecrets(env, project.config.backups);
+  for (const value of secretValues(secrets)) io.secrets.add(value);
+  return secrets;
 }
 
 export function formatBytes(bytes: number): string {

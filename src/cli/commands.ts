@@ -380,8 +380,9 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'launchdb backup create [--env NAME] [--target DIR] [--workers N] [--json]',
     description:
       'Reads the schema (the catalog snapshot drift uses) and every table from one snapshot, by COPY,\n' +
-      'in parallel on a server, gzip-compressed and, with LAUNCHDB_BACKUP_KEY (or backups.key) set,\n' +
-      'encrypted with AES-256-GCM. A manifest with row counts and SHA-256 of each table sits beside the\n' +
+      'in parallel on a server, gzip-compressed and encrypted with AES-256-GCM: under a random key\n' +
+      'stored only encrypted to backups.recipients (age public keys), or under LAUNCHDB_BACKUP_KEY\n' +
+      '(or backups.key). A manifest with row counts and SHA-256 of each table sits beside the\n' +
       'data, sealed. Written under a temporary name and made final last: an unfinished backup is never listed.',
     flags: {
       ...ENV_FLAGS,

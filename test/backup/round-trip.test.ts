@@ -60,12 +60,12 @@ describe.each(BACKINGS)('backup round trip on %s', (backing: BackingName) => {
         project: 'shop',
         environment: 'development',
         target,
-        secret: SECRET,
+        secrets: { passphrase: SECRET },
       });
       expect(result).toMatchObject({ tables: 8, encrypted: true });
       expect(result.rows).toBeGreaterThan(1000);
       expect(await target.list()).toEqual([result.id]);
-      const backup = await openBackup(target, result.id, SECRET);
+      const backup = await openBackup(target, result.id, { passphrase: SECRET });
       expect(await verifyBackup(backup)).toMatchObject({ ok: true, rows: result.rows });
       // Nothing of the data or the key is readable in the files.
       for (const file of readdirSync(join(target.dir, result.id, 'data'))) {
@@ -123,10 +123,12 @@ describe.each(BACKINGS)('backup round trip on %s', (backing: BackingName) => {
       project: 'shop',
       environment: 'development',
       target,
-      secret: SECRET,
+      secrets: { passphrase: SECRET },
     });
     const wrong = 'not the right key at all!';
-    const error = (await openBackup(target, result.id, wrong).catch((e: unknown) => e)) as Error & {
+    const error = (await openBackup(target, result.id, { passphrase: wrong }).catch(
+      (e: unknown) => e,
+    )) as Error & {
       exitCode: number;
     };
     expect(error).toMatchObject({ exitCode: 2 });

@@ -1,9 +1,10 @@
-// `launchdb backup create`: a consistent, checksummed (and with a key, encrypted) backup of an environment.
+// `launchdb backup create`: a consistent, checksummed (and with a key or age recipients, encrypted) backup
+// of an environment.
 import type { ExitCode } from '../../core/errors.js';
 import { createBackup } from '../../stores/postgres/backup/create-backup.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { integerFlag } from '../args.js';
-import { backupTarget, formatBytes, formatDuration, secretFor } from '../backup-context.js';
+import { backupTarget, formatBytes, formatDuration, secretsFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -12,7 +13,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { project, env, connectTimeoutMs } = await commandContext(input, io);
   const config = project.config.backups ?? {};
   const target = backupTarget(project, env, input);
-  const secret = secretFor(project, env, io);
+  const secrets = secretsFor(project, env, io);
   const workers = integerFlag(input, 'workers') ?? config.workers ?? 2;
   const json = input.flags.json === true;
   const { db, location } = await openMigrationDatabase(env, {
@@ -29,7 +30,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       project: project.name,
       environment: env.name,
       target,
-      ...(secret ? { secret } : {}),
+      secrets,
       level: config.compressionLevel ?? 1,
       workers,
       onTable: json
@@ -71,11 +72,23 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   for (const id of result.cleaned)
     io.err(io.style('dim', `removed ${id}, a backup a stopped process left unfinished\n`));
+  // Recipients win over a passphrase (see newBackupKeys).
+  const recipients = secrets.recipients?.length ?? 0;
+  const encryption = !result.encrypted
+    ? io.style('yellow', 'not encrypted')
+    : recipients
+      ? `encrypted to ${recipients} age recipient${recipients === 1 ? '' : 's'}`
+      : 'encrypted';
   io.out(
-    `${io.style('green', 'backup')} ${result.id}: ${result.tables} tables, ${result.rows} rows, ${formatBytes(result.bytes)}, ${(result.durationMs / 1000).toFixed(1)} s, ${result.encrypted ? 'encrypted' : io.style('yellow', 'not encrypted')}\n  ${result.path}\n`,
+    `${io.style('green', 'backup')} ${result.id}: ${result.tables} tables, ${result.rows} rows, ${formatBytes(result.bytes)}, ${(result.durationMs / 1000).toFixed(1)} s, ${encryption}\n  ${result.path}\n`,
   );
   if (!result.encrypted) {
-    io.out(io.style('dim', '  set LAUNCHDB_BACKUP_KEY (or backups.key) to encrypt backups\n'));
+    io.out(
+      io.style(
+        'dim',
+        '  set backups.recipients (age public keys) or LAUNCHDB_BACKUP_KEY to encrypt backups\n',
+      ),
+    );
   }
   return 0;
 }

@@ -6,7 +6,7 @@ import { recordDrill } from '../../stores/postgres/backup/drill-log.js';
 import { openBackup } from '../../stores/postgres/backup/open-backup.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { stringFlag } from '../args.js';
-import { backupTarget, formatDuration, secretFor } from '../backup-context.js';
+import { backupTarget, formatDuration, secretsFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -14,7 +14,7 @@ import type { CommandInput } from '../spec.js';
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { project, env, connectTimeoutMs } = await commandContext(input, io);
   const target = backupTarget(project, env, input);
-  const secret = secretFor(project, env, io);
+  const secrets = secretsFor(project, env, io);
   const json = input.flags.json === true;
   const opening = {
     command: 'backup drill',
@@ -30,7 +30,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
           project: project.name,
           environment: env.name,
           target,
-          ...(secret ? { secret } : {}),
+          secrets,
           level: project.config.backups?.compressionLevel ?? 1,
         })
       ).id;
@@ -44,7 +44,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       fix: `take one with \`launchdb backup create --env ${env.name}\`, or pass --fresh`,
     });
   }
-  const backup = await openBackup(target, id, secret);
+  const backup = await openBackup(target, id, secrets);
   if (!json) io.err(io.style('dim', `drilling ${id}: restoring into a scratch database…\n`));
   const scratchUrl = stringFlag(input, 'scratch-url');
   if (scratchUrl) io.secrets.add(new URL(scratchUrl).password);

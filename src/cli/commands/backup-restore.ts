@@ -14,7 +14,7 @@ import { roleNamesOf } from '../../stores/postgres/provision/roles.js';
 import { openServer } from '../../stores/postgres/server.js';
 import { databaseNameOf, resolveAdminUrl } from '../../stores/postgres/target.js';
 import { stringFlag } from '../args.js';
-import { backupTarget, environmentOfBackup, secretFor } from '../backup-context.js';
+import { backupTarget, environmentOfBackup, secretsFor } from '../backup-context.js';
 import { confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -30,7 +30,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
   const from = environmentOfBackup(project, id);
   const target = backupTarget(project, from, input);
-  const backup = await openBackup(target, id, secretFor(project, from, io));
+  const backup = await openBackup(target, id, secretsFor(project, from, io));
   const clean = input.flags.clean === true;
   const json = input.flags.json === true;
 

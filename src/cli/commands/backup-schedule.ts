@@ -3,7 +3,7 @@
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { runSchedule } from '../../stores/postgres/backup/schedule.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
-import { backupTarget, secretFor } from '../backup-context.js';
+import { backupTarget, secretsFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -17,7 +17,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     });
   }
   const target = backupTarget(project, env, input);
-  const secret = secretFor(project, env, io);
+  const secrets = secretsFor(project, env, io);
   const workers = config.workers ?? 2;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -34,7 +34,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       backup: {
         project: project.name,
         environment: env.name,
-        ...(secret ? { secret } : {}),
+        secrets,
         level: config.compressionLevel ?? 1,
         workers,
       },

@@ -5,7 +5,7 @@ import { Project } from '../../core/project.js';
 import { openBackup } from '../../stores/postgres/backup/open-backup.js';
 import { recordVerification, verifyBackup } from '../../stores/postgres/backup/verify-backup.js';
 import { stringFlag } from '../args.js';
-import { backupTarget, environmentOfBackup, secretFor } from '../backup-context.js';
+import { backupTarget, environmentOfBackup, secretsFor } from '../backup-context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
 
@@ -18,7 +18,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
   const env = environmentOfBackup(project, id);
   const target = backupTarget(project, env, input);
-  const backup = await openBackup(target, id, secretFor(project, env, io));
+  const backup = await openBackup(target, id, secretsFor(project, env, io));
   const result = await verifyBackup(backup);
   await recordVerification(target, result);
   if (input.flags.json) {

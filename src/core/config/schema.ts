@@ -2,6 +2,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
 import { type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
 
@@ -27,6 +28,16 @@ const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
   message: 'expected lowercase letters, digits and _, starting with a letter',
 });
 
+// Never echoes the value: an identity pasted here by mistake is a secret.
+const ageRecipient = z.string().superRefine((text, ctx) => {
+  if (isAgeRecipient(text)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: isAgeIdentity(text.trim())
+      ? 'this is an age identity, a secret key: put its public key here (`age-keygen -y FILE` prints it) and keep the identity off this machine'
+      : 'expected an age public key (age1…, as `age-keygen` prints it): this one is mistyped or cut short',
+  });
+});
 const postgresStore = z.strictObject({
   url: postgresUrl.optional(),
   adminUrl: postgresUrl.optional(),
@@ -166,6 +177,8 @@ const configSchema = z.strictObject({
         })
         .optional(),
       key: envRef.optional(),
+      recipients: z.array(ageRecipient).optional(),
+      identity: envRef.optional(),
       compressionLevel: z.number().int().min(1).max(9).optional(),
       workers: z.number().int().min(1).max(16).optional(),
       rpo: millis.optional(),

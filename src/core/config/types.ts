@@ -194,6 +194,19 @@ export interface BackupsConfig {
    * environment. Default: the variable `LAUNCHDB_BACKUP_KEY` when it is set. @example env('BACKUP_KEY')
    */
   key?: EnvRef;
+  /**
+   * age public keys (`age1…`, as `age-keygen` prints them) to encrypt backups to: each backup gets a
+   * random key, stored only encrypted to these, so the machine that takes backups holds no secret and
+   * cannot read them. When set, new backups use them even if a key is also set (the key still opens
+   * older backups). @example ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p']
+   */
+  recipients?: string[];
+  /**
+   * The age identity (`AGE-SECRET-KEY-1…`, or an identity file's text) that reads backups encrypted to
+   * `recipients`, always from the environment; needed only where backups are verified, restored or
+   * drilled. Default: the variable `LAUNCHDB_BACKUP_IDENTITY` when it is set. @example env('BACKUP_IDENTITY')
+   */
+  identity?: EnvRef;
   /** gzip level of the data, 1 (fastest) to 9 (smallest). Default 1. */
   compressionLevel?: number;
   /** Tables copied at once on a server. Default 2. */

@@ -1,40 +1,60 @@
-// The backup key: read from the environment, stretched per backup, and never printed or stored.
-import { createHmac, hkdfSync, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { BackupsConfig } from '../../../core/config/types.js';
-import { UsageError } from '../../../core/errors.js';
-import { type Environment, resolveValue } from '../../../core/project.js';
+// A backup's keys: made per backup from a passphrase (stretched) or at random (wrapped for age
+// recipients), then split by purpose. The secret behind them is never printed or stored.
+import { createHmac, hkdfSync, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { wrapKey } from './age-key.js';
+import type { BackupSecrets } from './backup-secrets.js';
+import type { BackupEncryption } from './manifest.js';
 
-export const DEFAULT_KEY_VARIABLE = 'LAUNCHDB_BACKUP_KEY';
-const MIN_KEY_LENGTH = 16;
-
-/** The keys one backup uses, all derived from the secret and the backup's salt. */
+/** The keys one backup uses, all derived from one master key. */
 export interface BackupKeys {
   /** AES-256-GCM key of the files. */
   data: Buffer;
   /** HMAC-SHA256 key of the manifest. */
   manifest: Buffer;
-  /** A short value stored in the manifest that tells a wrong key from a damaged file. */
+  /** A short value stored in the manifest that tells a wrong passphrase from a damaged file. */
   check: string;
 }
 
-/** The secret for `env`, or undefined when none is configured (backups are then not encrypted). */
-export function backupSecret(env: Environment, config: BackupsConfig | undefined): string | undefined {
-  const configured = config?.key;
-  const secret = configured
-    ? resolveValue(env, configured, 'backups.key')
-    : env.vars[DEFAULT_KEY_VARIABLE] || undefined;
-  if (secret !== undefined && secret.length < MIN_KEY_LENGTH) {
-    const name = configured?.name ?? DEFAULT_KEY_VARIABLE;
-    throw new UsageError(`the backup key in ${name} is shorter than ${MIN_KEY_LENGTH} characters`, {
-      fix: `set ${name} to a long random value, e.g. \`openssl rand -base64 32\``,
-    });
+/** New keys for a backup and how the manifest records them; undefined when nothing encrypts backups. */
+export async function newBackupKeys(
+  secrets: BackupSecrets,
+): Promise<{ keys: BackupKeys; encryption: BackupEncryption } | undefined> {
+  if (secrets.recipients?.length) {
+    // A random key that only the recipients' identities can read back: this machine keeps no secret.
+    const master = randomBytes(32);
+    const wrappedKey = await wrapKey(master, secrets.recipients);
+    return {
+      keys: splitKey(master, AGE_SALT),
+      encryption: { algorithm: 'aes-256-gcm', kdf: 'age', recipients: [...secrets.recipients], wrappedKey },
+    };
   }
-  return secret;
+  if (secrets.passphrase) {
+    const salt = randomBytes(16);
+    const keys = deriveKeys(secrets.passphrase, salt);
+    return {
+      keys,
+      encryption: {
+        algorithm: 'aes-256-gcm',
+        kdf: 'scrypt',
+        salt: salt.toString('hex'),
+        keyCheck: keys.check,
+      },
+    };
+  }
+  return undefined;
 }
 
-/** Stretches the secret with scrypt (so a weak passphrase costs an attacker), then splits it by purpose. */
-export function deriveKeys(secret: string, salt: Buffer): BackupKeys {
-  const master = scryptSync(secret, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+/** A random master key needs no salt to split; this fixed one names the scheme. */
+export const AGE_SALT = Buffer.from('launchdb backup age');
+
+/** Stretches the passphrase with scrypt (so a weak one costs an attacker), then splits it by purpose. */
+export function deriveKeys(passphrase: string, salt: Buffer): BackupKeys {
+  const master = scryptSync(passphrase, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  return splitKey(master, salt);
+}
+
+/** One key per purpose from the master key (HKDF-SHA256), so no key serves two. */
+export function splitKey(master: Buffer, salt: Buffer): BackupKeys {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', master, salt, purpose, 32));
   const manifest = derive('launchdb backup manifest');
   return {

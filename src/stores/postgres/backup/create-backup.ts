@@ -1,5 +1,6 @@
 // Takes a backup: the catalog snapshot and every table's rows from one consistent snapshot, copied
-// by parallel workers on a server, compressed, sealed when a key is set, and listed only when whole.
+// by parallel workers on a server, compressed, encrypted and sealed when a passphrase or age recipients
+// are set, and listed only when whole.
 import { randomBytes } from 'node:crypto';
 import { VERSION } from '../../../version.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
@@ -11,7 +12,8 @@ import {
   type TableToCopy,
   tablesToCopy,
 } from './backup-contents.js';
-import { deriveKeys } from './backup-key.js';
+import { newBackupKeys } from './backup-key.js';
+import type { BackupSecrets } from './backup-secrets.js';
 import { bytesOf, type Codec, encode, measure } from './data-codec.js';
 import type { BackupTarget, BackupWriter } from './local-target.js';
 import {
@@ -30,8 +32,8 @@ export interface CreateBackupOptions {
   project: string;
   environment: string;
   target: BackupTarget;
-  /** The encryption secret; without one the backup is not encrypted. */
-  secret?: string;
+  /** What encrypts it: age recipients, else a passphrase; without either it is not encrypted. */
+  secrets?: BackupSecrets;
   /** gzip level. Default 1. */
   level?: number;
   /** Copy connections on a server. Default 2. */
@@ -80,8 +82,8 @@ export async function createBackup(
   const started = performance.now();
   const cleaned = await options.target.cleanLeftovers();
   const id = newBackupId(options.environment, now());
-  const salt = randomBytes(16);
-  const keys = options.secret ? deriveKeys(options.secret, salt) : undefined;
+  const made = await newBackupKeys(options.secrets ?? {});
+  const keys = made?.keys;
   const codec: Codec = { level: options.level ?? 1, ...(keys ? { key: keys.data } : {}) };
   const writer = await options.target.begin(id);
   const progress = { done: 0, total: 0, rawBytes: 0, pagesDone: 0, pagesTotal: 0 };
@@ -125,9 +127,7 @@ export async function createBackup(
       finishedAt: now().toISOString(),
       durationMs: Math.round(performance.now() - started),
       compression: { algorithm: 'gzip', level: codec.level },
-      encryption: keys
-        ? { algorithm: 'aes-256-gcm', kdf: 'scrypt', salt: salt.toString('hex'), keyCheck: keys.check }
-        : null,
+      encryption: made?.encryption ?? null,
       schema: read.schema,
       tables,
       sequences: read.sequences,

@@ -67,13 +67,22 @@ export interface BackupManifest {
   finishedAt: string;
   durationMs: number;
   compression: { algorithm: 'gzip'; level: number };
-  encryption: null | { algorithm: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; keyCheck: string };
+  encryption: null | BackupEncryption;
   /** The catalog snapshot (the one drift compares), stored as a file; `checksum` is its snapshotChecksum. */
   schema: { checksum: string; file: StoredFile };
   tables: TableData[];
   sequences: SequenceValue[];
   totals: { tables: number; rows: number; rawBytes: number; bytes: number };
 }
+
+/**
+ * How a backup's files are encrypted: under keys stretched from a passphrase (`scrypt`, with a check
+ * that tells a wrong passphrase), or under a random key stored only as an age file encrypted to the
+ * recipients' public keys (`age`). Both are covered by the manifest's seal.
+ */
+export type BackupEncryption =
+  | { algorithm: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; keyCheck: string }
+  | { algorithm: 'aes-256-gcm'; kdf: 'age'; recipients: string[]; wrappedKey: string };
 
 /** How the manifest proves it is unchanged: an HMAC with the backup key, or without a key a plain hash. */
 export interface ManifestSeal {

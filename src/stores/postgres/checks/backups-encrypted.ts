@@ -13,7 +13,14 @@ export const backupsEncrypted: Check<PostgresCheckContext> = {
     if (!newest) return noBackups(ctx);
     const encryption = newest.manifest.encryption;
     if (encryption) {
-      return { status: 'pass', summary: `newest backup ${newest.id} is encrypted (${encryption.algorithm})` };
+      const scheme =
+        encryption.kdf === 'age'
+          ? `its key encrypted to ${encryption.recipients.length} age recipient${encryption.recipients.length === 1 ? '' : 's'}`
+          : 'its key from a passphrase';
+      return {
+        status: 'pass',
+        summary: `newest backup ${newest.id} is encrypted (${encryption.algorithm}, ${scheme})`,
+      };
     }
     if (!ctx.env.guarded) {
       return {
@@ -24,7 +31,7 @@ export const backupsEncrypted: Check<PostgresCheckContext> = {
     return {
       status: 'fail',
       summary: `the newest backup of ${ctx.env.name} (${newest.id}) is not encrypted`,
-      fix: 'set LAUNCHDB_BACKUP_KEY (or backups.key) to a long random secret kept apart from the backups, then take a backup',
+      fix: 'set backups.recipients to age public keys (the machine taking backups then holds no secret), or LAUNCHDB_BACKUP_KEY to a long random secret kept apart from the backups; then take a backup',
     };
   },
 };
