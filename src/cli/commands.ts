@@ -532,4 +532,19 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['launchdb backup schedule --env production'],
     load: () => import('./commands/backup-schedule.js'),
   },
+  {
+    name: 'backup keygen',
+    summary: 'a new age identity for backups.identity, written to a file, and its recipient printed',
+    usage: 'launchdb backup keygen --out FILE [--json]',
+    description:
+      'Writes a new X25519 age identity to FILE (mode 0600, never over an existing file), in the format\n' +
+      'age-keygen writes, and prints its public key for backups.recipients. Keep the file off the machine\n' +
+      'that takes backups; set LAUNCHDB_BACKUP_IDENTITY="$(cat FILE)" where backups are verified or restored.',
+    flags: {
+      ...JSON_FLAG,
+      out: { type: 'string', value: 'FILE', description: 'where to write the identity' },
+    },
+    examples: ['launchdb backup keygen --out ~/.config/launchdb/shop-backups.key'],
+    load: () => import('./commands/backup-keygen.js'),
+  },
 ];

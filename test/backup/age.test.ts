@@ -1,7 +1,7 @@
 // Backups encrypted to age recipients, end to end on the embedded backing: the machine that takes them
 // holds no secret; verify, restore and the checks read them with an identity; a missing or wrong
 // identity is bad input that never echoes it; a changed wrapped key or manifest is damage.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,5 +223,24 @@ describe('backups encrypted to age recipients', () => {
     project.write('launchdb.config.ts', config);
     const fixed = await cli(['backup', 'list', '--env', 'development']);
     expect(fixed.code).toBe(0);
+  });
+
+  it('makes an identity with backup keygen: a 0600 file age reads, its recipient printed, the identity not', async () => {
+    const file = join(project.dir, 'keys', 'backup.key');
+    project.write('keys/.keep', '');
+    const made = await cli(['backup', 'keygen', '--out', 'keys/backup.key', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const { recipient: printed, identityFile } = JSON.parse(made.stdout);
+    expect(identityFile).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    const secret = text.split('\n').find((line) => line.startsWith('AGE-SECRET-KEY-1'))!;
+    expect(await identityToRecipient(secret)).toBe(printed);
+    expect(text).toContain(`# public key: ${printed}`);
+    expect(output(made)).not.toContain(secret);
+    const again = await cli(['backup', 'keygen', '--out', 'keys/backup.key']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });

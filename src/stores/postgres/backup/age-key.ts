@@ -30,3 +30,10 @@ export async function recipientsOf(identities: readonly string[]): Promise<strin
   const age = await import('age-encryption');
   return Promise.all(identities.map((identity) => age.identityToRecipient(identity)));
 }
+
+/** A new X25519 identity and its recipient, as `age-keygen` makes them. */
+export async function newIdentity(): Promise<{ identity: string; recipient: string }> {
+  const age = await import('age-encryption');
+  const identity = await age.generateX25519Identity();
+  return { identity, recipient: await age.identityToRecipient(identity) };
+}

@@ -64,7 +64,7 @@ function backupIdentities(env: Environment, config: BackupsConfig | undefined): 
     .filter((line) => line !== '' && !line.startsWith('#'));
   if (identities.length === 0 || !identities.every(isAgeIdentity)) {
     throw new UsageError(`${name} does not hold an age identity`, {
-      fix: `set ${name} to an identity (AGE-SECRET-KEY-1…) as \`age-keygen\` writes it, e.g. "$(cat key.txt)"`,
+      fix: `set ${name} to an identity (AGE-SECRET-KEY-1…) as \`age-keygen\` or \`launchdb backup keygen\` writes it, e.g. "$(cat key.txt)"`,
     });
   }
   return identities;
