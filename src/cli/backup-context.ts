@@ -42,7 +42,7 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** `850 ms`, `12.4 s`, `3 min 20 s`, `5 h 02 min`, `2 d 4 h`. */
