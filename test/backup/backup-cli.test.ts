@@ -88,6 +88,14 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
       'tables',
     ]);
     expect(document).toMatchObject({ encrypted: true, tables: 9 });
+    // With --json, a JSON line per finished table on stderr, for programs watching a long backup.
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(lines.find((line) => line.table === 'shop.users')).toMatchObject({ rows: 200, total: 9 });
+    expect(lines.reduce((sum, line) => sum + line.rows, 0)).toBe(document.rows);
     expect(document.id).toMatch(/^development-\d{8}-\d{6}-[0-9a-f]{4}$/);
     expect(result.stdout + result.stderr).not.toContain(KEY);
     id = document.id;
@@ -106,6 +114,14 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
     expect(verified.stdout).toContain('every checksum matches');
     const json = JSON.parse((await cli(['backup', 'list', '--env', 'development', '--json'])).stdout);
     expect(json.backups[0]).toMatchObject({ id, encrypted: true, verified: { ok: true } });
+    const verdicts = JSON.parse((await cli(['backup', 'verify', id, '--json'])).stdout);
+    expect(verdicts).toMatchObject({ ok: true, problem: null });
+    expect(verdicts.tables).toHaveLength(9);
+    expect(verdicts.tables.find((v: { table: string }) => v.table === 'shop.users')).toEqual({
+      table: 'shop.users',
+      rows: 200,
+      ok: true,
+    });
   });
 
   it.skipIf(skip)('restores into staging and marks it as staging', async () => {
@@ -121,7 +137,15 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
     const again = await cli(['backup', 'restore', id, '--to', 'staging']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/is not empty .*--clean/s);
-    expect((await cli(['backup', 'restore', id, '--to', 'staging', '--clean'])).code).toBe(0);
+    const clean = await cli(['backup', 'restore', id, '--to', 'staging', '--clean', '--json']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ id, tables: 9, to: 'staging' });
+    const loaded = clean.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(loaded.map((line) => line.done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(loaded.find((line) => line.table === 'shop.users')).toMatchObject({ rows: 200 });
   });
 
   it.skipIf(skip)(
@@ -168,6 +192,10 @@ describe.each(BACKINGS)('backup commands on %s', (backing: BackingName) => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/ 9\/9 tables, [\d.]+ [kM]?B read, [\d.]+ [kM]?B\/s\n/);
     expect(result.stdout).toMatch(/^backup development-\S+: 9 tables, \d+ rows, .*encrypted\n/);
+    const id = result.stdout.split(' ')[1]!.replace(/:$/, '');
+    const restored = await cli(['backup', 'restore', id, '--to', 'staging', '--clean']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stderr).toMatch(/ 9\/9 tables, [\d.]+ [kM]?B loaded, [\d.]+ [kM]?B\/s\n/);
   });
 
   it.skipIf(skip)('says an id that is not one is bad input', async () => {

@@ -81,10 +81,12 @@ describe.each(BACKINGS)('backup export on %s', (backing: BackingName) => {
     const differences = await withDb((db) =>
       db.withConnection(async (connection) => {
         await connection.query('create temp table users_back as select * from shop.users with no data');
-        await connection.copyIn(
+        const loaded = await connection.copyIn(
           'COPY users_back FROM STDIN WITH (FORMAT csv, HEADER)',
           createReadStream(join(dir, 'shop.users.csv')) as AsyncIterable<Buffer>,
         );
+        // The server's count of the rows COPY loaded (a restore checks it against the manifest).
+        expect(loaded).toBe(120);
         const { rows } = await connection.query<{ n: number }>(
           `select (select count(*) from (table users_back except all select * from shop.users) a)::int
                 + (select count(*) from (select * from shop.users except all table users_back) b)::int as n`,

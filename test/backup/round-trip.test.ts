@@ -8,8 +8,10 @@ import { Project } from '../../src/core/project.js';
 import { createBackup } from '../../src/stores/postgres/backup/create-backup.js';
 import { drillBackup } from '../../src/stores/postgres/backup/drill.js';
 import { LocalTarget } from '../../src/stores/postgres/backup/local-target.js';
+import type { TableData } from '../../src/stores/postgres/backup/manifest.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
 import { restoreBackup } from '../../src/stores/postgres/backup/restore-backup.js';
+import type { TableProgress } from '../../src/stores/postgres/backup/table-progress.js';
 import { verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
 import { diffSnapshots } from '../../src/stores/postgres/schema/diff.js';
 import { takeSnapshot } from '../../src/stores/postgres/schema/snapshot.js';
@@ -102,13 +104,29 @@ describe.each(BACKINGS)('backup round trip on %s', (backing: BackingName) => {
   it.skipIf(skip)('finds a flipped byte in the data and in the manifest', async () => {
     const result = await createBackup(source.db, { project: 'shop', environment: 'development', target });
     const backup = await openBackup(target, result.id, undefined);
-    const file = join(target.dir, result.id, backup.manifest.tables[0]!.parts[0]!.file.path);
-    const bytes = readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
-    writeFileSync(file, bytes);
-    const verified = await verifyBackup(backup);
+    const [first, second] = backup.manifest.tables.filter((table) => table.rows > 0) as [
+      TableData,
+      TableData,
+    ];
+    for (const table of [first, second]) {
+      const file = join(target.dir, result.id, table.parts[0]!.file.path);
+      const bytes = readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+      writeFileSync(file, bytes);
+    }
+    const reported: string[] = [];
+    const verified = await verifyBackup(backup, { onTable: (verdict) => reported.push(verdict.table) });
     expect(verified.ok).toBe(false);
-    expect(verified.problem).toContain(backup.manifest.tables[0]!.name);
+    expect(verified.problem).toContain(first.name);
+    // Every table has its verdict, past the first damaged one.
+    expect(reported).toEqual(backup.manifest.tables.map((table) => table.name));
+    expect(verified.tables.filter((verdict) => !verdict.ok).map((verdict) => verdict.table)).toEqual([
+      first.name,
+      second.name,
+    ]);
+    expect(verified.tables.find((verdict) => verdict.table === second.name)?.problem).toMatch(
+      new RegExp(`^table ${second.name.replace('.', '\\.')} \\(data/`),
+    );
 
     const manifestFile = join(target.dir, result.id, 'manifest.json');
     writeFileSync(
@@ -221,13 +239,35 @@ describe.skipIf(!serverAvailable)('a large table copied in ranges, on the server
     await restoreBackup(backup, ordered.db);
     expect(await contentChecksums(ordered.db)).toEqual(await contentChecksums(source.db));
 
-    // Parts on two connections at once: the same rows, in another order.
+    // Parts on two connections at once, keys built as each table's rows are in: the same rows (in
+    // another order) and the same catalog.
     const parallel = await freshDatabase('server');
     opened.push(parallel);
-    await restoreBackup(backup, parallel.db, { parallel: 2, splitTables: true });
+    const progress: TableProgress[] = [];
+    let loaded = 0;
+    await restoreBackup(backup, parallel.db, {
+      parallel: 2,
+      splitTables: true,
+      marker: 'as-backed-up',
+      onTable: (report) => progress.push(report),
+      onLoaded: () => loaded++,
+    });
     const fingerprint =
       "select count(*)::int as n, md5(string_agg(o::text, ',' order by o.id)) as sum from shop.orders o";
     expect((await parallel.db.query(fingerprint)).rows).toEqual((await source.db.query(fingerprint)).rows);
+    const before = await takeSnapshot(source.db, { excludeSchemas: [] });
+    expect(diffSnapshots(before, await takeSnapshot(parallel.db, { excludeSchemas: [] }))).toEqual([]);
+    // A report per part; each table complete once, with all its rows; the share of the work reaches 1.
+    const complete = progress.filter((report) => report.complete);
+    expect(complete.map((report) => report.table).sort()).toEqual(
+      backup.manifest.tables.map((table) => table.name).sort(),
+    );
+    expect(complete.find((report) => report.table === 'shop.orders')).toMatchObject({ rows: orders.rows });
+    expect(progress.length).toBe(backup.manifest.tables.reduce((sum, table) => sum + table.parts.length, 0));
+    expect(progress.at(-1)).toMatchObject({ done: backup.manifest.tables.length });
+    expect(progress.at(-1)?.share).toBeCloseTo(1, 6);
+    expect(progress.at(-1)?.rawBytes).toBe(backup.manifest.totals.rawBytes);
+    expect(loaded).toBe(1);
 
     // A flipped byte in one part is found, naming that part.
     const second = orders.parts[1]!.file.path;

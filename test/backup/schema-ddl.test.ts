@@ -262,6 +262,34 @@ describe.each(BACKINGS)('schema DDL from a snapshot on %s', (backing) => {
     expect(one.ddl.after.find((s) => s.object === 'materialized view app.order_totals')?.sql).toMatch(
       /WITH NO DATA$/,
     );
+    // Keys and indexes that need only their own table's rows say so: a restore on several connections
+    // builds them as soon as those rows are in. Foreign keys, and what a partition or a table with
+    // partitions or children has, wait for the rest.
+    const early = one.ddl.after.filter((statement) => statement.table);
+    expect(early.length).toBeGreaterThan(3);
+    for (const statement of early) {
+      expect(statement.object).toMatch(
+        /^(primary key|unique constraint|exclusion constraint|check constraint|index) /,
+      );
+      expect(snapshot.tables[statement.table!]).toMatchObject({
+        kind: 'table',
+        partitionOf: null,
+        inherits: [],
+      });
+      expect(Object.values(snapshot.tables).some((t) => t.partitionOf === statement.table)).toBe(false);
+    }
+    expect(one.ddl.after.find((s) => /^primary key \S+ on app\.users$/.test(s.object))?.table).toBe(
+      'app.users',
+    );
+    expect(
+      one.ddl.after.find((s) => s.object === 'exclusion constraint bookings_during_excl on app.bookings')
+        ?.table,
+    ).toBe('app.bookings');
+    const partitioned = one.ddl.after.filter(
+      (s) => /measurements/.test(s.object) && !s.object.startsWith('comment'),
+    );
+    expect(partitioned.length).toBeGreaterThan(0);
+    expect(partitioned.filter((s) => s.table)).toEqual([]);
     // Only the populated ones are refreshed, each after the one it reads.
     expect(materializedViewRefreshes(snapshot).map((s) => s.object)).toEqual([
       'materialized view app.user_count',

@@ -4,9 +4,10 @@ import type { ExitCode } from '../../core/errors.js';
 import { createBackup } from '../../stores/postgres/backup/create-backup.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { integerFlag } from '../args.js';
-import { backupTarget, formatBytes, formatDuration, secretsFor } from '../backup-context.js';
+import { backupTarget, formatBytes, secretsFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { progressReport } from '../progress-report.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -22,8 +23,6 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
   });
   if (!json) io.err(io.style('dim', `backing up ${env.name} (${location}) to ${target.location}…\n`));
-  const started = performance.now();
-  let printed = started;
   let result: Awaited<ReturnType<typeof createBackup>>;
   try {
     result = await createBackup(db, {
@@ -33,26 +32,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       secrets,
       level: config.compressionLevel ?? 1,
       workers,
-      onTable: json
-        ? undefined
-        : ({ done, total, rawBytes, pagesDone, pagesTotal }) => {
-            // A line a second at most, and the last one.
-            if (done < total && performance.now() - printed < 1000) return;
-            printed = performance.now();
-            const seconds = (printed - started) / 1000;
-            const rate = rawBytes / Math.max(seconds, 0.001);
-            // Time left, from the share of the tables' pages copied so far.
-            const left =
-              done < total && pagesDone > 0
-                ? `, about ${formatDuration(((pagesTotal - pagesDone) / pagesDone) * seconds * 1000)} left`
-                : '';
-            io.err(
-              io.style(
-                'dim',
-                `  ${done}/${total} tables, ${formatBytes(rawBytes)} read, ${formatBytes(rate)}/s${left}\n`,
-              ),
-            );
-          },
+      onTable: progressReport(io, json, 'read'),
     });
   } finally {
     await db.close();

@@ -17,6 +17,7 @@ import { stringFlag } from '../args.js';
 import { backupTarget, environmentOfBackup, secretsFor } from '../backup-context.js';
 import { confirmChange } from '../context.js';
 import type { Io } from '../io.js';
+import { progressReport } from '../progress-report.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -82,7 +83,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       ),
     );
   }
-  const options: RestoreOptions = { clean, ...roles, ...(marker ? { marker } : {}) };
+  const options: RestoreOptions = {
+    clean,
+    ...roles,
+    ...(marker ? { marker } : {}),
+    onTable: progressReport(io, json, 'loaded'),
+  };
   // On a server, into a fresh database switched in at the end when the rights allow; else one transaction.
   let result = url
     ? await restoreBySwitch(backup, url, {

@@ -23,7 +23,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   await recordVerification(target, result);
   if (input.flags.json) {
     io.out(
-      `${JSON.stringify({ id, ok: result.ok, files: result.files, rows: result.rows, problem: result.problem ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ id, ok: result.ok, files: result.files, rows: result.rows, problem: result.problem ?? null, tables: result.tables }, null, 2)}\n`,
     );
   } else if (result.ok) {
     io.out(
@@ -31,6 +31,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     );
   } else {
     io.out(`${io.style('red', 'damaged')} ${id}: ${result.problem}\n`);
+    const damaged = result.tables.filter((verdict) => !verdict.ok);
+    if (damaged.length > 1) {
+      io.out(
+        `  ${damaged.length} tables do not match: ${damaged.map((verdict) => verdict.table).join(', ')}\n`,
+      );
+    }
     io.out(
       io.style('dim', 'fix: do not restore it; take a new backup, and find out what changed the files\n'),
     );

@@ -8,8 +8,8 @@ export interface Queryable {
 export interface Connection extends Queryable {
   /** Streams `COPY … TO STDOUT` (give the statement with `TO STDOUT`). */
   copyOut(statement: string): AsyncIterable<Buffer>;
-  /** Feeds `COPY … FROM STDIN` (give the statement with `FROM STDIN`) from `data`. */
-  copyIn(statement: string, data: AsyncIterable<Buffer>): Promise<void>;
+  /** Feeds `COPY … FROM STDIN` (give the statement with `FROM STDIN`) from `data`; resolves to the rows loaded. */
+  copyIn(statement: string, data: AsyncIterable<Buffer>): Promise<number>;
 }
 
 /** What a backing can do; checks read these flags instead of asking which backing it is. */

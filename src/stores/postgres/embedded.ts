@@ -86,9 +86,11 @@ function sessionConnection(session: PGliteSession): Connection {
     copyIn: async (statement, data) => {
       const copy = statement.replace(/\bfrom\s+stdin\b/i, "FROM '/dev/blob'");
       // In pieces of whole lines: one blob of a large table slows PGlite down far more than linearly.
+      let rows = 0;
       for await (const piece of wholeLines(data, COPY_PIECE_BYTES)) {
-        await session.query(copy, [], { blob: new Blob([piece]) });
+        rows += (await session.query(copy, [], { blob: new Blob([piece]) })).affectedRows ?? 0;
       }
+      return rows;
     },
   };
 }

@@ -90,7 +90,9 @@ function clientConnection(client: pg.PoolClient): Connection {
     }),
     copyOut: (statement) => client.query(copyStreams.to(statement)),
     copyIn: async (statement, data) => {
-      await pipeline(Readable.from(data), client.query(copyStreams.from(statement)));
+      const copy = client.query(copyStreams.from(statement));
+      await pipeline(Readable.from(data), copy);
+      return copy.rowCount;
     },
   };
 }

@@ -25,6 +25,7 @@ import {
   type TableData,
   tableChecksum,
 } from './manifest.js';
+import { type TableProgress, TableTally } from './table-progress.js';
 
 export const SCHEMA_FILE = 'schema.json.gz';
 
@@ -39,21 +40,12 @@ export interface CreateBackupOptions {
   /** Copy connections on a server. Default 2. */
   workers?: number;
   now?: () => Date;
+  /** Called as each part of a table is through (a table's last one has `complete`). */
   onTable?: (progress: TableProgress) => void;
   /** Tables with more pages than this are copied in ranges when several workers copy. Default 16384 (128 MB). */
   rangePages?: number;
   /** Abandons the backup (its partial files removed) before the next table, when aborted. */
   signal?: AbortSignal;
-}
-
-export interface TableProgress {
-  table: string;
-  done: number;
-  total: number;
-  rawBytes: number;
-  /** Pages on disk of the tables copied so far, and of all of them: the share of the work done. */
-  pagesDone: number;
-  pagesTotal: number;
 }
 
 export interface BackupResult {
@@ -86,15 +78,16 @@ export async function createBackup(
   const keys = made?.keys;
   const codec: Codec = { level: options.level ?? 1, ...(keys ? { key: keys.data } : {}) };
   const writer = await options.target.begin(id);
-  const progress = { done: 0, total: 0, rawBytes: 0, pagesDone: 0, pagesTotal: 0 };
+  let tally = new TableTally(0);
+  let pagesTotal = 0;
   try {
     const read = await readConsistently(
       db,
       options.workers ?? 2,
       options.rangePages,
       async (coordinator, tables, copyAll) => {
-        progress.total = tables.length;
-        progress.pagesTotal = tables.reduce((sum, table) => sum + table.pages, 0);
+        tally = new TableTally(tables.length);
+        pagesTotal = tables.reduce((sum, table) => sum + table.pages, 0);
         const snapshotAt = await currentTime(coordinator);
         const snapshot = await takeSnapshot(coordinator, { excludeSchemas: [] });
         const schemaFile = await writer.write(
@@ -179,10 +172,8 @@ export async function createBackup(
     const plain = measure(connection.copyOut(statement));
     const file = await out.write(path, encode(plain.chunks, how, path));
     const measured = plain.result();
-    if (job.part === job.parts - 1) progress.done++;
-    progress.rawBytes += measured.bytes;
-    progress.pagesDone += table.pages / job.parts;
-    options.onTable?.({ table: table.name, ...progress });
+    const pages = table.pages / job.parts / Math.max(pagesTotal, 1);
+    options.onTable?.(tally.part(table.name, job.parts, measured.rows, measured.bytes, pages));
     return { file, rows: measured.rows, sha256: measured.sha256, rawBytes: measured.bytes };
   }
 }

@@ -1,6 +1,6 @@
 // How table data is stored: COPY text, measured (checksum, bytes, rows), gzip-compressed, maybe sealed.
 import { createHash } from 'node:crypto';
-import { type Duplex, PassThrough, Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { seal, unseal } from './sealed-stream.js';
@@ -51,7 +51,7 @@ export interface Codec {
 
 /** Plain bytes to stored bytes. `label` is the file's path in the backup, bound into the seal. */
 export function encode(plain: AsyncIterable<Buffer>, codec: Codec, label: string): AsyncIterable<Buffer> {
-  const compressed = through(plain, createGzip({ level: codec.level }));
+  const compressed = through(plain, createGzip({ level: codec.level, chunkSize: CHUNK_BYTES }));
   return codec.key ? seal(compressed, codec.key, label) : compressed;
 }
 
@@ -62,7 +62,7 @@ export function decode(
   label: string,
 ): AsyncIterable<Buffer> {
   const opened = codec.key ? unseal(stored, codec.key, label) : stored;
-  return through(opened, createGunzip());
+  return through(opened, createGunzip({ chunkSize: CHUNK_BYTES }));
 }
 
 /** All of a small stored file (the schema), decoded. */
@@ -80,10 +80,15 @@ export async function* bytesOf(buffer: Buffer): AsyncIterable<Buffer> {
   yield buffer;
 }
 
+/**
+ * zlib's output pieces. Its default, 16 KiB, costs a callback, a buffer and a trip through every
+ * stream after it per piece: decompressing a backup in 1 MiB pieces takes a third of the CPU.
+ */
+const CHUNK_BYTES = 1 << 20;
+
 /** `source` through a transform stream; an error on either side ends the iteration with it. */
 function through(source: AsyncIterable<Buffer>, transform: Duplex): AsyncIterable<Buffer> {
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
-  // pipeline destroys `out` with the error, which the consumer's iteration then throws.
-  pipeline(Readable.from(source), transform, out).catch(() => {});
-  return out;
+  // pipeline destroys `transform` with the error, which the consumer's iteration then throws.
+  pipeline(Readable.from(source), transform).catch(() => {});
+  return transform;
 }

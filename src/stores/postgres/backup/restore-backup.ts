@@ -13,11 +13,12 @@ import { snapshotChecksum } from '../schema/snapshot.js';
 import { notInExtension, notSystemSchema } from '../schema/snapshot-scope.js';
 import { quoteIdent } from '../sql-quote.js';
 import { decode, decodeAll, measure } from './data-codec.js';
-import type { DataPart, TableData } from './manifest.js';
+import type { TableData } from './manifest.js';
 import { BackupDamaged, type OpenedBackup } from './open-backup.js';
 import { renameRoles } from './rename-roles.js';
 import { recordRestore } from './restore-log.js';
 import { applyDdl, type DdlStatement, materializedViewRefreshes, schemaDdl } from './schema-ddl.js';
+import { type TableProgress, TableTally } from './table-progress.js';
 
 export interface RestoreOptions {
   /** Drop what the target holds first (in the same transaction). Without it a target that is not empty is refused. */
@@ -50,7 +51,10 @@ export interface RestoreOptions {
    * its rows are no longer in the backup's order (a drill, which compares checksums, keeps them).
    */
   splitTables?: boolean;
-  onTable?: (table: string, done: number, total: number) => void;
+  /** Called as each part of a table is in (a table's last one has `complete`). */
+  onTable?: (progress: TableProgress) => void;
+  /** Called once every table's rows are in, before the keys, indexes and the rest are built. */
+  onLoaded?: () => void;
 }
 
 export interface RestoreResult {
@@ -84,18 +88,21 @@ export async function restoreBackup(
     // Tables on several connections at once, each committed as it loads: only for a database
     // nobody uses yet (a drill's scratch copy, or a fresh one that is switched in afterwards).
     const prepared = await db.transaction((tx) => phases.prepare(tx));
-    // Whole tables, each in its own order; or with splitTables every part on its own.
-    const jobs = backup.manifest.tables
+    // Whole tables, each in its own order; or with splitTables every part on its own. The largest
+    // tables first, so their keys and indexes build while the others still load.
+    const jobs = [...backup.manifest.tables]
+      .sort((a, b) => b.rawBytes - a.rawBytes)
       .flatMap((table) =>
         options.splitTables
           ? table.parts.map((part) => ({ table, parts: [part] }))
           : [{ table, parts: table.parts }],
-      )
-      .sort((a, b) => size(b.parts) - size(a.parts));
+      );
     const worker = () =>
       db.withConnection(async (connection) => {
-        for (let job = jobs.shift(); job; job = jobs.shift())
-          await phases.load(connection, job.table, job.parts);
+        for (let job = jobs.shift(); job; job = jobs.shift()) {
+          const complete = await phases.load(connection, job.table, job.parts);
+          if (complete) await phases.build(connection, job.table.name);
+        }
       });
     await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, jobs.length)) }, worker));
     await db.transaction((tx) => phases.finish(tx, prepared.marker));
@@ -110,13 +117,18 @@ export async function restoreBackup(
   };
 }
 
+/** Index builds sort in memory rather than on disk when they may (a session setting, no rights needed). */
+const BUILD_MEMORY = '512MB';
+
 type Marker = { project: string; environment: string } | 'as-backed-up' | undefined;
 
 /** The steps of a restore: before the data (schema), the data (per table), and after it. */
 class RestorePhases {
   private readonly codec: { key?: Buffer };
   private after: DdlStatement[] = [];
-  private done = 0;
+  /** Tables whose keys and indexes were built as soon as their rows were in (see `build`). */
+  private readonly built = new Set<string>();
+  private readonly tally: TableTally;
 
   constructor(
     private readonly backup: OpenedBackup,
@@ -125,6 +137,7 @@ class RestorePhases {
     private readonly location: string,
   ) {
     this.codec = backup.keys ? { key: backup.keys.data } : {};
+    this.tally = new TableTally(backup.manifest.tables.length);
   }
 
   /** Refuses a target that is not empty (unless clean), clears it, and creates what data loads into. */
@@ -147,38 +160,63 @@ class RestorePhases {
     return { marker, skipped };
   }
 
-  /** Streams a table's parts into COPY in order, checking each part's checksum and rows on the way. */
-  async load(connection: Connection, table: TableData, parts = table.parts): Promise<void> {
+  /**
+   * Streams a table's parts into COPY in order, checking each part's checksum and rows on the way.
+   * True when that was the last of the table's parts to load.
+   */
+  async load(connection: Connection, table: TableData, parts = table.parts): Promise<boolean> {
     const { backup, codec } = this;
     const columns = table.columns.length > 0 ? ` (${table.columns.join(', ')})` : '';
+    let progress: TableProgress | undefined;
     for (const part of parts) {
       const path = part.file.path;
       // The stored bytes' checksum (sealed in the manifest) proves what they decode to, at a ninth
-      // of the hashing; the rows are counted as they stream in.
-      const stored = measure(backup.target.read(backup.id, path));
-      const plain = measure(decode(stored.chunks, codec, path), { hash: false });
+      // of the hashing; the server counts the rows.
+      const stored = measure(backup.target.read(backup.id, path), { lines: false });
+      let rows: number;
       try {
-        await connection.copyIn(`COPY ${table.qualified}${columns} FROM STDIN`, plain.chunks);
+        rows = await connection.copyIn(
+          `COPY ${table.qualified}${columns} FROM STDIN`,
+          decode(stored.chunks, codec, path),
+        );
       } catch (error) {
         if (isServerError(error)) throw error;
         throw new BackupDamaged(`table ${table.name} (${path}) does not decode: ${(error as Error).message}`);
       }
       const file = stored.result();
-      if (
-        file.sha256 !== part.file.sha256 ||
-        file.bytes !== part.file.bytes ||
-        plain.result().rows !== part.rows
-      ) {
+      if (file.sha256 !== part.file.sha256 || file.bytes !== part.file.bytes || rows !== part.rows) {
         throw new BackupDamaged(`table ${table.name} (${path}) does not match its checksum in the manifest`);
       }
+      const weight = part.rawBytes / Math.max(backup.manifest.totals.rawBytes, 1);
+      progress = this.tally.part(table.name, table.parts.length, rows, part.rawBytes, weight);
+      this.options.onTable?.(progress);
     }
-    this.options.onTable?.(table.name, ++this.done, backup.manifest.tables.length);
+    if (progress?.complete && progress.done === progress.total) this.options.onLoaded?.();
+    return progress?.complete === true;
+  }
+
+  /**
+   * Builds the keys and indexes that need only `table`'s rows, in a transaction of their own: with
+   * several connections, one builds while the others still load.
+   */
+  async build(connection: Connection, table: string): Promise<void> {
+    const statements = this.after.filter((statement) => statement.table === table);
+    this.built.add(table);
+    if (statements.length === 0) return;
+    await connection.query('begin');
+    try {
+      await connection.query(`set local maintenance_work_mem = '${BUILD_MEMORY}'`);
+      await applyDdl(connection, statements);
+      await connection.query('commit');
+    } catch (error) {
+      await connection.query('rollback').catch(() => {});
+      throw error;
+    }
   }
 
   /** Sequences, then constraints, indexes and the rest, then materialized views and the marker. */
   async finish(tx: Connection, marker: Marker): Promise<void> {
-    // Index builds sort in memory rather than on disk when they may (a session setting, no rights needed).
-    await tx.query(`set local maintenance_work_mem = '512MB'`);
+    await tx.query(`set local maintenance_work_mem = '${BUILD_MEMORY}'`);
     for (const sequence of this.backup.manifest.sequences) {
       await tx.query('select pg_catalog.setval($1::regclass, $2::bigint, $3)', [
         sequence.qualified,
@@ -186,7 +224,10 @@ class RestorePhases {
         sequence.isCalled,
       ]);
     }
-    await applyDdl(tx, this.after);
+    await applyDdl(
+      tx,
+      this.after.filter((statement) => !statement.table || !this.built.has(statement.table)),
+    );
     await applyDdl(tx, materializedViewRefreshes(this.snapshot));
     if (marker === 'as-backed-up') return;
     await remark(tx, marker);
@@ -217,10 +258,6 @@ export async function readBackupSchema(backup: OpenedBackup): Promise<CatalogSna
     throw new BackupDamaged(`the schema file of backup ${backup.id} does not match its checksum`);
   }
   return snapshot;
-}
-
-function size(parts: readonly DataPart[]): number {
-  return parts.reduce((sum, part) => sum + part.rawBytes, 0);
 }
 
 function isServerError(error: unknown): boolean {

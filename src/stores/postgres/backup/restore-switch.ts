@@ -60,6 +60,7 @@ export async function restoreBySwitch(
       `create database ${quoteIdent(fresh)} owner ${quoteIdent(facts.owner)} ${creationClause(facts)}`,
     );
     let result: RestoreResult;
+    let flushed: Promise<unknown> = Promise.resolve();
     try {
       const db = await open(fresh, (options.workers ?? 2) + 1, options.loadUrl ?? url);
       try {
@@ -69,10 +70,16 @@ export async function restoreBySwitch(
           ...(facts.marker ? { marker: facts.marker } : {}),
           parallel: options.workers ?? 2,
           splitTables: true,
+          // Dropping the old database forces a checkpoint, which would write all the loaded data
+          // then: start writing it now, while the indexes build (a superuser's or pg_checkpoint's right).
+          onLoaded: () => {
+            flushed = maintenance.query('checkpoint').catch(() => {});
+          },
         });
       } finally {
         await db.close();
       }
+      await flushed;
       await carryOver(maintenance, fresh, facts);
       await switchIn(maintenance, target, fresh);
     } catch (error) {

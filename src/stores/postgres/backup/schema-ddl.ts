@@ -19,6 +19,11 @@ export interface DdlStatement {
   /** e.g. 'table app.users', 'index app.orders_user_idx' */
   object: string;
   sql: string;
+  /**
+   * Set on a key or index build that needs only this table's rows (a table no other inherits from or
+   * is a partition of): it may run as soon as they are in, before the rest of `after`, beside other loads.
+   */
+  table?: string;
 }
 
 export interface SchemaDdl {
@@ -271,6 +276,8 @@ class Generator {
   private readonly before: DdlStatement[] = [];
   private readonly after: DdlStatement[] = [];
   private readonly skipped: string[] = [];
+  /** Tables that others inherit from or are partitions of. */
+  private readonly parents = new Set<string>();
   /** Relations not recreated (foreign tables): what belongs to them is left out too. */
   private readonly skippedRelations = new Set<string>();
   /** Sequences made by an identity column: created with it, never on their own. */
@@ -288,8 +295,10 @@ class Generator {
       if (s.columns[sequence.ownedBy]?.identity) this.identitySequences.set(sequence.ownedBy, key);
       else this.serialSequences.add(key);
     }
-    for (const [key, table] of sorted(s.tables))
+    for (const [key, table] of sorted(s.tables)) {
       if (table.kind === 'foreign table') this.skippedRelations.add(key);
+      for (const parent of [table.partitionOf ?? [], table.inherits].flat()) this.parents.add(parent);
+    }
   }
 
   generate(): { ddl: SchemaDdl; skipped: string[] } {
@@ -584,7 +593,7 @@ class Generator {
     for (const type of CONSTRAINT_ORDER) {
       const ofType = this.liveConstraints().filter(([key, c]) => c.type === type && !this.inherited(key, c));
       for (const [key, constraint] of this.byDepth(ofType))
-        this.after.push(this.constraintStatement(key, constraint));
+        this.after.push({ ...this.constraintStatement(key, constraint), ...this.alone(constraint.table) });
     }
   }
 
@@ -638,8 +647,15 @@ class Generator {
         this.skippedIndexes.add(key);
         continue;
       }
-      this.after.push({ object: `index ${key}`, sql });
+      this.after.push({ object: `index ${key}`, sql, ...this.alone(index.table) });
     }
+  }
+
+  /** `{ table }` when the table stands alone: no partitions, no parents, no children. */
+  private alone(table: string): { table?: string } {
+    const entry = this.s.tables[table];
+    if (entry?.kind !== 'table' || entry.partitionOf !== null || entry.inherits.length > 0) return {};
+    return this.parents.has(table) ? {} : { table };
   }
 
   private views(list: DdlStatement[], include: (key: string) => boolean): void {

@@ -13,34 +13,52 @@ export interface VerifyResult {
   rows: number;
   /** The first thing that does not match, in plain words; undefined when everything does. */
   problem?: string;
+  /** Every table's verdict, in the manifest's order (empty when the schema file is already damaged). */
+  tables: TableVerdict[];
 }
 
-export async function verifyBackup(backup: OpenedBackup): Promise<VerifyResult> {
+export interface TableVerdict {
+  table: string;
+  rows: number;
+  ok: boolean;
+  problem?: string;
+}
+
+/** Checks the schema file, then every table (past a damaged one, so all of them are named). */
+export async function verifyBackup(
+  backup: OpenedBackup,
+  options: { onTable?: (verdict: TableVerdict) => void } = {},
+): Promise<VerifyResult> {
   const { manifest } = backup;
-  const fail = (problem: string, files: number, rows: number): VerifyResult => ({
-    id: backup.id,
-    ok: false,
-    files,
-    rows,
-    problem,
-  });
   const schema = await checkFile(backup, manifest.schema.file);
-  if (schema) return fail(`the schema file ${manifest.schema.file.path} ${schema}`, 0, 0);
+  if (schema) {
+    const problem = `the schema file ${manifest.schema.file.path} ${schema}`;
+    return { id: backup.id, ok: false, files: 0, rows: 0, problem, tables: [] };
+  }
   let rows = 0;
   let files = 1;
+  const tables: TableVerdict[] = [];
   for (const table of manifest.tables) {
+    let problem: string | undefined;
     for (const part of table.parts) {
-      const problem = await checkFile(backup, part.file, (measured) => {
+      problem = await checkFile(backup, part.file, (measured) => {
         if (measured.sha256 !== part.sha256) return 'has content that does not match its checksum';
         if (measured.rows !== part.rows) return `holds ${measured.rows} rows, the manifest says ${part.rows}`;
         return undefined;
       });
-      if (problem) return fail(`table ${table.name} (${part.file.path}) ${problem}`, files, rows);
+      if (problem) {
+        problem = `table ${table.name} (${part.file.path}) ${problem}`;
+        break;
+      }
       rows += part.rows;
       files++;
     }
+    const verdict = { table: table.name, rows: table.rows, ok: !problem, ...(problem ? { problem } : {}) };
+    tables.push(verdict);
+    options.onTable?.(verdict);
   }
-  return { id: backup.id, ok: true, files, rows };
+  const problem = tables.find((verdict) => !verdict.ok)?.problem;
+  return { id: backup.id, ok: !problem, files, rows, ...(problem ? { problem } : {}), tables };
 }
 
 /** Why `file` does not match, or undefined when it does. */
