@@ -2,10 +2,12 @@
 // (`pgbench -i -s 55`, ~800 MB) plus a `docs` table of prose and jsonb (~250 MB), against `pg_dump -Fc`
 // (default compression) to a file and `pg_restore -j2` of that dump into a fresh database, in the same
 // run on the same database. Also beside the backup: the read floor (`\copy t to /dev/null` per table,
-// 2 at a time), `pg_dump -Fd -j2 -Z0`, and an encrypted backup. Ours and the anchor take turns first.
+// 2 at a time), `pg_dump -Fd -j2 -Z0`, and an encrypted backup; beside the restore, its floor (the
+// server loading files it reads itself, no client at all). Ours and the anchor take turns first.
 // LAUNCHDB_BENCH_BACKUP_SCALE sets pgbench's scale (default 55); the docs table grows with it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, benchProject, median, psql, row, serverUrlFor, timeRun } from './lib.mjs';
 
@@ -30,6 +32,7 @@ export async function run({ runs = 3 } = {}) {
   const freshUrl = serverUrlFor(fresh);
   const dir = benchProject('bench_backup', { bench: { postgres: { url } } });
   const dumps = join(dir, 'dumps');
+  const halvesDir = mkdtempSync(join(tmpdir(), 'launchdb-bench-halves-'));
   try {
     mkdirSync(dumps);
     timeRun(process.execPath, [BIN, 'attach', 'postgres', '--env', 'bench'], { cwd: dir });
@@ -104,11 +107,11 @@ export async function run({ runs = 3 } = {}) {
     const dumpFile = anchor[0].file;
     const restores = [];
     const pgRestores = [];
-    const intoFresh = (fn) => {
+    const intoFresh = async (fn) => {
       psql(admin, `drop database if exists ${fresh} with (force)`);
       psql(admin, `create database ${fresh}`);
       try {
-        const ms = fn();
+        const ms = await fn();
         const restored = rowCounts(freshUrl);
         if (JSON.stringify(restored) !== JSON.stringify(expected)) {
           throw new Error(`restored rows ${JSON.stringify(restored)}, expected ${JSON.stringify(expected)}`);
@@ -127,14 +130,41 @@ export async function run({ runs = 3 } = {}) {
           }).ms,
       );
     const restoreAnchor = () => intoFresh(() => timeRun('pg_restore', ['-j2', '-d', freshUrl, dumpFile]).ms);
+    // The restore floor: the server's own work and no client's. It reads COPY text from files itself
+    // (written by the server beforehand), every table halved on two connections, then pg_restore
+    // builds the keys on two; the tables are made first, untimed.
+    const halves = serverHalves(url, tables, halvesDir);
+    const restoreFloor = () =>
+      intoFresh(async () => {
+        timeRun('pg_restore', ['--section=pre-data', '-d', freshUrl, dumpFile]);
+        const started = performance.now();
+        await Promise.all(
+          [0, 1].map((half) =>
+            runAsync('psql', [
+              freshUrl,
+              '-X',
+              '-q',
+              '-v',
+              'ON_ERROR_STOP=1',
+              ...halves.flatMap(({ table, files }) =>
+                files[half] ? ['-c', `copy ${table} from '${files[half]}'`] : [],
+              ),
+            ]),
+          ),
+        );
+        timeRun('pg_restore', ['--section=post-data', '-j2', '-d', freshUrl, dumpFile]);
+        return performance.now() - started;
+      });
+    const restoreFloors = [];
     for (let i = 0; i < runs; i++) {
       if (i % 2 === 0) {
-        restores.push(restoreOurs());
-        pgRestores.push(restoreAnchor());
+        restores.push(await restoreOurs());
+        pgRestores.push(await restoreAnchor());
       } else {
-        pgRestores.push(restoreAnchor());
-        restores.push(restoreOurs());
+        pgRestores.push(await restoreAnchor());
+        restores.push(await restoreOurs());
       }
+      restoreFloors.push(await restoreFloor());
     }
 
     // Drills have no anchor (none of the anchors does a restore test): their figures are reported.
@@ -191,6 +221,12 @@ export async function run({ runs = 3 } = {}) {
         median(pgRestores),
       ),
       row(
+        '… the restore floor (the server reading COPY text from files itself, each table halved on two connections, then `pg_restore --section=post-data -j2`) vs `pg_restore -j2`',
+        median(restoreFloors),
+        median(pgRestores),
+      ),
+      row('… `backup restore` vs that floor', median(restores), median(restoreFloors)),
+      row(
         '`backup drill` into an embedded scratch (a temporary folder): whole command; its restore (the RTO it proves) beside it',
         median(embeddedDrills.map((d) => d.ms)),
         median(embeddedDrills.map((d) => d.restoreMs)),
@@ -209,6 +245,7 @@ export async function run({ runs = 3 } = {}) {
     psql(admin, `drop database if exists ${fresh} with (force)`);
     psql(admin, `drop database if exists ${database} with (force)`);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(halvesDir, { recursive: true, force: true });
   }
 }
 
@@ -252,6 +289,22 @@ from generate_series(1, ${DOCS}) g, v;`;
   psql(url, 'vacuum (analyze) docs');
   psql(url, 'checkpoint');
   return performance.now() - started;
+}
+
+/**
+ * Each table's rows as two files of COPY text the server writes itself (its first half of pages, and
+ * the rest), in a folder it may write to: what the restore floor reads back.
+ */
+function serverHalves(url, tables, folder) {
+  chmodSync(folder, 0o777);
+  return tables.map((table, i) => {
+    const pages = Number(query(url, `select relpages from pg_class where oid = '${table}'::regclass`));
+    const half = Math.floor(pages / 2);
+    const files = [join(folder, `${i}.0`), join(folder, `${i}.1`)];
+    psql(url, `copy (select * from ${table} where ctid < '(${half},0)') to '${files[0]}'`);
+    psql(url, `copy (select * from ${table} where ctid >= '(${half},0)') to '${files[1]}'`);
+    return { table, files };
+  });
 }
 
 /** `schema.table` of every table outside the system schemas, quoted for `\copy`. */
