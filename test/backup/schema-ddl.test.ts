@@ -9,7 +9,9 @@ import {
 import { diffSnapshots } from '../../src/stores/postgres/schema/diff.js';
 import {
   type CatalogSnapshot,
+  completeSnapshot,
   type SnapshotOptions,
+  type StoredSnapshot,
   snapshotChecksum,
   takeSnapshot,
 } from '../../src/stores/postgres/schema/snapshot.js';
@@ -39,7 +41,9 @@ const createRoles = (roles: string[]) =>
  * a partitioned table, a deferrable foreign key, an exclusion constraint, a domain with a default,
  * populated materialized views that read each other, views over views, a function returning a view's
  * rows, more aggregates, trigger states and comments, replica identity by index, names that need
- * quoting, and owners other than the restoring role.
+ * quoting, owners other than the restoring role; a domain and a range type over a user collation,
+ * column storage and compression on partitions, statistics on a partitioned table and on a
+ * materialized view, rules on a view and in other states, and comments on view columns.
  */
 const MORE = `
 create domain app.positive as integer default 1 check (value > 0);
@@ -118,6 +122,26 @@ create aggregate app.how_many(*) (sfunc = int8inc, stype = int8, initcond = '0')
 comment on aggregate app.how_many(*) is 'counts';
 
 comment on policy own_orders on app.orders is 'analysts see orders';
+
+create domain app.code as text collate app.posix_c;
+create type app.code_range as range (subtype = text, collation = app.posix_c);
+create table app.tickets (
+  id int primary key,
+  title text collate app.ci,
+  body text compression pglz,
+  code app.code
+);
+alter table app.tickets alter column title set statistics 0;
+alter table app.measurements alter column value set storage external;
+alter table app.measurements_2024 alter column value set statistics 50;
+create statistics app.measurement_stats (mcv) on id, at from app.measurements;
+create statistics app.user_count_stats on n, (n * 2) from app.user_count;
+comment on column app.user_count.n is 'users';
+create rule bookings_log as on update to app.bookings do also notify bookings;
+alter table app.bookings enable always rule bookings_log;
+comment on rule bookings_log on app.bookings is 'tells';
+create rule tickets_quiet as on insert to app.tickets where new.id < 0 do instead nothing;
+alter table app.tickets enable replica rule tickets_quiet;
 create policy devices_all on app.devices to ${AUDITOR}, ${ANALYST} using (true);
 alter table app.devices enable row level security;
 
@@ -132,6 +156,9 @@ create table "Sales"."Order Items" (
 );
 create index "Order Items qty" on "Sales"."Order Items" ("Qty");
 create view "Sales"."Big Orders" as select "Qty", "user" from "Sales"."Order Items" where "Qty" > 10;
+comment on column "Sales"."Big Orders"."Qty" is 'how many';
+create rule "Big insert" as on insert to "Sales"."Big Orders" do instead
+  insert into "Sales"."Order Items" ("Qty", "user") values (new."Qty", new."user");
 create function "Sales"."Total"("Qty" int) returns int language sql immutable as 'select "Qty" * 2';
 grant select ("Qty") on "Sales"."Order Items" to ${ANALYST};
 
@@ -152,6 +179,8 @@ alter domain app.positive owner to ${OWNER};
 alter aggregate app.biggest(integer) owner to ${OWNER};
 alter procedure app.archive(timestamptz) owner to ${OWNER};
 alter view app.happy_users owner to ${OWNER};
+alter collation app.ci owner to ${OWNER};
+alter statistics app.measurement_stats owner to ${OWNER};
 `;
 
 function sourceSql(backing: BackingName): string {
@@ -226,6 +255,28 @@ describe.each(BACKINGS)('schema DDL from a snapshot on %s', (backing) => {
       expect(expected.triggers['app.orders.orders_touch']?.enabled).toBe('disabled');
       expect(expected.tables['app.orders']?.forceRowSecurity).toBe(true);
       if (options.owners) expect(expected.tables['app.devices']?.owner).toBe(OWNER);
+      expect(expected.collations['app.ci']).toMatchObject({ provider: 'icu', deterministic: false });
+      if (options.owners) expect(expected.collations['app.ci']?.owner).toBe(OWNER);
+      expect(expected.domains['app.code']?.collation).toBe('app.posix_c');
+      expect(expected.types['app.code_range']?.definition).toMatch(/COLLATION = app\.posix_c/);
+      expect(expected.columns['app.tickets.title']).toMatchObject({ collation: 'app.ci', statistics: 0 });
+      expect(expected.columns['app.tickets.body']?.compression).toBe('pglz');
+      expect(expected.columns['app.measurements_2025_h0.value']?.storage).toBe('external');
+      expect(expected.columns['app.measurements_2024.value']).toMatchObject({
+        storage: 'external',
+        statistics: 50,
+      });
+      expect(expected.statistics['app.measurement_stats']?.table).toBe('app.measurements');
+      if (options.owners) expect(expected.statistics['app.measurement_stats']?.owner).toBe(OWNER);
+      expect(expected.statistics['app.user_count_stats']?.definition).toMatch(/\(n \* 2\)/);
+      expect(expected.rules['app.bookings.bookings_log']).toMatchObject({
+        enabled: 'always',
+        comment: 'tells',
+      });
+      expect(expected.rules['app.tickets.tickets_quiet']?.enabled).toBe('replica');
+      expect(expected.rules['"Sales"."Big Orders"."Big insert"']?.table).toBe('"Sales"."Big Orders"');
+      expect(expected.views['app.user_count']?.columnComments).toEqual({ n: 'users' });
+      expect(expected.views['"Sales"."Big Orders"']?.columnComments).toEqual({ '"Qty"': 'how many' });
 
       const target = await empty(backing);
       try {
@@ -249,6 +300,24 @@ describe.each(BACKINGS)('schema DDL from a snapshot on %s', (backing) => {
     const objects = one.ddl.before.map((statement) => statement.object);
     expect(objects.indexOf('schema app')).toBeLessThan(objects.indexOf('table app.users'));
     const after = one.ddl.after.map((statement) => statement.object);
+    // Collations before what uses them; a table's column settings before its rows, rules and
+    // statistics objects after.
+    expect(objects.indexOf('collation app.posix_c')).toBeGreaterThan(objects.indexOf('schema app'));
+    expect(objects.indexOf('collation app.posix_c')).toBeLessThan(objects.indexOf('domain app.code'));
+    expect(objects.indexOf('collation app.ci')).toBeLessThan(objects.indexOf('table app.labels'));
+    expect(objects.indexOf('column settings of table app.labels')).toBeGreaterThan(
+      objects.indexOf('table app.labels'),
+    );
+    expect(after).toEqual(
+      expect.arrayContaining([
+        'statistics app.labels_stats',
+        'statistics target of app.labels_stats',
+        'rule labels_keep on app.labels',
+        'rule tickets_quiet on app.tickets (replica)',
+        'comment on column "Sales"."Big Orders"."Qty"',
+      ]),
+    );
+    expect(objects.some((object) => /^(rule|statistics) /.test(object))).toBe(false);
     const lastCheck = after.findLastIndex((object) => object.startsWith('check constraint'));
     const firstKey = after.findIndex((object) => object.startsWith('foreign key'));
     expect(firstKey).toBeGreaterThan(lastCheck);
@@ -380,7 +449,8 @@ describe.each(BACKINGS)('schema DDL from a snapshot on %s', (backing) => {
 });
 
 describe('schema DDL of what a snapshot cannot recreate', () => {
-  const base: CatalogSnapshot = {
+  /** As a backup taken before collations, statistics objects and rules were recorded stores it. */
+  const stored: StoredSnapshot = {
     schemas: { app: { comment: null } },
     extensions: {},
     tables: {},
@@ -398,9 +468,32 @@ describe('schema DDL of what a snapshot cannot recreate', () => {
     grants: {},
     defaultPrivileges: {},
   };
+  const base = completeSnapshot(stored);
 
   it('says nothing is left out when nothing is', () => {
     expect(schemaDdl(base).skipped).toEqual([]);
+  });
+
+  it('reads a snapshot stored before the later families as having none, with the same checksum', () => {
+    expect(base).toMatchObject({ collations: {}, statistics: {}, rules: {} });
+    expect(Object.keys(base).sort()).toEqual(
+      [...Object.keys(stored), 'collations', 'rules', 'statistics'].sort(),
+    );
+    expect(snapshotChecksum(base)).toBe(snapshotChecksum(stored));
+    expect(diffSnapshots(base, { ...base, rules: {} })).toEqual([]);
+    // Not when they hold something: then the checksum covers them.
+    const withRule = {
+      ...base,
+      rules: {
+        'app.t.r': {
+          table: 'app.t',
+          definition: 'CREATE RULE r AS ON DELETE TO app.t DO INSTEAD NOTHING',
+          enabled: 'origin' as const,
+          comment: null,
+        },
+      },
+    };
+    expect(snapshotChecksum(withRule)).not.toBe(snapshotChecksum(base));
   });
 
   it('names base types, foreign tables and invalid indexes instead of failing silently', () => {

@@ -91,6 +91,24 @@ alter default privileges revoke execute on functions from public;
 create table app.after_defaults (id int);
 
 create table public.notes (id int primary key, body text);
+
+create collation app.posix_c (locale = 'C');
+comment on collation app.posix_c is 'bytewise';
+create collation app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+create table app.labels (
+  id int primary key,
+  code text collate app.posix_c not null,
+  tag text collate app.ci,
+  body text
+);
+alter table app.labels alter column body set storage external, alter column body set statistics 500,
+  alter column code set (n_distinct = -0.5);
+create statistics app.labels_stats (ndistinct, dependencies) on id, code from app.labels;
+alter statistics app.labels_stats set statistics 250;
+comment on statistics app.labels_stats is 'codes follow ids';
+create rule labels_keep as on delete to app.labels do instead nothing;
+comment on rule labels_keep on app.labels is 'labels stay';
+comment on column app.active_users.email is 'their login';
 `;
 
 /**

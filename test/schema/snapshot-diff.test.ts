@@ -154,6 +154,45 @@ describe.each(BACKINGS)('catalog snapshot on %s', (backing) => {
     expect(expected.defaultPrivileges['for role postgres on functions to PUBLIC']?.revoked).toEqual([
       'EXECUTE',
     ]);
+    expect(expected.collations['app.posix_c']).toEqual({
+      provider: 'libc',
+      locale: null,
+      lcCollate: 'C',
+      lcCtype: 'C',
+      deterministic: true,
+      icuRules: null,
+      comment: 'bytewise',
+    });
+    expect(expected.collations['app.ci']).toMatchObject({
+      provider: 'icu',
+      locale: 'und-u-ks-level2',
+      lcCollate: null,
+      deterministic: false,
+    });
+    expect(expected.columns['app.labels.tag']?.collation).toBe('app.ci');
+    // Storage and statistics settings only where set, so other columns read as before.
+    expect(expected.columns['app.labels.body']).toMatchObject({ storage: 'external', statistics: 500 });
+    expect(expected.columns['app.labels.code']?.options).toEqual(['n_distinct=-0.5']);
+    expect(expected.columns['app.labels.id']).not.toHaveProperty('storage');
+    expect(expected.columns['app.labels.id']).not.toHaveProperty('statistics');
+    expect(expected.columns['app.labels.id']).not.toHaveProperty('options');
+    expect(expected.columns['app.labels.id']).not.toHaveProperty('compression');
+    expect(expected.statistics['app.labels_stats']).toEqual({
+      table: 'app.labels',
+      definition: 'CREATE STATISTICS app.labels_stats (ndistinct, dependencies) ON id, code FROM app.labels',
+      target: 250,
+      comment: 'codes follow ids',
+    });
+    expect(expected.rules).toEqual({
+      'app.labels.labels_keep': {
+        table: 'app.labels',
+        definition: 'CREATE RULE labels_keep AS ON DELETE TO app.labels DO INSTEAD NOTHING',
+        enabled: 'origin',
+        comment: 'labels stay',
+      },
+    });
+    expect(expected.views['app.active_users']?.columnComments).toEqual({ email: 'their login' });
+    expect(expected.views['app.secure_orders']).not.toHaveProperty('columnComments');
     expect(expected.extensions.plpgsql).toBeDefined();
     if (backing === 'server') {
       expect(expected.extensions.citext).toMatchObject({ schema: 'app' });
@@ -304,6 +343,61 @@ end $$`,
       'a sequence',
       'alter sequence app.invoice_no increment by 10',
       'sequence app.invoice_no has increment 10 in production but increment 5 in the migrations',
+    ],
+    [
+      'a dropped rule',
+      'drop rule labels_keep on app.labels',
+      'rule labels_keep on app.labels is missing from production',
+    ],
+    [
+      'a rule disabled',
+      'alter table app.labels disable rule labels_keep',
+      'rule labels_keep on app.labels is disabled in production but enabled (origin) in the migrations',
+    ],
+    [
+      'a dropped statistics object',
+      'drop statistics app.labels_stats',
+      'statistics object app.labels_stats is missing from production',
+    ],
+    [
+      'a statistics object’s target',
+      'alter statistics app.labels_stats set statistics -1',
+      'statistics object app.labels_stats has the default statistics target in production but statistics target 250 in the migrations',
+    ],
+    [
+      'a changed storage',
+      'alter table app.labels alter column body set storage main',
+      'column app.labels.body has storage main in production but storage external in the migrations',
+    ],
+    [
+      'a storage set back to the type’s default',
+      'alter table app.labels alter column body set storage extended',
+      "column app.labels.body has its type's default storage in production but storage external in the migrations",
+    ],
+    [
+      'a column statistics target',
+      'alter table app.labels alter column code set statistics 100',
+      'column app.labels.code has statistics target 100 in production but the default statistics target in the migrations',
+    ],
+    [
+      'a column option',
+      'alter table app.labels alter column code reset (n_distinct)',
+      'column app.labels.code has options (none) in production but options (n_distinct=-0.5) in the migrations',
+    ],
+    [
+      'a column compression',
+      'alter table app.labels alter column body set compression pglz',
+      'column app.labels.body has compression pglz in production but the default compression in the migrations',
+    ],
+    [
+      'a collation',
+      "create collation app.bytes (locale = 'POSIX')",
+      'collation app.bytes exists in production but in no migration',
+    ],
+    [
+      'a view column comment',
+      "comment on column app.active_users.email is 'the address'",
+      'view app.active_users has column comments (email "the address") in production but column comments (email "their login") in the migrations',
     ],
   ];
 

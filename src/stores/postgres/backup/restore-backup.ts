@@ -8,8 +8,8 @@ import { readMarker } from '../marker.js';
 import { reconcileLaunchdbSchema, reconcilePublicSchema } from '../provision/grants.js';
 import { Ledger } from '../provision/ledger.js';
 import type { RoleKind } from '../provision/roles.js';
-import type { CatalogSnapshot } from '../schema/snapshot.js';
-import { snapshotChecksum } from '../schema/snapshot.js';
+import type { CatalogSnapshot, StoredSnapshot } from '../schema/snapshot.js';
+import { completeSnapshot, snapshotChecksum } from '../schema/snapshot.js';
 import { notInExtension, notSystemSchema } from '../schema/snapshot-scope.js';
 import { quoteIdent } from '../sql-quote.js';
 import { decode, decodeAll, measure } from './data-codec.js';
@@ -253,11 +253,12 @@ export async function readBackupSchema(backup: OpenedBackup): Promise<CatalogSna
       );
     },
   );
-  const snapshot = JSON.parse(text.toString('utf8')) as CatalogSnapshot;
+  const snapshot = JSON.parse(text.toString('utf8')) as StoredSnapshot;
   if (snapshotChecksum(snapshot) !== backup.manifest.schema.checksum) {
     throw new BackupDamaged(`the schema file of backup ${backup.id} does not match its checksum`);
   }
-  return snapshot;
+  // One taken by an earlier launchdb lacks the families recorded since.
+  return completeSnapshot(snapshot);
 }
 
 function isServerError(error: unknown): boolean {

@@ -7,10 +7,12 @@
 import type { Queryable } from '../database.js';
 import type {
   CatalogSnapshot,
+  CollationEntry,
   ColumnEntry,
   ConstraintEntry,
   FunctionEntry,
   SequenceEntry,
+  TriggerEntry,
   ViewEntry,
 } from '../schema/snapshot-types.js';
 import { quoteIdent, quoteLiteral } from '../sql-quote.js';
@@ -27,9 +29,9 @@ export interface DdlStatement {
 }
 
 export interface SchemaDdl {
-  /** Everything that must exist before data is loaded: schemas, extensions, types, enums, domains, sequences, functions, tables with columns/defaults/identity/generated/collation/NOT NULL, partitions, inheritance, storage options, comments on those. */
+  /** Everything that must exist before data is loaded: schemas, extensions, collations, types, enums, domains, sequences, functions, tables with columns/defaults/identity/generated/collation/NOT NULL and their columns' storage and statistics settings, partitions, inheritance, storage options, comments on those. */
   before: DdlStatement[];
-  /** After data: primary keys/unique/check/exclusion/foreign keys (FKs last), indexes, views and materialized views (see below), triggers (with their enabled state), RLS enable/force, policies, replica identity, grants, default privileges, remaining comments, ownership if present. */
+  /** After data: primary keys/unique/check/exclusion/foreign keys (FKs last), indexes, statistics objects, views and materialized views (see below), triggers (with their enabled state), rules, RLS enable/force, policies, replica identity, grants, default privileges, remaining comments, ownership if present. */
   after: DdlStatement[];
 }
 
@@ -201,14 +203,33 @@ function role(name: string): string {
   return name === 'PUBLIC' ? 'PUBLIC' : quoteIdent(name);
 }
 
+/** `fillfactor='70'` from `fillfactor=70` options. */
+function optionList(options: string[]): string {
+  return options
+    .map((option) => {
+      const at = option.indexOf('=');
+      return at < 0 ? option : `${option.slice(0, at)}=${quoteLiteral(option.slice(at + 1))}`;
+    })
+    .join(', ');
+}
+
 /** `WITH (fillfactor='70')` from `fillfactor=70` options; empty when none. */
 function withOptions(options: string[]): string {
-  if (options.length === 0) return '';
-  const list = options.map((option) => {
-    const at = option.indexOf('=');
-    return at < 0 ? option : `${option.slice(0, at)}=${quoteLiteral(option.slice(at + 1))}`;
-  });
-  return ` WITH (${list.join(', ')})`;
+  return options.length === 0 ? '' : ` WITH (${optionList(options)})`;
+}
+
+/** `CREATE COLLATION` parameters: the provider, its locale or libc's two, and what is not the default. */
+function collationOptions(collation: CollationEntry): string {
+  const options = [`provider = ${collation.provider}`];
+  if (collation.provider === 'libc') {
+    options.push(`lc_collate = ${quoteLiteral(collation.lcCollate ?? '')}`);
+    options.push(`lc_ctype = ${quoteLiteral(collation.lcCtype ?? '')}`);
+  } else {
+    options.push(`locale = ${quoteLiteral(collation.locale ?? '')}`);
+  }
+  if (!collation.deterministic) options.push('deterministic = false');
+  if (collation.icuRules !== null) options.push(`rules = ${quoteLiteral(collation.icuRules)}`);
+  return options.join(', ');
 }
 
 function sorted<T>(entries: Record<string, T>): [string, T][] {
@@ -265,6 +286,14 @@ const SEQUENCE_OPTIONS = (sequence: SequenceEntry): string =>
   `START WITH ${sequence.start} INCREMENT BY ${sequence.increment} MINVALUE ${sequence.min} ` +
   `MAXVALUE ${sequence.max} CACHE ${sequence.cache} ${sequence.cycle ? 'CYCLE' : 'NO CYCLE'}`;
 
+/** How `ALTER TABLE` puts a trigger or rule in each state; `origin` is how one is created. */
+const ENABLE_STATES: Record<TriggerEntry['enabled'], string | null> = {
+  origin: null,
+  disabled: 'DISABLE',
+  always: 'ENABLE ALWAYS',
+  replica: 'ENABLE REPLICA',
+};
+
 const CONSTRAINT_ORDER: ConstraintEntry['type'][] = [
   'primary key',
   'unique constraint',
@@ -305,6 +334,7 @@ class Generator {
     const early = this.viewsBeforeData();
     this.schemas();
     this.extensions();
+    this.collations();
     this.types();
     this.sequences();
     this.functions();
@@ -315,7 +345,9 @@ class Generator {
     this.foreignKeys();
     this.views(this.after, (key) => !early.has(key));
     this.indexes((table) => table in this.s.views);
+    this.statistics();
     this.triggers();
+    this.rules();
     this.rowSecurity();
     this.replicaIdentity();
     this.lateComments();
@@ -355,6 +387,17 @@ class Generator {
         object: `extension ${key}`,
         sql: `CREATE EXTENSION IF NOT EXISTS ${qualified(key)} SCHEMA ${qualified(extension.schema)}${version}`,
       });
+    }
+  }
+
+  /** Before the types and tables whose columns use them. */
+  private collations(): void {
+    for (const [key, collation] of sorted(this.s.collations)) {
+      this.before.push({
+        object: `collation ${key}`,
+        sql: `CREATE COLLATION ${qualified(key)} (${collationOptions(collation)})`,
+      });
+      this.comment(this.before, 'collation', key, qualified(key), collation.comment);
     }
   }
 
@@ -486,6 +529,7 @@ class Generator {
       if (table.partitionKey !== null) sql += ` PARTITION BY ${table.partitionKey}`;
       sql += withOptions(table.options);
       this.before.push({ object: `table ${key}`, sql });
+      this.columnSettings(key, own);
       // Made whole first, then attached: a partition or child keeps its own column order.
       if (table.partitionOf !== null) {
         attach.push({
@@ -544,6 +588,28 @@ class Generator {
     }
     if (column.notNull) sql += ' NOT NULL';
     return sql;
+  }
+
+  /**
+   * `SET STORAGE`, `SET STATISTICS`, `SET (…)` and `SET COMPRESSION` on the table's columns that have
+   * them, in one statement, right after `CREATE TABLE`: before the data (it is stored as they say) and
+   * before the table is attached to a parent (so nothing recurses onto it).
+   */
+  private columnSettings(table: string, columns: [string, ColumnEntry][]): void {
+    const actions: string[] = [];
+    for (const [key, column] of columns) {
+      const alter = `ALTER COLUMN ${memberName(key, table)}`;
+      if (column.storage !== undefined) actions.push(`${alter} SET STORAGE ${column.storage.toUpperCase()}`);
+      if (column.statistics !== undefined) actions.push(`${alter} SET STATISTICS ${column.statistics}`);
+      if (column.options !== undefined && column.options.length > 0)
+        actions.push(`${alter} SET (${optionList(column.options)})`);
+      if (column.compression !== undefined) actions.push(`${alter} SET COMPRESSION ${column.compression}`);
+    }
+    if (actions.length === 0) return;
+    this.before.push({
+      object: `column settings of table ${table}`,
+      sql: `ALTER TABLE ${qualified(table)} ${actions.join(', ')}`,
+    });
   }
 
   /** How many parents up a table's partitions and inheritance go: descendants are handled first. */
@@ -675,19 +741,52 @@ class Generator {
     }
   }
 
+  /** After the data, like the indexes (`ANALYZE` fills them later); with their target and comment. */
+  private statistics(): void {
+    for (const [key, statistics] of sorted(this.s.statistics)) {
+      if (this.skippedRelations.has(statistics.table)) continue;
+      this.after.push({ object: `statistics ${key}`, sql: statistics.definition });
+      if (statistics.target !== null) {
+        this.after.push({
+          object: `statistics target of ${key}`,
+          sql: `ALTER STATISTICS ${qualified(key)} SET STATISTICS ${statistics.target}`,
+        });
+      }
+      this.comment(this.after, 'statistics', key, qualified(key), statistics.comment);
+    }
+  }
+
   private triggers(): void {
-    const states = { origin: null, disabled: 'DISABLE', always: 'ENABLE ALWAYS', replica: 'ENABLE REPLICA' };
     for (const [key, trigger] of sorted(this.s.triggers)) {
       if (this.skippedRelations.has(trigger.table)) continue;
       const label = `trigger ${key.slice(trigger.table.length + 1)} on ${trigger.table}`;
       this.after.push({ object: label, sql: trigger.definition });
-      const state = states[trigger.enabled];
+      const state = ENABLE_STATES[trigger.enabled];
       if (state !== null) {
         this.after.push({
           object: `${label} (${trigger.enabled})`,
           sql: `ALTER TABLE ${qualified(trigger.table)} ${state} TRIGGER ${memberName(key, trigger.table)}`,
         });
       }
+    }
+  }
+
+  /** After the data, like triggers, with their enabled state (a view's rules are always enabled). */
+  private rules(): void {
+    for (const [key, rule] of sorted(this.s.rules)) {
+      if (this.skippedRelations.has(rule.table)) continue;
+      const name = key.slice(rule.table.length + 1);
+      const label = `rule ${name} on ${rule.table}`;
+      this.after.push({ object: label, sql: rule.definition });
+      const state = ENABLE_STATES[rule.enabled];
+      if (state !== null) {
+        this.after.push({
+          object: `${label} (${rule.enabled})`,
+          sql: `ALTER TABLE ${qualified(rule.table)} ${state} RULE ${memberName(key, rule.table)}`,
+        });
+      }
+      const target = `${memberName(key, rule.table)} ON ${qualified(rule.table)}`;
+      this.comment(this.after, 'rule', `${name} on ${rule.table}`, target, rule.comment);
     }
   }
 
@@ -788,6 +887,10 @@ class Generator {
         qualified(key),
         view.comment,
       );
+      for (const [column, text] of sorted(view.columnComments ?? {})) {
+        const target = `${qualified(key)}.${quoteIdent(readName(column, 0)?.name ?? column)}`;
+        this.comment(this.after, 'column', `${key}.${column}`, target, text);
+      }
     }
     for (const [key, trigger] of sorted(this.s.triggers)) {
       if (this.skippedRelations.has(trigger.table)) continue;
@@ -830,6 +933,7 @@ class Generator {
       });
     };
     for (const [key, e] of sorted(this.s.schemas)) own('schema', key, qualified(key), e.owner);
+    for (const [key, e] of sorted(this.s.collations)) own('collation', key, qualified(key), e.owner);
     for (const [key, e] of sorted(this.s.enums)) own('type', key, qualified(key), e.owner);
     for (const [key, e] of sorted(this.s.types))
       if (e.kind !== 'base type') own('type', key, qualified(key), e.owner);
@@ -846,6 +950,8 @@ class Generator {
       const view: ViewEntry = this.s.views[key]!;
       own(view.materialized ? 'materialized view' : 'view', key, qualified(key), view.owner);
     }
+    for (const [key, e] of sorted(this.s.statistics))
+      if (!this.skippedRelations.has(e.table)) own('statistics', key, qualified(key), e.owner);
     for (const [owner, objects] of [...missing].sort(([a], [b]) => (a < b ? -1 : 1))) {
       this.skipped.push(
         `owner ${owner} of ${objects.join(', ')}: role ${owner} does not exist here, so the restoring role owns them`,

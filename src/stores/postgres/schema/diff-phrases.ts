@@ -24,8 +24,15 @@ export function prettyType(type: string): string {
 }
 
 function list(values: unknown): string {
-  const items = values as string[];
+  const items = (values as string[] | undefined) ?? [];
   return items.length === 0 ? 'none' : items.join(', ');
+}
+
+/** `target 500`, or the default when unset (a column's field is then missing, a statistics object's null). */
+function statisticsTarget(value: unknown): string {
+  return value === null || value === undefined
+    ? 'the default statistics target'
+    : `statistics target ${value}`;
 }
 
 function quoted(value: unknown): string {
@@ -80,6 +87,24 @@ const PHRASES: Record<string, Phrase> = {
   version: { verb: 'is', say: (v) => `at version ${v}` },
   owner: { verb: 'is', say: (v) => `owned by ${v}` },
   constraints: { verb: 'has', say: (v) => `constraints (${list(v)})` },
+  storage: { verb: 'has', say: (v) => (v ? `storage ${v}` : "its type's default storage") },
+  statistics: { verb: 'has', say: statisticsTarget },
+  target: { verb: 'has', say: statisticsTarget },
+  compression: { verb: 'has', say: (v) => (v ? `compression ${v}` : 'the default compression') },
+  columnComments: {
+    verb: 'has',
+    say: (v) => {
+      const entries = Object.entries((v as Record<string, string> | undefined) ?? {});
+      if (entries.length === 0) return 'no column comments';
+      return `column comments (${entries.map(([column, text]) => `${column} ${quoted(text)}`).join(', ')})`;
+    },
+  },
+  provider: { verb: 'is', say: (v) => `provided by ${v}` },
+  locale: { verb: 'has', say: (v) => (v === null ? 'no locale' : `locale ${v}`) },
+  lcCollate: { verb: 'has', say: (v) => (v === null ? 'no LC_COLLATE' : `LC_COLLATE ${v}`) },
+  lcCtype: { verb: 'has', say: (v) => (v === null ? 'no LC_CTYPE' : `LC_CTYPE ${v}`) },
+  deterministic: { verb: 'is', say: (v) => (v ? 'deterministic' : 'nondeterministic') },
+  icuRules: { verb: 'has', say: (v) => (v === null ? 'no ICU rules' : `ICU rules ${v}`) },
 };
 
 /** Overrides where a field name means something else in a family. */

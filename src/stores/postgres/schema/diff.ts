@@ -44,6 +44,7 @@ const plain = (key: string) => display(key);
 const FAMILIES: Family[] = [
   { family: 'extensions', kind: () => 'extension', name: plain },
   { family: 'schemas', kind: () => 'schema', name: plain },
+  { family: 'collations', kind: () => 'collation', name: plain },
   { family: 'enums', kind: () => 'enum', name: plain },
   { family: 'domains', kind: () => 'domain', name: plain },
   { family: 'types', kind: (e) => String(e.kind), name: plain },
@@ -52,9 +53,11 @@ const FAMILIES: Family[] = [
   { family: 'columns', kind: () => 'column', name: plain, identity: ['table', 'position'] },
   { family: 'constraints', kind: (e) => String(e.type), name: onTable, identity: ['table'] },
   { family: 'indexes', kind: () => 'index', name: plain, identity: ['table'] },
+  { family: 'statistics', kind: () => 'statistics object', name: plain, identity: ['table'] },
   { family: 'views', kind: (e) => (e.materialized ? 'materialized view' : 'view'), name: plain },
   { family: 'functions', kind: (e) => String(e.kind), name: plain },
   { family: 'triggers', kind: () => 'trigger', name: onTable, identity: ['table'] },
+  { family: 'rules', kind: () => 'rule', name: onTable, identity: ['table'] },
   { family: 'policies', kind: () => 'policy', name: onTable, identity: ['table'] },
 ];
 
@@ -124,8 +127,9 @@ export function diffSnapshots(
           change: 'changed',
           field,
           sentence,
-          expected: e[field],
-          actual: a[field],
+          // A field recorded only when set (a column's storage) is null when not.
+          expected: e[field] ?? null,
+          actual: a[field] ?? null,
         });
       }
     }

@@ -1,14 +1,16 @@
-// Snapshot readers for table constraints and indexes, each by its definition as the server prints it.
+// Snapshot readers for table constraints, indexes and extended statistics, each by its definition as
+// the server prints it.
 import {
   commentOf,
   keyName,
   notInExtension,
+  ownerField,
   qualifiedKey,
   type Scope,
   select,
   userSchema,
 } from './snapshot-scope.js';
-import type { ConstraintEntry, IndexEntry } from './snapshot-types.js';
+import type { ConstraintEntry, IndexEntry, StatisticsEntry } from './snapshot-types.js';
 
 const CONSTRAINT_TYPES: Record<string, ConstraintEntry['type']> = {
   p: 'primary key',
@@ -85,4 +87,41 @@ export async function readIndexes(scope: Scope): Promise<Record<string, IndexEnt
     };
   }
   return indexes;
+}
+
+/**
+ * Extended statistics objects (`CREATE STATISTICS`). Their target is -1 by default on Postgres 15
+ * and 16, null from 17: both are recorded as null.
+ */
+export async function readStatistics(scope: Scope): Promise<Record<string, StatisticsEntry>> {
+  const rows = await select<{
+    key: string;
+    table: string;
+    definition: string;
+    target: number | null;
+    owner: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 's.stxname')} as key, ${qualifiedKey('tn.nspname', 't.relname')} as table,
+            pg_get_statisticsobjdef(s.oid) as definition, nullif(s.stxstattarget::int, -1) as target,
+            pg_get_userbyid(s.stxowner)::text as owner, ${commentOf('pg_statistic_ext', 's.oid')} as comment
+       from pg_statistic_ext s
+       join pg_namespace n on n.oid = s.stxnamespace
+       join pg_class t on t.oid = s.stxrelid
+       join pg_namespace tn on tn.oid = t.relnamespace
+      where ${userSchema('n')} and ${userSchema('tn')}
+        and ${notInExtension('pg_statistic_ext', 's.oid')} and ${notInExtension('pg_class', 't.oid')}`,
+  );
+  const statistics: Record<string, StatisticsEntry> = {};
+  for (const row of rows) {
+    statistics[row.key] = {
+      table: row.table,
+      definition: row.definition,
+      target: row.target,
+      comment: row.comment,
+      ...ownerField(scope, row.owner),
+    };
+  }
+  return statistics;
 }

@@ -1,14 +1,15 @@
-// Snapshot readers for schemas and extensions.
+// Snapshot readers for schemas, extensions and collations.
 import {
   commentOf,
   keyName,
   notInExtension,
   ownerField,
+  qualifiedKey,
   type Scope,
   select,
   userSchema,
 } from './snapshot-scope.js';
-import type { ExtensionEntry, SchemaEntry } from './snapshot-types.js';
+import type { CollationEntry, ExtensionEntry, SchemaEntry } from './snapshot-types.js';
 
 export async function readSchemas(scope: Scope): Promise<Record<string, SchemaEntry>> {
   const rows = await select<{ key: string; owner: string; comment: string | null }>(
@@ -37,4 +38,52 @@ export async function readExtensions(scope: Scope): Promise<Record<string, Exten
     extensions[row.key] = { schema: row.schema, version: scope.extensionVersions ? row.version : null };
   }
   return extensions;
+}
+
+const PROVIDERS: Record<string, CollationEntry['provider']> = { c: 'libc', i: 'icu', b: 'builtin' };
+
+/**
+ * User collations. Where the locale sits moved between major versions (`colliculocale` in 15 and 16,
+ * `colllocale` from 17; ICU rules from 16): each is read where its server keeps it, recorded alike.
+ */
+export async function readCollations(scope: Scope): Promise<Record<string, CollationEntry>> {
+  const locale =
+    scope.version >= 170000 ? 'c.colllocale' : scope.version >= 150000 ? 'c.colliculocale' : 'null::text';
+  const icuRules = scope.version >= 160000 ? 'c.collicurules' : 'null::text';
+  const rows = await select<{
+    key: string;
+    provider: string;
+    locale: string | null;
+    lc_collate: string | null;
+    lc_ctype: string | null;
+    deterministic: boolean;
+    icu_rules: string | null;
+    owner: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.collname')} as key, c.collprovider::text as provider,
+            ${locale} as locale, c.collcollate as lc_collate, c.collctype as lc_ctype,
+            c.collisdeterministic as deterministic, ${icuRules} as icu_rules,
+            pg_get_userbyid(c.collowner)::text as owner, ${commentOf('pg_collation', 'c.oid')} as comment
+       from pg_collation c join pg_namespace n on n.oid = c.collnamespace
+      where ${userSchema('n')} and ${notInExtension('pg_collation', 'c.oid')}`,
+  );
+  const collations: Record<string, CollationEntry> = {};
+  for (const row of rows) {
+    const provider = PROVIDERS[row.provider] ?? 'libc';
+    const libc = provider === 'libc';
+    collations[row.key] = {
+      provider,
+      // Before Postgres 15 an ICU collation kept its locale in collcollate.
+      locale: libc ? null : (row.locale ?? row.lc_collate),
+      lcCollate: libc ? row.lc_collate : null,
+      lcCtype: libc ? row.lc_ctype : null,
+      deterministic: row.deterministic,
+      icuRules: row.icu_rules,
+      comment: row.comment,
+      ...ownerField(scope, row.owner),
+    };
+  }
+  return collations;
 }

@@ -87,6 +87,10 @@ export async function readTables(scope: Scope): Promise<Record<string, TableEntr
 export async function readColumns(scope: Scope): Promise<Record<string, ColumnEntry>> {
   // attgenerated arrived in Postgres 12; 'v' (virtual) in 18.
   const generated = scope.version >= 120000 ? 'a.attgenerated' : `''::"char"`;
+  // attcompression arrived in Postgres 14. attstattarget is -1 when unset before 17, null from 17.
+  // Of attoptions only the options `SET (…)` takes: a server may keep its own there (one stamps
+  // every new column with `pg_attver=…`), which no restore could give back.
+  const compression = scope.version >= 140000 ? 'a.attcompression' : `''::"char"`;
   const rows = await select<{
     table: string;
     name: string;
@@ -98,6 +102,10 @@ export async function readColumns(scope: Scope): Promise<Record<string, ColumnEn
     expression: string | null;
     collation: string | null;
     comment: string | null;
+    storage: string | null;
+    statistics: number | null;
+    options: string[];
+    compression: string;
   }>(
     scope,
     `select ${qualifiedKey('n.nspname', 'c.relname')} as table, ${keyName('a.attname')} as name,
@@ -107,7 +115,11 @@ export async function readColumns(scope: Scope): Promise<Record<string, ColumnEn
             case when a.attcollation <> t.typcollation then (
               select quote_ident(cn.nspname) || '.' || quote_ident(co.collname) from pg_collation co
                 join pg_namespace cn on cn.oid = co.collnamespace where co.oid = a.attcollation) end as collation,
-            ${commentOf('pg_class', 'c.oid', 'a.attnum')} as comment
+            ${commentOf('pg_class', 'c.oid', 'a.attnum')} as comment,
+            case when a.attstorage <> t.typstorage then a.attstorage::text end as storage,
+            nullif(a.attstattarget::int, -1) as statistics,
+            array(select o from unnest(a.attoptions) o where o ~ '^n_distinct(_inherited)?=') as options,
+            ${compression}::text as compression
        from pg_attribute a
        join pg_class c on c.oid = a.attrelid
        join pg_namespace n on n.oid = c.relnamespace
@@ -134,10 +146,39 @@ export async function readColumns(scope: Scope): Promise<Record<string, ColumnEn
       generated: isGenerated ? `${row.expression} ${row.generated === 's' ? 'stored' : 'virtual'}` : null,
       collation: row.collation,
       comment: row.comment,
+      ...columnSettings(row),
     };
   }
   return columns;
 }
+
+const STORAGE: Record<string, NonNullable<ColumnEntry['storage']>> = {
+  p: 'plain',
+  e: 'external',
+  x: 'extended',
+  m: 'main',
+};
+const COMPRESSION: Record<string, string> = { p: 'pglz', l: 'lz4' };
+
+/** A column's storage and statistics settings, each only when set, so columns without any read as before. */
+function columnSettings(row: {
+  storage: string | null;
+  statistics: number | null;
+  options: string[];
+  compression: string;
+}): Pick<ColumnEntry, 'storage' | 'statistics' | 'options' | 'compression'> {
+  const settings: Pick<ColumnEntry, 'storage' | 'statistics' | 'options' | 'compression'> = {};
+  if (row.storage !== null && STORAGE[row.storage]) settings.storage = STORAGE[row.storage];
+  if (row.statistics !== null) settings.statistics = row.statistics;
+  if (row.options.length > 0) settings.options = [...row.options].sort();
+  if (row.compression !== '') settings.compression = COMPRESSION[row.compression] ?? row.compression;
+  return settings;
+}
+
+/** SQL: a view's commented columns with their comments, in column order (for two arrays alike). */
+const VIEW_COLUMN_COMMENTS = `pg_attribute a join pg_description d on d.objoid = a.attrelid
+  and d.classoid = 'pg_class'::regclass and d.objsubid = a.attnum
+  where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped order by a.attnum`;
 
 export async function readViews(scope: Scope): Promise<Record<string, ViewEntry>> {
   const rows = await select<{
@@ -149,6 +190,8 @@ export async function readViews(scope: Scope): Promise<Record<string, ViewEntry>
     populated: boolean;
     owner: string;
     comment: string | null;
+    commented: string[];
+    column_comments: string[];
   }>(
     scope,
     `select ${qualifiedKey('n.nspname', 'c.relname')} as key, c.relkind::text as relkind,
@@ -157,7 +200,9 @@ export async function readViews(scope: Scope): Promise<Record<string, ViewEntry>
                     from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
                    order by a.attnum) as columns,
             c.relispopulated as populated, pg_get_userbyid(c.relowner)::text as owner,
-            ${commentOf('pg_class', 'c.oid')} as comment
+            ${commentOf('pg_class', 'c.oid')} as comment,
+            array(select ${keyName('a.attname')} from ${VIEW_COLUMN_COMMENTS}) as commented,
+            array(select d.description from ${VIEW_COLUMN_COMMENTS}) as column_comments
        from ${relationsOf(`'v', 'm'`)}`,
   );
   const views: Record<string, ViewEntry> = {};
@@ -171,6 +216,12 @@ export async function readViews(scope: Scope): Promise<Record<string, ViewEntry>
       comment: row.comment,
       ...ownerField(scope, row.owner),
     };
+    if (row.commented.length > 0) {
+      const pairs = row.commented.map((name, i) => [name, row.column_comments[i]!] as const);
+      views[row.key]!.columnComments = Object.fromEntries(
+        pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    }
   }
   return views;
 }

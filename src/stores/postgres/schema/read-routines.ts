@@ -1,5 +1,6 @@
-// Snapshot readers for functions, procedures and aggregates, and for triggers.
+// Snapshot readers for functions, procedures and aggregates, and for triggers and rules.
 import {
+  collapse,
   commentOf,
   keyName,
   notInExtension,
@@ -9,7 +10,7 @@ import {
   select,
   userSchema,
 } from './snapshot-scope.js';
-import type { FunctionEntry, TriggerEntry } from './snapshot-types.js';
+import type { FunctionEntry, RuleEntry, TriggerEntry } from './snapshot-types.js';
 
 const FUNCTION_KINDS: Record<string, FunctionEntry['kind']> = {
   f: 'function',
@@ -114,4 +115,36 @@ export async function readTriggers(scope: Scope): Promise<Record<string, Trigger
     };
   }
   return triggers;
+}
+
+/** Rules on tables and views, but not a view's `_RETURN` rule: that is the view's query, under `views`. */
+export async function readRules(scope: Scope): Promise<Record<string, RuleEntry>> {
+  const rows = await select<{
+    table: string;
+    name: string;
+    definition: string;
+    enabled: string;
+    comment: string | null;
+  }>(
+    scope,
+    `select ${qualifiedKey('n.nspname', 'c.relname')} as table, ${keyName('r.rulename')} as name,
+            pg_get_ruledef(r.oid) as definition, r.ev_enabled::text as enabled,
+            ${commentOf('pg_rewrite', 'r.oid')} as comment
+       from pg_rewrite r
+       join pg_class c on c.oid = r.ev_class
+       join pg_namespace n on n.oid = c.relnamespace
+      where r.rulename <> '_RETURN'
+        and ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}
+        and ${notInExtension('pg_rewrite', 'r.oid')}`,
+  );
+  const rules: Record<string, RuleEntry> = {};
+  for (const row of rows) {
+    rules[`${row.table}.${row.name}`] = {
+      table: row.table,
+      definition: collapse(row.definition).replace(/;$/, ''),
+      enabled: ENABLED[row.enabled] ?? 'origin',
+      comment: row.comment,
+    };
+  }
+  return rules;
 }

@@ -57,8 +57,10 @@ export async function readTypes(scope: Scope): Promise<UserTypes> {
                   from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped)
               when 'r' then (
                 select concat_ws(', ', 'SUBTYPE = ' || format_type(r.rngsubtype, null),
-                         (select 'COLLATION = ' || quote_ident(co.collname) from pg_collation co
-                            where co.oid = r.rngcollation),
+                         (select 'COLLATION = ' || case when co.collnamespace <> 'pg_catalog'::regnamespace
+                                   then quote_ident(cn.nspname) || '.' else '' end || quote_ident(co.collname)
+                            from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
+                           where co.oid = r.rngcollation),
                          case when r.rngsubdiff::oid <> 0 then 'SUBTYPE_DIFF = ' || r.rngsubdiff::regprocedure::text end,
                          case when r.rngcanonical::oid <> 0 then 'CANONICAL = ' || r.rngcanonical::regprocedure::text end)
                   from pg_range r where r.rngtypid = t.oid)

@@ -2,7 +2,9 @@
 //
 // Keys are schema-qualified (`public.users`, `public.users.email`, `public.f(integer)`); a name is
 // quoted in a key only when it is not a plain lowercase identifier. Every field is always present
-// (null rather than missing), so two snapshots compare with a deep equality and hash the same.
+// (null rather than missing), so two snapshots compare with a deep equality and hash the same; the
+// exceptions are the column and view fields added after the first backups (marked "only when"), left
+// out when unset so a database without them snapshots and hashes as it did before.
 
 /** A whole database's schema, as drift and restore verification compare it. */
 export interface CatalogSnapshot {
@@ -10,6 +12,8 @@ export interface CatalogSnapshot {
   schemas: Record<string, SchemaEntry>;
   /** By name: `pgcrypto`. */
   extensions: Record<string, ExtensionEntry>;
+  /** User collations (`CREATE COLLATION`), by `schema.collation`. */
+  collations: Record<string, CollationEntry>;
   /** Tables, partitioned and foreign tables, by `schema.table`. */
   tables: Record<string, TableEntry>;
   /** Columns of tables, by `schema.table.column`. */
@@ -18,6 +22,8 @@ export interface CatalogSnapshot {
   constraints: Record<string, ConstraintEntry>;
   /** Indexes that no constraint owns (those are under `constraints`), by `schema.index`. */
   indexes: Record<string, IndexEntry>;
+  /** Extended statistics objects (`CREATE STATISTICS`), by `schema.statistics`. */
+  statistics: Record<string, StatisticsEntry>;
   /** Views and materialized views, by `schema.view`. */
   views: Record<string, ViewEntry>;
   /** By `schema.sequence`; identity and serial sequences included. */
@@ -26,6 +32,8 @@ export interface CatalogSnapshot {
   functions: Record<string, FunctionEntry>;
   /** User triggers (not the internal ones behind foreign keys), by `schema.table.trigger`. */
   triggers: Record<string, TriggerEntry>;
+  /** User rules (not the `_RETURN` rule that is a view's query), by `schema.relation.rule`. */
+  rules: Record<string, RuleEntry>;
   /** By `schema.type`. */
   enums: Record<string, EnumEntry>;
   /** By `schema.domain`. */
@@ -42,12 +50,31 @@ export interface CatalogSnapshot {
 
 export type SnapshotFamily = keyof CatalogSnapshot;
 
+/** Families added after the first backups were taken: a snapshot stored before them has none. */
+export type LaterFamily = 'collations' | 'statistics' | 'rules';
+
+/** A snapshot as a backup stores it: one taken by an earlier launchdb lacks the later families. */
+export type StoredSnapshot = Omit<CatalogSnapshot, LaterFamily> & Partial<Pick<CatalogSnapshot, LaterFamily>>;
+
 /** Present only when the snapshot was taken with `owners: true`. */
 interface Owned {
   owner?: string;
 }
 
 export interface SchemaEntry extends Owned {
+  comment: string | null;
+}
+
+export interface CollationEntry extends Owned {
+  provider: 'libc' | 'icu' | 'builtin';
+  /** The ICU or builtin locale (`und-u-ks-level2`); null for libc. */
+  locale: string | null;
+  /** `LC_COLLATE` and `LC_CTYPE` of a libc collation; null for the others. */
+  lcCollate: string | null;
+  lcCtype: string | null;
+  deterministic: boolean;
+  /** ICU tailoring rules (Postgres 16+); null for none. */
+  icuRules: string | null;
   comment: string | null;
 }
 
@@ -92,6 +119,14 @@ export interface ColumnEntry {
   /** Only when it differs from the type's own collation. */
   collation: string | null;
   comment: string | null;
+  /** `SET STORAGE`: only when it differs from the type's default storage. */
+  storage?: 'plain' | 'external' | 'extended' | 'main';
+  /** `SET STATISTICS`: only when set (Postgres 15's -1 and 17's null both mean not set). */
+  statistics?: number;
+  /** `SET (n_distinct=100)` attribute options, sorted: only when there are any. */
+  options?: string[];
+  /** `SET COMPRESSION` (`pglz`, `lz4`): only when set. */
+  compression?: string;
 }
 
 export interface ConstraintEntry {
@@ -121,6 +156,8 @@ export interface ViewEntry extends Owned {
   /** False for a materialized view created `WITH NO DATA`; always true for a view. */
   populated: boolean;
   comment: string | null;
+  /** Comments on its columns, by column name (spelled as in keys): only when there are any. */
+  columnComments?: Record<string, string>;
 }
 
 export interface SequenceEntry extends Owned {
@@ -146,6 +183,25 @@ export interface FunctionEntry extends Owned {
 export interface TriggerEntry {
   table: string;
   /** `pg_get_triggerdef`. */
+  definition: string;
+  enabled: 'origin' | 'always' | 'replica' | 'disabled';
+  comment: string | null;
+}
+
+export interface StatisticsEntry extends Owned {
+  /** The table's key. */
+  table: string;
+  /** `pg_get_statisticsobjdef`: `CREATE STATISTICS app.s (ndistinct) ON a, b FROM app.t`. */
+  definition: string;
+  /** `ALTER STATISTICS … SET STATISTICS`; null for the default (Postgres 15's -1, 17's null). */
+  target: number | null;
+  comment: string | null;
+}
+
+export interface RuleEntry {
+  /** The table's or view's key. */
+  table: string;
+  /** `pg_get_ruledef`, whitespace collapsed, no final `;`. */
   definition: string;
   enabled: 'origin' | 'always' | 'replica' | 'disabled';
   comment: string | null;

@@ -2,13 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { readDefaultPrivileges, readGrants, readPolicies } from './read-access.js';
-import { readConstraints, readIndexes } from './read-constraints.js';
-import { readExtensions, readSchemas } from './read-namespaces.js';
+import { readConstraints, readIndexes, readStatistics } from './read-constraints.js';
+import { readCollations, readExtensions, readSchemas } from './read-namespaces.js';
 import { readColumns, readSequences, readTables, readViews } from './read-relations.js';
-import { readFunctions, readTriggers } from './read-routines.js';
+import { readFunctions, readRules, readTriggers } from './read-routines.js';
 import { readTypes } from './read-types.js';
 import type { Scope } from './snapshot-scope.js';
-import type { CatalogSnapshot } from './snapshot-types.js';
+import type { CatalogSnapshot, LaterFamily, StoredSnapshot } from './snapshot-types.js';
 
 export type * from './snapshot-types.js';
 
@@ -96,14 +96,17 @@ async function read(db: Queryable, options: SnapshotOptions): Promise<CatalogSna
   // One session runs one query at a time: read in sequence.
   const schemas = await readSchemas(scope);
   const extensions = await readExtensions(scope);
+  const collations = await readCollations(scope);
   const tables = await readTables(scope);
   const columns = await readColumns(scope);
   const constraints = await readConstraints(scope);
   const indexes = await readIndexes(scope);
+  const statistics = await readStatistics(scope);
   const views = await readViews(scope);
   const sequences = await readSequences(scope);
   const functions = await readFunctions(scope);
   const triggers = await readTriggers(scope);
+  const rules = await readRules(scope);
   const { enums, domains, types } = await readTypes(scope);
   const policies = await readPolicies(scope);
   const grants = await readGrants(scope);
@@ -111,14 +114,17 @@ async function read(db: Queryable, options: SnapshotOptions): Promise<CatalogSna
   return sortedKeys({
     schemas,
     extensions,
+    collations,
     tables,
     columns,
     constraints,
     indexes,
+    statistics,
     views,
     sequences,
     functions,
     triggers,
+    rules,
     enums,
     domains,
     types,
@@ -139,9 +145,31 @@ function sortedKeys(snapshot: CatalogSnapshot): CatalogSnapshot {
   return sorted as unknown as CatalogSnapshot;
 }
 
-/** SHA-256 (hex) of the snapshot as canonical JSON: equal snapshots, equal checksums, on any machine. */
-export function snapshotChecksum(snapshot: CatalogSnapshot): string {
-  return createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+/** Families added after the first backups were taken (see `completeSnapshot`). */
+const LATER_FAMILIES: LaterFamily[] = ['collations', 'statistics', 'rules'];
+
+/**
+ * A stored snapshot with every family: those an earlier launchdb did not record are empty. The one
+ * place an old snapshot is brought up to date, so restore, drill and drift read every family alike.
+ */
+export function completeSnapshot(stored: StoredSnapshot): CatalogSnapshot {
+  const complete = { ...stored } as CatalogSnapshot;
+  for (const family of LATER_FAMILIES) complete[family] ??= {};
+  return complete;
+}
+
+/**
+ * SHA-256 (hex) of the snapshot as canonical JSON: equal snapshots, equal checksums, on any machine.
+ * A later family that is empty is left out, so a snapshot stored before it existed, the same one
+ * completed, and a new one of a database without such objects all hash alike.
+ */
+export function snapshotChecksum(snapshot: StoredSnapshot): string {
+  const hashed: Record<string, unknown> = { ...snapshot };
+  for (const family of LATER_FAMILIES) {
+    const entries = hashed[family];
+    if (entries !== undefined && Object.keys(entries as object).length === 0) delete hashed[family];
+  }
+  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
 }
 
 /** JSON with object keys sorted at every level. */
