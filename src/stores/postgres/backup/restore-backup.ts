@@ -197,20 +197,20 @@ class RestorePhases {
 
   /**
    * Builds the keys and indexes that need only `table`'s rows, in a transaction of their own: with
-   * several connections, one builds while the others still load.
+   * several connections, one builds while the others still load. Should one fail, they are left to
+   * `finish`, which runs them with everything else and says why if they fail again.
    */
   async build(connection: Connection, table: string): Promise<void> {
     const statements = this.after.filter((statement) => statement.table === table);
-    this.built.add(table);
     if (statements.length === 0) return;
     await connection.query('begin');
     try {
       await connection.query(`set local maintenance_work_mem = '${BUILD_MEMORY}'`);
       await applyDdl(connection, statements);
       await connection.query('commit');
-    } catch (error) {
+      this.built.add(table);
+    } catch {
       await connection.query('rollback').catch(() => {});
-      throw error;
     }
   }
 
