@@ -68,6 +68,13 @@ describe.each(BACKINGS)('backup drill with an environment on %s', (backing: Back
     expect(drill.restoreMs).toBeGreaterThan(0);
     expect(drill.dataAgeMs).toBeGreaterThanOrEqual(0);
     expect(drill.checks.map((check: { id: string }) => check.id)).toContain('schema.fk-without-index');
+    // The restore into the scratch reports each table as it is in: a JSON line each on stderr.
+    const loaded = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(loaded.map((line) => line.done)).toEqual(Array.from({ length: drill.tables }, (_, i) => i + 1));
+    expect(loaded.reduce((sum, line) => sum + line.rows, 0)).toBe(drill.rows);
     const rows = await query('select backup_id, ok, scratch, tables from launchdb.drills');
     expect(rows).toEqual([
       { backup_id: drill.backupId, ok: true, scratch: 'embedded', tables: drill.tables },
@@ -80,6 +87,7 @@ describe.each(BACKINGS)('backup drill with an environment on %s', (backing: Back
       const result = await cli(['backup', 'drill', '--env', 'development', '--scratch-url', SERVER_URL]);
       expect(result.code, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toContain('drill passed');
+      expect(result.stderr).toMatch(/ (\d+)\/\1 tables, [\d.]+ [kM]?B loaded, [\d.]+ [kM]?B\/s\n/);
       // A backup of the embedded database (a newer Postgres) is not restored into an older server.
       expect(result.stdout).toMatch(
         backing === 'server'

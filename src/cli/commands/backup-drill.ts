@@ -9,6 +9,7 @@ import { stringFlag } from '../args.js';
 import { backupTarget, formatDuration, secretsFor } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
+import { progressReport } from '../progress-report.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -48,7 +49,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (!json) io.err(io.style('dim', `drilling ${id}: restoring into a scratch database…\n`));
   const scratchUrl = stringFlag(input, 'scratch-url');
   if (scratchUrl) io.secrets.add(new URL(scratchUrl).password);
-  const result = await drillBackup(backup, { project, env, ...(scratchUrl ? { scratchUrl } : {}) });
+  const result = await drillBackup(backup, {
+    project,
+    env,
+    ...(scratchUrl ? { scratchUrl } : {}),
+    onTable: progressReport(io, json, 'loaded'),
+  });
   const recorded = await record(env, opening, result);
 
   if (json) {

@@ -15,7 +15,7 @@ import { databaseNameOf } from '../target.js';
 import { type TableData, tableChecksum } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
 import { whileInUse } from './prune.js';
-import { readBackupSchema, restoreBackup } from './restore-backup.js';
+import { type RestoreOptions, readBackupSchema, restoreBackup } from './restore-backup.js';
 
 export interface DrillOptions {
   project: Project;
@@ -23,6 +23,8 @@ export interface DrillOptions {
   /** A URL allowed to create databases, for a scratch database on a server; null: embedded. Default: the admin URL. */
   scratchUrl?: string | null;
   now?: () => Date;
+  /** The restore's progress, as each part of a table is in. */
+  onTable?: RestoreOptions['onTable'];
 }
 
 export interface DrillResult {
@@ -78,6 +80,7 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
             createRoles: scratch.backing === 'embedded',
             // A scratch database nobody else uses: tables may load on two connections at once.
             parallel: 2,
+            ...(options.onTable ? { onTable: options.onTable } : {}),
           });
           notes.push(...restored.skipped.map((sentence) => `left out: ${sentence}`));
         } catch (error) {
