@@ -3,7 +3,8 @@ import { VERSION } from '../../../version.js';
 import type { Queryable } from '../database.js';
 import { osUser } from './restore-log.js';
 
-export interface DrillRecord {
+/** What a drill found: the row `launchdb.drills` keeps of it. */
+export interface DrillOutcome {
   backupId: string;
   ok: boolean;
   scratch: 'embedded' | 'server';
@@ -13,7 +14,12 @@ export interface DrillRecord {
   dataAgeMs: number;
   tables: number;
   rows: number;
+  /** Everything that did not match, in plain sentences; empty when the drill passed. */
   problems: string[];
+}
+
+/** A recorded drill: its outcome, when, and who ran it. */
+export interface DrillRecord extends DrillOutcome {
   ranAt: string;
   /** Database role and operating-system user that ran it. */
   ranBy: string;
@@ -38,10 +44,7 @@ create table if not exists launchdb.drills (
   launchdb_version text not null
 );`;
 
-export async function recordDrill(
-  db: Queryable,
-  record: Omit<DrillRecord, 'ranAt' | 'ranBy' | 'ranByOsUser'>,
-) {
+export async function recordDrill(db: Queryable, record: DrillOutcome) {
   await db.query(CREATE_LOG);
   await db.query(
     `insert into launchdb.drills (backup_id, ok, scratch, restore_ms, data_age_ms, tables, rows, problems, ran_by_os_user, launchdb_version)

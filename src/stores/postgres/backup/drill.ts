@@ -12,6 +12,7 @@ import { major, withShadowDatabase } from '../schema/shadow.js';
 import { takeSnapshot } from '../schema/snapshot.js';
 import { PostgresSession } from '../session.js';
 import { databaseNameOf } from '../target.js';
+import type { DrillOutcome } from './drill-log.js';
 import { type TableData, tableChecksum } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
 import { whileInUse } from './prune.js';
@@ -27,16 +28,7 @@ export interface DrillOptions {
   onTable?: RestoreOptions['onTable'];
 }
 
-export interface DrillResult {
-  backupId: string;
-  ok: boolean;
-  scratch: 'embedded' | 'server';
-  restoreMs: number;
-  dataAgeMs: number;
-  tables: number;
-  rows: number;
-  /** Everything that did not match, in plain sentences; empty when the drill passed. */
-  problems: string[];
+export interface DrillResult extends DrillOutcome {
   /** The schema checks, run on the restored copy. */
   checks: CheckResult[];
   /** Why the scratch is where it is; pieces the restore left out. */

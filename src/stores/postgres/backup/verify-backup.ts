@@ -1,6 +1,5 @@
 // Verifies a backup without restoring it: every file's stored bytes, then its content once decrypted
 // and decompressed, against the (sealed) manifest.
-import { createHash } from 'node:crypto';
 import { decode, measure } from './data-codec.js';
 import type { BackupTarget } from './local-target.js';
 import type { StoredFile } from './manifest.js';
@@ -67,27 +66,24 @@ async function checkFile(
   file: StoredFile,
   judge?: (measured: { sha256: string; rows: number }) => string | undefined,
 ): Promise<string | undefined> {
-  const storedHash = createHash('sha256');
-  let storedBytes = 0;
-  async function* stored(): AsyncIterable<Buffer> {
-    for await (const chunk of backup.target.read(backup.id, file.path)) {
-      storedHash.update(chunk);
-      storedBytes += chunk.length;
-      yield chunk;
-    }
-  }
-  const plain = measure(decode(stored(), { ...(backup.keys ? { key: backup.keys.data } : {}) }, file.path));
+  const stored = measure(backup.target.read(backup.id, file.path), { lines: false });
+  const plain = measure(
+    decode(stored.chunks, { ...(backup.keys ? { key: backup.keys.data } : {}) }, file.path),
+  );
+  const changed = () => {
+    const measured = stored.result();
+    return measured.bytes !== file.bytes || measured.sha256 !== file.sha256;
+  };
   try {
     for await (const _ of plain.chunks) {
       // Consumed only to measure.
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'is missing';
-    if (storedBytes !== file.bytes || storedHash.digest('hex') !== file.sha256)
-      return 'was changed or damaged';
+    if (changed()) return 'was changed or damaged';
     return `does not decode (${(error as Error).message})`;
   }
-  if (storedBytes !== file.bytes || storedHash.digest('hex') !== file.sha256) return 'was changed or damaged';
+  if (changed()) return 'was changed or damaged';
   return judge?.(plain.result());
 }
 
