@@ -1,7 +1,7 @@
 // Restoring into a provisioned server environment by switching a fresh database in: the app role
 // still connects and passes its checks, and the database keeps its owner and privileges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, until } from '../helpers/cli.js';
 import { adminQuery, SERVER_URL, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { SHOP_APP, shopAppData } from './fixtures.js';
@@ -11,6 +11,12 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
   let source: string;
   const cli = (args: string[]) => runCli(args, { cwd: project.dir });
   const staging = () => `${project.name}_staging`;
+  const replacedCopies = async () =>
+    (
+      await adminQuery(`select datname as name from pg_database where datname like $1 order by 1`, [
+        `${staging()}_replaced_%`,
+      ])
+    ).rows.map((row: { name: string }) => row.name);
   const databaseFacts = async () =>
     (
       await adminQuery(
@@ -78,5 +84,37 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
       staging(),
     );
     expect(rows.rows).toEqual([{ users: 100, env: 'staging', restores: 1 }]);
+    // The replaced database is dropped by the server after the command hung up.
+    await until(async () => (await replacedCopies()).length === 0, 30_000);
+  });
+
+  it('drops a replaced database whose drop did not finish at the next restore of that target', async () => {
+    const leftover = `${staging()}_replaced_0123abcd`;
+    await adminQuery(`create database ${leftover}`);
+    const other = `${source}_replaced_0123abcd`;
+    await adminQuery(`create database ${other}`);
+    try {
+      const backup = JSON.parse((await cli(['backup', 'list', '--env', 'development', '--json'])).stdout)
+        .backups[0];
+      const restored = await cli([
+        'backup',
+        'restore',
+        backup.id,
+        '--to',
+        'staging',
+        '--clean',
+        '--admin-url',
+        SERVER_URL,
+        '--json',
+      ]);
+      expect(restored.code, restored.stderr).toBe(0);
+      await until(async () => (await replacedCopies()).length === 0, 30_000);
+      // Another target's leftovers are not this restore's to drop.
+      const kept = await adminQuery(`select count(*)::int as n from pg_database where datname = $1`, [other]);
+      expect(kept.rows[0].n).toBe(1);
+    } finally {
+      await adminQuery(`drop database if exists ${leftover} with (force)`);
+      await adminQuery(`drop database if exists ${other} with (force)`);
+    }
   });
 });

@@ -40,6 +40,37 @@ export async function openServer(url: string, options: ServerOptions = {}): Prom
   return new ServerDatabase(pool, options.location ?? describeUrl(url));
 }
 
+/**
+ * Sends `statement` and hangs up without waiting for its answer: the server runs it to the end on
+ * its own (a statement is never cancelled for a client that said goodbye). For work nobody needs to
+ * wait for, such as dropping a database that was just replaced, which forces a checkpoint: after a
+ * large restore, seconds to minutes of writing out what the restore loaded.
+ */
+export async function sendAndHangUp(
+  url: string,
+  statement: string,
+  options: ServerOptions = {},
+): Promise<void> {
+  const { default: pgModule } = await import('pg');
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const client = new pgModule.Client({
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeoutMs,
+    application_name: options.applicationName ?? 'launchdb',
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    throw unreachable(url, error, connectTimeoutMs);
+  }
+  // A server set to check for lost clients (Postgres 14+) would cancel it once we hang up.
+  await client.query('set client_connection_check_interval = 0').catch(() => {});
+  // Its answer goes to nobody: the query fails here with "Connection terminated", as it should.
+  client.query(statement).catch(() => {});
+  await client.end().catch(() => {});
+}
+
 class ServerDatabase implements PostgresDatabase {
   readonly backing = 'server' as const;
   readonly capabilities = SERVER_CAPABILITIES;

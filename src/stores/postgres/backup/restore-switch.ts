@@ -1,7 +1,7 @@
 // Restore by switching: the backup goes into a fresh database beside the target, on several
 // connections at once, and only when all of it is in does one transaction rename the target away
 // and the fresh database into its place. Until that moment the target is untouched, so a failure or
-// a killed process leaves it as it was; afterwards the old one is dropped.
+// a killed process leaves it as it was; afterwards the server drops the old one.
 //
 // It needs the rights to create databases and to rename the target (its owner with CREATEDB, or a
 // superuser); without them the caller restores in one transaction instead.
@@ -10,7 +10,7 @@ import { parseConnectionUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { readMarker } from '../marker.js';
 import { scratchBase, shadowName } from '../schema/shadow.js';
-import { openServer } from '../server.js';
+import { openServer, sendAndHangUp } from '../server.js';
 import { quoteIdent, quoteLiteral } from '../sql-quote.js';
 import type { OpenedBackup } from './open-backup.js';
 import { type RestoreOptions, type RestoreResult, refuseNonEmpty, restoreBackup } from './restore-backup.js';
@@ -52,7 +52,8 @@ export async function restoreBySwitch(
     await current.close();
   }
 
-  const maintenance = await open(await maintenanceDatabase(url, target, open));
+  const maintenanceName = await maintenanceDatabase(url, target, open);
+  const maintenance = await open(maintenanceName);
   try {
     await dropLeftovers(maintenance, target);
     const fresh = shadowName(target, 'restore');
@@ -60,7 +61,7 @@ export async function restoreBySwitch(
       `create database ${quoteIdent(fresh)} owner ${quoteIdent(facts.owner)} ${creationClause(facts)}`,
     );
     let result: RestoreResult;
-    let flushed: Promise<unknown> = Promise.resolve();
+    let replaced: string;
     try {
       const db = await open(fresh, (options.workers ?? 2) + 1, options.loadUrl ?? url);
       try {
@@ -70,22 +71,24 @@ export async function restoreBySwitch(
           ...(facts.marker ? { marker: facts.marker } : {}),
           parallel: options.workers ?? 2,
           splitTables: true,
-          // Dropping the old database forces a checkpoint, which would write all the loaded data
-          // then: start writing it now, while the indexes build (a superuser's or pg_checkpoint's right).
-          onLoaded: () => {
-            flushed = maintenance.query('checkpoint').catch(() => {});
-          },
         });
       } finally {
         await db.close();
       }
-      await flushed;
       await carryOver(maintenance, fresh, facts);
-      await switchIn(maintenance, target, fresh);
+      replaced = await switchIn(maintenance, target, fresh);
     } catch (error) {
       await maintenance.query(`drop database if exists ${quoteIdent(fresh)} with (force)`).catch(() => {});
       throw error;
     }
+    // Dropping the replaced database forces a checkpoint, which writes out all the restore loaded:
+    // the restored one is in place already, so the server does that after we hang up. Should the
+    // drop not finish, the next restore of this target drops what it left.
+    const drop = `drop database if exists ${quoteIdent(replaced)} with (force)`;
+    await sendAndHangUp(withCredentials(url, { database: maintenanceName }), drop, {
+      applicationName: 'launchdb restore',
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    }).catch(() => maintenance.query(drop));
     return { ...result, durationMs: Math.round(performance.now() - started) };
   } finally {
     await maintenance.close();
@@ -187,8 +190,8 @@ async function carryOver(db: PostgresDatabase, fresh: string, facts: DatabaseFac
   if (facts.comment !== null) await db.query(`comment on database ${name} is ${quoteLiteral(facts.comment)}`);
 }
 
-/** Ends the target's sessions and swaps the names in one transaction, then drops the old database. */
-async function switchIn(maintenance: PostgresDatabase, target: string, fresh: string) {
+/** Ends the target's sessions and swaps the names in one transaction; returns the old one's new name. */
+async function switchIn(maintenance: PostgresDatabase, target: string, fresh: string): Promise<string> {
   const old = shadowName(target, 'replaced');
   for (let attempt = 1; ; attempt++) {
     await maintenance.query(
@@ -206,22 +209,26 @@ async function switchIn(maintenance: PostgresDatabase, target: string, fresh: st
       if ((error as { code?: string }).code !== '55006' || attempt >= 5) throw error;
     }
   }
-  await maintenance.query(`drop database if exists ${quoteIdent(old)} with (force)`);
+  return old;
 }
 
-const FRESH_SUFFIX = /^_restore_[0-9a-f]{8}$/;
-
-/** Fresh databases a killed restore of this target left behind, with nobody connected to them. */
+/**
+ * What restores of this target left behind, with nobody connected to them: a fresh database a killed
+ * restore was loading, or a replaced one whose drop did not finish.
+ */
 async function dropLeftovers(maintenance: PostgresDatabase, target: string) {
-  const base = scratchBase(target, 'restore');
-  const { rows } = await maintenance.query<{ name: string }>(
-    `select datname as name from pg_database d where starts_with(datname, $1)
-       and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)`,
-    [base],
-  );
-  for (const row of rows) {
-    if (!FRESH_SUFFIX.test(row.name.slice(base.length))) continue;
-    await maintenance.query(`drop database if exists ${quoteIdent(row.name)} with (force)`);
+  for (const purpose of ['restore', 'replaced']) {
+    const base = scratchBase(target, purpose);
+    const suffix = new RegExp(`^_${purpose}_[0-9a-f]{8}$`);
+    const { rows } = await maintenance.query<{ name: string }>(
+      `select datname as name from pg_database d where starts_with(datname, $1)
+         and not exists (select 1 from pg_stat_activity a where a.datid = d.oid)`,
+      [base],
+    );
+    for (const row of rows) {
+      if (!suffix.test(row.name.slice(base.length))) continue;
+      await maintenance.query(`drop database if exists ${quoteIdent(row.name)} with (force)`);
+    }
   }
 }
 
