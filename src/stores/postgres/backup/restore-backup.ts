@@ -53,8 +53,6 @@ export interface RestoreOptions {
   splitTables?: boolean;
   /** Called as each part of a table is in (a table's last one has `complete`). */
   onTable?: (progress: TableProgress) => void;
-  /** Called once every table's rows are in, before the keys, indexes and the rest are built. */
-  onLoaded?: () => void;
 }
 
 export interface RestoreResult {
@@ -191,7 +189,6 @@ class RestorePhases {
       progress = this.tally.part(table.name, table.parts.length, rows, part.rawBytes, weight);
       this.options.onTable?.(progress);
     }
-    if (progress?.complete && progress.done === progress.total) this.options.onLoaded?.();
     return progress?.complete === true;
   }
 
