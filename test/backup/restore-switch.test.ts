@@ -11,6 +11,9 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
   let source: string;
   const cli = (args: string[]) => runCli(args, { cwd: project.dir });
   const staging = () => `${project.name}_staging`;
+  /** Restored with the admin URL, which may create databases: loaded beside staging, then switched in. */
+  const switchRestore = (id: string) =>
+    cli(['backup', 'restore', id, '--to', 'staging', '--clean', '--admin-url', SERVER_URL, '--json']);
   const replacedCopies = async () =>
     (
       await adminQuery(`select datname as name from pg_database where datname like $1 order by 1`, [
@@ -58,17 +61,7 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
     // Without the admin URL, the owner may not create databases: one transaction.
     const owner = await cli(['backup', 'restore', backup.id, '--to', 'staging', '--json']);
     expect(JSON.parse(owner.stdout)).toMatchObject({ strategy: 'transaction' });
-    const restored = await cli([
-      'backup',
-      'restore',
-      backup.id,
-      '--to',
-      'staging',
-      '--clean',
-      '--admin-url',
-      SERVER_URL,
-      '--json',
-    ]);
+    const restored = await switchRestore(backup.id);
     expect(restored.code, restored.stderr).toBe(0);
     expect(JSON.parse(restored.stdout)).toMatchObject({ strategy: 'switch', rows: backup.rows });
     expect(await databaseFacts()).toEqual(before);
@@ -96,17 +89,7 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
     try {
       const backup = JSON.parse((await cli(['backup', 'list', '--env', 'development', '--json'])).stdout)
         .backups[0];
-      const restored = await cli([
-        'backup',
-        'restore',
-        backup.id,
-        '--to',
-        'staging',
-        '--clean',
-        '--admin-url',
-        SERVER_URL,
-        '--json',
-      ]);
+      const restored = await switchRestore(backup.id);
       expect(restored.code, restored.stderr).toBe(0);
       await until(async () => (await replacedCopies()).length === 0, 30_000);
       // Another target's leftovers are not this restore's to drop.

@@ -11,6 +11,7 @@ import type {
   ColumnEntry,
   ConstraintEntry,
   FunctionEntry,
+  RuleEntry,
   SequenceEntry,
   TriggerEntry,
   ViewEntry,
@@ -759,15 +760,20 @@ class Generator {
   private triggers(): void {
     for (const [key, trigger] of sorted(this.s.triggers)) {
       if (this.skippedRelations.has(trigger.table)) continue;
-      const label = `trigger ${key.slice(trigger.table.length + 1)} on ${trigger.table}`;
-      this.after.push({ object: label, sql: trigger.definition });
-      const state = ENABLE_STATES[trigger.enabled];
-      if (state !== null) {
-        this.after.push({
-          object: `${label} (${trigger.enabled})`,
-          sql: `ALTER TABLE ${qualified(trigger.table)} ${state} TRIGGER ${memberName(key, trigger.table)}`,
-        });
-      }
+      this.onTable('trigger', key, trigger);
+    }
+  }
+
+  /** A trigger's or a rule's definition, then its enabled state where that is not the default. */
+  private onTable(kind: 'trigger' | 'rule', key: string, entry: TriggerEntry | RuleEntry): void {
+    const label = `${kind} ${key.slice(entry.table.length + 1)} on ${entry.table}`;
+    this.after.push({ object: label, sql: entry.definition });
+    const state = ENABLE_STATES[entry.enabled];
+    if (state !== null) {
+      this.after.push({
+        object: `${label} (${entry.enabled})`,
+        sql: `ALTER TABLE ${qualified(entry.table)} ${state} ${kind.toUpperCase()} ${memberName(key, entry.table)}`,
+      });
     }
   }
 
@@ -775,16 +781,8 @@ class Generator {
   private rules(): void {
     for (const [key, rule] of sorted(this.s.rules)) {
       if (this.skippedRelations.has(rule.table)) continue;
+      this.onTable('rule', key, rule);
       const name = key.slice(rule.table.length + 1);
-      const label = `rule ${name} on ${rule.table}`;
-      this.after.push({ object: label, sql: rule.definition });
-      const state = ENABLE_STATES[rule.enabled];
-      if (state !== null) {
-        this.after.push({
-          object: `${label} (${rule.enabled})`,
-          sql: `ALTER TABLE ${qualified(rule.table)} ${state} RULE ${memberName(key, rule.table)}`,
-        });
-      }
       const target = `${memberName(key, rule.table)} ON ${qualified(rule.table)}`;
       this.comment(this.after, 'rule', `${name} on ${rule.table}`, target, rule.comment);
     }

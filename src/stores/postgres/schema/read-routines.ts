@@ -82,19 +82,39 @@ const ENABLED: Record<string, TriggerEntry['enabled']> = {
   D: 'disabled',
 };
 
+/** A trigger or a rule as read: the table it is on, its name and definition, and pg's enabled letter. */
+interface OnTableRow {
+  table: string;
+  name: string;
+  definition: string;
+  enabled: string;
+  comment: string | null;
+}
+
+/** Triggers or rules keyed `table.name`, each definition through `definitionOf`. */
+function onTables(
+  rows: OnTableRow[],
+  definitionOf: (definition: string) => string = (definition) => definition,
+): Record<string, TriggerEntry | RuleEntry> {
+  const entries: Record<string, TriggerEntry | RuleEntry> = {};
+  for (const row of rows) {
+    entries[`${row.table}.${row.name}`] = {
+      table: row.table,
+      definition: definitionOf(row.definition),
+      enabled: ENABLED[row.enabled] ?? 'origin',
+      comment: row.comment,
+    };
+  }
+  return entries;
+}
+
 /**
  * Internal triggers (behind foreign keys) are the constraint's; the clones a partitioned table's
  * trigger puts on each partition (Postgres 13+ marks them with tgparentid) are the parent's.
  */
 export async function readTriggers(scope: Scope): Promise<Record<string, TriggerEntry>> {
   const clones = scope.version >= 130000 ? 'and g.tgparentid = 0' : '';
-  const rows = await select<{
-    table: string;
-    name: string;
-    definition: string;
-    enabled: string;
-    comment: string | null;
-  }>(
+  const rows = await select<OnTableRow>(
     scope,
     `select ${qualifiedKey('n.nspname', 'c.relname')} as table, ${keyName('g.tgname')} as name,
             pg_get_triggerdef(g.oid) as definition, g.tgenabled::text as enabled,
@@ -105,27 +125,12 @@ export async function readTriggers(scope: Scope): Promise<Record<string, Trigger
       where not g.tgisinternal ${clones}
         and ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}`,
   );
-  const triggers: Record<string, TriggerEntry> = {};
-  for (const row of rows) {
-    triggers[`${row.table}.${row.name}`] = {
-      table: row.table,
-      definition: row.definition,
-      enabled: ENABLED[row.enabled] ?? 'origin',
-      comment: row.comment,
-    };
-  }
-  return triggers;
+  return onTables(rows);
 }
 
 /** Rules on tables and views, but not a view's `_RETURN` rule: that is the view's query, under `views`. */
 export async function readRules(scope: Scope): Promise<Record<string, RuleEntry>> {
-  const rows = await select<{
-    table: string;
-    name: string;
-    definition: string;
-    enabled: string;
-    comment: string | null;
-  }>(
+  const rows = await select<OnTableRow>(
     scope,
     `select ${qualifiedKey('n.nspname', 'c.relname')} as table, ${keyName('r.rulename')} as name,
             pg_get_ruledef(r.oid) as definition, r.ev_enabled::text as enabled,
@@ -137,14 +142,5 @@ export async function readRules(scope: Scope): Promise<Record<string, RuleEntry>
         and ${userSchema('n')} and ${notInExtension('pg_class', 'c.oid')}
         and ${notInExtension('pg_rewrite', 'r.oid')}`,
   );
-  const rules: Record<string, RuleEntry> = {};
-  for (const row of rows) {
-    rules[`${row.table}.${row.name}`] = {
-      table: row.table,
-      definition: collapse(row.definition).replace(/;$/, ''),
-      enabled: ENABLED[row.enabled] ?? 'origin',
-      comment: row.comment,
-    };
-  }
-  return rules;
+  return onTables(rows, (definition) => collapse(definition).replace(/;$/, ''));
 }
