@@ -20,14 +20,8 @@ export interface ServerOptions {
 /** Connects, proves the connection with one query, and returns the database; unreachable is exit 3. */
 export async function openServer(url: string, options: ServerOptions = {}): Promise<PostgresDatabase> {
   const { default: pgModule } = await import('pg');
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const pool = new pgModule.Pool({
-    connectionString: url,
-    max: options.max ?? 4,
-    connectionTimeoutMillis: connectTimeoutMs,
-    idleTimeoutMillis: 5_000,
-    application_name: options.applicationName ?? 'launchdb',
-  });
+  const config = connectionConfig(url, options);
+  const pool = new pgModule.Pool({ ...config, max: options.max ?? 4, idleTimeoutMillis: 5_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   try {
@@ -35,14 +29,14 @@ export async function openServer(url: string, options: ServerOptions = {}): Prom
     client.release();
   } catch (error) {
     await pool.end().catch(() => {});
-    throw unreachable(url, error, connectTimeoutMs);
+    throw unreachable(url, error, config.connectionTimeoutMillis);
   }
   return new ServerDatabase(pool, options.location ?? describeUrl(url));
 }
 
 /**
  * Sends `statement` and hangs up without waiting for its answer: the server runs it to the end on
- * its own (a statement is never cancelled for a client that said goodbye). For work nobody needs to
+ * its own (it reads the goodbye that follows only once the statement is done). For work nobody needs to
  * wait for, such as dropping a database that was just replaced, which forces a checkpoint: after a
  * large restore, seconds to minutes of writing out what the restore loaded.
  */
@@ -52,23 +46,28 @@ export async function sendAndHangUp(
   options: ServerOptions = {},
 ): Promise<void> {
   const { default: pgModule } = await import('pg');
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const client = new pgModule.Client({
-    connectionString: url,
-    connectionTimeoutMillis: connectTimeoutMs,
-    application_name: options.applicationName ?? 'launchdb',
-  });
+  const config = connectionConfig(url, options);
+  const client = new pgModule.Client(config);
   client.on('error', () => {});
   try {
     await client.connect();
   } catch (error) {
-    throw unreachable(url, error, connectTimeoutMs);
+    throw unreachable(url, error, config.connectionTimeoutMillis);
   }
   // A server set to check for lost clients (Postgres 14+) would cancel it once we hang up.
   await client.query('set client_connection_check_interval = 0').catch(() => {});
   // Its answer goes to nobody: the query fails here with "Connection terminated", as it should.
   client.query(statement).catch(() => {});
   await client.end().catch(() => {});
+}
+
+/** What a pool or a single client connects with: the URL, the time to give up, the name it shows. */
+function connectionConfig(url: string, options: ServerOptions) {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: options.applicationName ?? 'launchdb',
+  };
 }
 
 class ServerDatabase implements PostgresDatabase {
