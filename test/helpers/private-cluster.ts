@@ -23,6 +23,8 @@ export interface PrivateCluster {
   port: number;
   /** `postgresql://postgres:<password>@127.0.0.1:<port>/postgres`. */
   superuserUrl: string;
+  /** The server's log (its stderr), readable until `stop()`. */
+  logFile: string;
   /** Stops the server at once and removes its folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -31,7 +33,12 @@ export interface PrivateCluster {
 const asRoot = process.getuid?.() === 0;
 const START_ATTEMPTS = 3;
 
-export async function startPrivateCluster(): Promise<PrivateCluster> {
+export interface PrivateClusterOptions {
+  /** More postgresql.conf lines, e.g. `{ log_statement: "'all'" }` (values written as given). */
+  settings?: Record<string, string>;
+}
+
+export async function startPrivateCluster(options: PrivateClusterOptions = {}): Promise<PrivateCluster> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'launchdb-cluster-'));
   const data = join(dir, 'data');
@@ -95,6 +102,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
         'full_page_writes = off',
         'shared_buffers = 16MB',
         'max_connections = 60',
+        ...Object.entries(options.settings ?? {}).map(([name, value]) => `${name} = ${value}`),
         '',
       ].join('\n'),
     );
@@ -107,6 +115,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
         await pgCtl(['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port}`]);
         return {
           port,
+          logFile: log,
           superuserUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
           stop: async () => {
             process.removeListener('exit', stopNow);
