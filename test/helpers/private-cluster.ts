@@ -25,6 +25,10 @@ export interface PrivateCluster {
   superuserUrl: string;
   /** The server's log (its stderr), readable until `stop()`. */
   logFile: string;
+  /** Stops the server (pg_ctl stop -m MODE), keeping its data, for tests of a server going away. */
+  shutDown(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port after shutDown. */
+  startUp(): Promise<void>;
   /** Stops the server at once and removes its folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -112,10 +116,13 @@ export async function startPrivateCluster(options: PrivateClusterOptions = {}): 
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       const port = await freePort();
       try {
-        await pgCtl(['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port}`]);
+        const start = () => pgCtl(['start', '-D', data, '-l', log, '-w', '-t', '60', '-o', `-p ${port}`]);
+        await start();
         return {
           port,
           logFile: log,
+          shutDown: (mode) => pgCtl(['stop', '-D', data, '-m', mode, '-w']),
+          startUp: start,
           superuserUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
           stop: async () => {
             process.removeListener('exit', stopNow);
