@@ -124,10 +124,14 @@ export async function run({ runs = 3 } = {}) {
     const restoreOurs = () =>
       intoFresh(
         () =>
-          timeRun(process.execPath, [BIN, 'backup', 'restore', backupId, '--to', freshUrl, '--json'], {
-            cwd: dir,
-            env: plain,
-          }).ms,
+          timeRun(
+            process.execPath,
+            [BIN, 'backup', 'restore', backupId, '--to', freshUrl, '--confirm', fresh, '--json'],
+            {
+              cwd: dir,
+              env: plain,
+            },
+          ).ms,
       );
     const restoreAnchor = () => intoFresh(() => timeRun('pg_restore', ['-j2', '-d', freshUrl, dumpFile]).ms);
     // The restore floor: the server's own work and no client's. It reads COPY text from files itself

@@ -30,18 +30,32 @@ export async function confirmChange(
 ): Promise<void> {
   io.err(`${io.style('bold', 'target:')} project ${env.project}, environment ${env.name}, ${target}\n`);
   if (!env.guarded) return;
+  await confirmName(input, io, { name: env.name, what: `guarded environment ${env.name}` });
+}
+
+/**
+ * Asks for `name` to be typed, or takes `--confirm NAME`: for a change to something that cannot be
+ * undone (a guarded environment, a database launchdb did not create). With no terminal to ask and no
+ * --confirm, it refuses; a wrong name is refused too. Either way nothing was changed yet.
+ */
+export async function confirmName(
+  input: CommandInput,
+  io: Io,
+  subject: { name: string; what: string },
+): Promise<void> {
+  const { name, what } = subject;
   const confirm = stringFlag(input, 'confirm');
   if (confirm !== undefined) {
-    if (confirm === env.name) return;
-    throw new UsageError(
-      `--confirm ${confirm} does not match the environment "${env.name}"; nothing was changed`,
-    );
-  }
-  const typed = await io.ask(`${env.name} is guarded. Type its name to continue: `);
-  if (typed === undefined) {
-    throw new UsageError(`refusing to change guarded environment ${env.name} without confirmation`, {
-      fix: `pass --confirm ${env.name}`,
+    if (confirm === name) return;
+    throw new UsageError(`--confirm ${confirm} does not match ${what}; nothing was changed`, {
+      fix: `pass --confirm ${name}`,
     });
   }
-  if (typed !== env.name) throw new UsageError(`"${typed}" is not "${env.name}"; nothing was changed`);
+  const typed = await io.ask(`${what} would be changed. Type its name (${name}) to continue: `);
+  if (typed === undefined) {
+    throw new UsageError(`refusing to change ${what} without confirmation; nothing was changed`, {
+      fix: `pass --confirm ${name}`,
+    });
+  }
+  if (typed !== name) throw new UsageError(`"${typed}" is not "${name}"; nothing was changed`);
 }

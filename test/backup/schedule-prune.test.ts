@@ -148,6 +148,30 @@ describe.skipIf(!serverAvailable)('backup schedule on a server', () => {
     expect(complete.length).toBe(taken.length);
   });
 
+  it("prunes a guarded environment with no one to confirm, under the config's retention policy, and says so", async () => {
+    const own = uniqueName('ldb_sched_guarded');
+    await adminQuery(`create database ${own}`);
+    const guarded = tempProject(`{
+      project: '{project}',
+      environments: { development: { guarded: true, postgres: { url: '${serverUrlFor(own)}' } } },
+      backups: { schedule: '*/2 * * * * *', retention: { daily: 1 } },
+    }`);
+    try {
+      const attach = ['attach', 'postgres', '--env', 'development', '--confirm', 'development'];
+      expect((await runCli(attach, { cwd: guarded.dir })).code).toBe(0);
+      const scheduler = launchBin(['backup', 'schedule', '--env', 'development'], guarded.dir);
+      await until(() => scheduler.output().includes(': pruned '), 30_000);
+      scheduler.child.kill('SIGTERM');
+      expect(await scheduler.exited).toBe(0);
+      expect(scheduler.output()).toMatch(
+        /: pruned development-\S+ under the config's retention policy \(backups\.retention \{"daily":1\}\)/,
+      );
+    } finally {
+      guarded.remove();
+      await adminQuery(`drop database if exists ${own} with (force)`);
+    }
+  });
+
   it('abandons the backup in progress on SIGTERM: nothing listed as complete, no leftovers', async () => {
     await adminQuery(
       'create table public.big as select i, md5(i::text) as h, repeat(md5(i::text), 6) as pad from generate_series(1, 600000) i',

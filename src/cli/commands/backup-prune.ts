@@ -2,7 +2,7 @@
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { planPrune, removeBackups } from '../../stores/postgres/backup/prune.js';
 import { backupTarget, formatBytes } from '../backup-context.js';
-import { commandContext } from '../context.js';
+import { commandContext, confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
 import type { CommandInput } from '../spec.js';
@@ -18,7 +18,11 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const target = backupTarget(project, env, input);
   const plan = await planPrune(target, policy, new Date());
   const yes = input.flags.yes === true;
-  if (yes) await removeBackups(target, plan.remove);
+  if (yes && plan.remove.length > 0) {
+    // Backups are a guarded environment's data too: deleting them asks like any other change.
+    await confirmChange(env, input, io, `${plan.remove.length} backup(s) in ${target.location} deleted`);
+    await removeBackups(target, plan.remove);
+  }
   if (input.flags.json) {
     const document = {
       environment: env.name,

@@ -3,13 +3,14 @@ import { type ExitCode, UsageError } from '../../core/errors.js';
 import type { Environment } from '../../core/project.js';
 import { parseConnectionUrl } from '../../stores/postgres/connection-url.js';
 import type { PostgresDatabase } from '../../stores/postgres/database.js';
+import { refuseForeignMarker } from '../../stores/postgres/marker.js';
 import { openPostgres } from '../../stores/postgres/open.js';
 import { type AppliedLimit, applyRoleLimits } from '../../stores/postgres/pool-plan/apply-role-limits.js';
 import type { CapacityPlan, KindPlan } from '../../stores/postgres/pool-plan/capacity-plan.js';
 import { type EnvironmentPlan, planEnvironment } from '../../stores/postgres/pool-plan/environment-plan.js';
 import { serverTargetOf } from '../../stores/postgres/pool-plan/plan-target.js';
 import { openServer } from '../../stores/postgres/server.js';
-import { connectTimeoutOf, resolveAdminUrl } from '../../stores/postgres/target.js';
+import { connectTimeoutOf, resolveAdminUrl, type ServerTarget } from '../../stores/postgres/target.js';
 import { commandContext, confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
@@ -23,6 +24,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const timeout = connectTimeoutOf(env, connectTimeoutMs);
   const adminUrl = apply ? requireAdminUrl(env) : undefined;
   // --apply reads the server through the admin's connection, so the plan is of the server it changes.
+  // The guard follows the database: limits are not set on roles of a database marked as another
+  // environment's (a URL pointing at production from an unguarded environment, say).
+  if (adminUrl) await refuseOtherEnvironment(env, target, timeout);
   const db: PostgresDatabase = adminUrl
     ? await openServer(adminUrl, { max: 1, connectTimeoutMs: timeout, applicationName: 'launchdb pool plan' })
     : await openPostgres(target, { connectTimeoutMs: timeout, max: 1 });
@@ -206,4 +210,13 @@ function kindsTable(plan: CapacityPlan): string {
 
 function limitText(limit: number | null): string {
   return limit === null ? 'no limit' : String(limit);
+}
+
+async function refuseOtherEnvironment(env: Environment, target: ServerTarget, timeout: number) {
+  const db = await openPostgres(target, { connectTimeoutMs: timeout, max: 1 });
+  try {
+    await refuseForeignMarker(db, env.project, env.name, `${target.host}:${target.port}/${target.database}`);
+  } finally {
+    await db.close();
+  }
 }

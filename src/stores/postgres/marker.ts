@@ -42,7 +42,10 @@ export async function readMarker(db: Queryable): Promise<Marker | undefined> {
   };
 }
 
-/** The database's marker; one of another environment or project is refused (exit 2). */
+/**
+ * The database's marker; one of another environment or project is refused (exit 2): whatever name a
+ * command was given, it never changes a database that belongs to another environment.
+ */
 export async function refuseForeignMarker(
   db: Queryable,
   project: string,
@@ -52,7 +55,7 @@ export async function refuseForeignMarker(
   const existing = await readMarker(db);
   if (existing && (existing.project !== project || existing.environment !== environment)) {
     throw new UsageError(
-      `${location} is already attached to environment "${existing.environment}" of project "${existing.project}"; refusing to attach it as "${environment}"`,
+      `${location} is already attached to environment "${existing.environment}" of project "${existing.project}"; refusing to use it as "${environment}"; nothing was changed`,
       { fix: `give ${environment} its own database: environments must be isolated` },
     );
   }

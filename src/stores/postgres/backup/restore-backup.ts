@@ -276,8 +276,8 @@ export async function refuseNonEmpty(db: Queryable, location: string, clean: boo
   );
 }
 
-/** Relations the target holds outside launchdb's own schema. */
-async function userContents(db: Queryable): Promise<string[]> {
+/** Relations the target holds outside launchdb's own schema (50 at most). */
+export async function userContents(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${notSystemSchema()} and n.nspname <> 'launchdb'

@@ -78,8 +78,11 @@ async function runOnce(options: ScheduleOptions, slot: Date): Promise<void> {
         if (options.retention) {
           const plan = await planPrune(options.target, options.retention, new Date());
           await removeBackups(options.target, plan.remove);
+          // No one confirms a scheduler's deletions: the policy in the config is the confirmation.
           if (plan.remove.length > 0) {
-            options.log(`${at}: pruned ${plan.remove.map((backup) => backup.id).join(', ')}`);
+            options.log(
+              `${at}: pruned ${plan.remove.map((backup) => backup.id).join(', ')} under the config's retention policy (backups.retention ${JSON.stringify(options.retention)})`,
+            );
           }
         }
       } finally {
