@@ -143,7 +143,9 @@ describe('the admin request and config, before anything is touched', () => {
 
   it('refuses a secret the create statement never uses, and :secret with no secret configured', async () => {
     const unused = await failure(validateAdminCreation({ ...admin, secret: 'token' }, request));
-    expect(unused.message).toContain('admin.secret is token, but admin.create does not use :secret');
+    expect(unused.message).toContain(
+      'admin.secret is token, but admin.create uses neither :secret_hash nor :secret',
+    );
     const missing = await failure(
       validateAdminCreation(
         { ...admin, create: 'insert into users (email, token) values (:email, :secret)' },
@@ -152,6 +154,31 @@ describe('the admin request and config, before anything is touched', () => {
     );
     expect(missing.message).toBe('admin.create uses :secret, and no value was given for it');
     expect(missing.fix).toContain("set admin.secret to 'password' or 'token'");
+  });
+
+  it('refuses :secret_hash with no secret configured, and admin.secretHash the statement never uses', async () => {
+    const hashed = 'insert into users (email, token_hash) values (:email, :secret_hash)';
+    const missing = await failure(validateAdminCreation({ ...admin, create: hashed }, request));
+    expect(missing.message).toBe('admin.create uses :secret_hash, and no value was given for it');
+    expect(missing.fix).toContain("set admin.secret to 'password' or 'token'");
+    const plaintext = await failure(
+      validateAdminCreation(
+        {
+          ...admin,
+          create: 'insert into users (email, token) values (:email, :secret)',
+          secret: 'token',
+          secretHash: 'sha256',
+        },
+        request,
+      ),
+    );
+    expect(plaintext.message).toBe('admin.secretHash is sha256, but admin.create does not use :secret_hash');
+    expect(
+      await validateAdminCreation(
+        { ...admin, create: hashed, secret: 'token', secretHash: 'sha256' },
+        request,
+      ),
+    ).toEqual(request);
   });
 
   it('names admin.list when it is two statements', async () => {
@@ -371,7 +398,11 @@ describe.each(BACKINGS)('the initial admin on %s Postgres', (backing) => {
   });
 
   test('bad --owner, a missing --email or --owner: exit 2, nothing created', async () => {
-    const badOwner = await create('bad@shop.dev', ['--owner', 'just-a-name']);
+    // Not through create(): it passes --owner already, and a flag given twice is refused for that.
+    const badOwner = await p.cli([
+      ...['admin', 'create', '--env', p.env, '--email', 'bad@shop.dev', '--name', 'Bad'],
+      ...['--owner', 'just-a-name'],
+    ]);
     expect(badOwner.code).toBe(2);
     expect(badOwner.stderr).toContain('the owner "just-a-name" is not a person\'s "Name <email>"');
     const noEmail = await p.cli(['admin', 'create', '--env', p.env, '--owner', 'Ada <ada@shop.dev>']);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
-import { type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
+import { ADMIN_SECRET_HASHES, type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
 
 const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
 const postgresUrl = z
@@ -101,6 +101,7 @@ const configSchema = z.strictObject({
       list: z.string().min(1),
       required: z.boolean().optional(),
       secret: z.enum(['none', 'password', 'token']).optional(),
+      secretHash: z.enum(ADMIN_SECRET_HASHES).optional(),
     })
     .optional(),
   scan: z

@@ -94,10 +94,14 @@ export interface SeedsConfig {
   keys?: Record<string, string[]>;
 }
 
+/** How launchdb hashes a generated admin secret for `:secret_hash` (docs/ADMIN.md gives each format). */
+export const ADMIN_SECRET_HASHES = ['bcrypt', 'scrypt', 'sha256'] as const;
+
 export interface AdminConfig {
   /**
    * One statement, in the app's own schema, that creates an admin from named parameters: `:email`,
-   * `:name`, and `:secret` when `secret` is `password` or `token`.
+   * `:name`, and when `secret` is `password` or `token`, `:secret_hash` (its hash, made by launchdb)
+   * or `:secret` (the secret itself, kept out of the server's log or refused).
    */
   create: string;
   /** One statement listing the app's current admins: an `email` column, optionally `name`. */
@@ -106,9 +110,15 @@ export interface AdminConfig {
   required?: boolean;
   /**
    * What a new admin is given: `none` (default; the create statement sends an invite), or a
-   * generated `password` or `token`, passed as `:secret` and written to a file only its owner reads.
+   * generated `password` or `token`, passed as `:secret_hash` or `:secret` and written to a file only
+   * its owner reads.
    */
   secret?: 'none' | 'password' | 'token';
+  /**
+   * How `:secret_hash` hashes the generated secret: `bcrypt` (default for a password), `scrypt`, or
+   * `sha256` (default for a token).
+   */
+  secretHash?: (typeof ADMIN_SECRET_HASHES)[number];
 }
 
 export interface ScanPattern {

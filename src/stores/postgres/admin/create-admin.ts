@@ -6,8 +6,10 @@ import type { AdminConfig } from '../../../core/config/types.js';
 import { UsageError } from '../../../core/errors.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { type AdminRecord, adminKey, ensureAdminLog, readAdminLog, recordAdmin } from './admin-log.js';
+import { keepOutOfServerLog } from './keep-out-of-server-log.js';
 import { adminStatementError, prepareAdminList, readAppAdmins } from './list-admins.js';
 import { type BoundStatement, bindNamedParameters } from './named-parameters.js';
+import { DEFAULT_SECRET_HASH, hashSecret } from './secret-hash.js';
 
 export interface AdminRequest {
   email: string;
@@ -38,6 +40,8 @@ export interface CreateAdminOptions {
 
 /** Random bytes of a generated secret: 192 bits for a password (32 characters), 256 for a token. */
 const SECRET_BYTES = { password: 24, token: 32 } as const;
+/** What `:secret` and `:secret_hash` stand for while the statement is only checked, never sent. */
+const UNSENT: SecretValues = { secret: 'unsent', secretHash: 'unsent' };
 const EMAIL = /^[^\s@<>()[\],;:"]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/u;
 const OWNER = /^(.*\S)\s*<([^<>]+)>$/;
 const NOTHING_DONE = 'nothing was created or recorded';
@@ -47,21 +51,26 @@ export async function validateAdminCreation(
   admin: AdminConfig,
   request: AdminRequest,
 ): Promise<AdminRequest> {
+  return (await checkCreation(admin, request)).request;
+}
+
+/** The request tidied, and the parameters admin.create uses. */
+async function checkCreation(
+  admin: AdminConfig,
+  request: AdminRequest,
+): Promise<{ request: AdminRequest; names: string[] }> {
   const valid = validateRequest(request);
-  await bindCreate(
-    admin,
-    valid,
-    admin.secret === 'password' || admin.secret === 'token' ? 'unused' : undefined,
-  );
+  const { names } = await bindCreate(admin, valid, secretKind(admin) ? UNSENT : undefined);
   await prepareAdminList(admin);
-  return valid;
+  return { request: valid, names };
 }
 
 /**
  * Runs admin.create and records the admin in launchdb.admins in one transaction: a failing create
  * records nothing, a failing record undoes the create. An email the app already lists as an admin is
  * documented when launchdb has no owner for it, and refused (exit 2) when it has one. A generated
- * secret is passed as `:secret` and written to a 0600 file once everything else succeeded.
+ * secret is passed as `:secret_hash` (hashed here) or `:secret` (kept out of the server's log, or
+ * refused), and written to a 0600 file once everything else succeeded.
  */
 export async function createAdmin(
   db: PostgresDatabase,
@@ -69,11 +78,15 @@ export async function createAdmin(
   request: AdminRequest,
   options: CreateAdminOptions,
 ): Promise<CreatedAdmin> {
-  const valid = await validateAdminCreation(admin, request);
-  const kind = admin.secret === 'password' || admin.secret === 'token' ? admin.secret : undefined;
+  const { request: valid, names } = await checkCreation(admin, request);
+  const kind = secretKind(admin);
   const secret = kind ? randomBytes(SECRET_BYTES[kind]).toString('base64url') : undefined;
   if (secret) options.mask?.add(secret);
-  const create = await bindCreate(admin, valid, secret);
+  const secretHash =
+    kind && secret && names.includes('secret_hash')
+      ? await hashSecret(secret, admin.secretHash ?? DEFAULT_SECRET_HASH[kind])
+      : undefined;
+  const create = await bindCreate(admin, valid, secret ? { secret, secretHash } : undefined);
   const secretFile = secret ? adminSecretFile(options.stateDir, options.environment, valid.email) : undefined;
   const environment = options.environment;
   let written = false;
@@ -82,6 +95,14 @@ export async function createAdmin(
       await logStep(() => ensureAdminLog(tx));
       const existing = await findAppAdmin(tx, admin, valid.email, environment);
       if (existing) return { outcome: 'documented', record: await documentExisting(tx, existing, valid) };
+      if (create.names.includes('secret') && db.backing === 'server') {
+        await keepOutOfServerLog(tx, create.text, {
+          path: 'admin.create',
+          parameter: ':secret',
+          location: db.location,
+          outcome: NOTHING_DONE,
+        });
+      }
       try {
         await tx.query(create.text, create.values);
       } catch (error) {
@@ -201,25 +222,51 @@ function isEmail(text: string): boolean {
   return text.length <= 254 && EMAIL.test(text);
 }
 
-/** admin.create bound to the request; a secret the config asks for must reach the statement. */
+function secretKind(admin: AdminConfig): 'password' | 'token' | undefined {
+  return admin.secret === 'password' || admin.secret === 'token' ? admin.secret : undefined;
+}
+
+/** The generated secret and its hash; the hash is made only when admin.create uses it. */
+interface SecretValues {
+  secret: string;
+  secretHash: string | undefined;
+}
+
+/**
+ * admin.create bound to the request and, when the config asks for one, the generated secret: it
+ * must reach the statement, and admin.secretHash must name a hash the statement uses.
+ */
 async function bindCreate(
   admin: AdminConfig,
   request: AdminRequest,
-  secret: string | undefined,
+  secrets: SecretValues | undefined,
 ): Promise<BoundStatement> {
   const bound = await bindNamedParameters(admin.create, {
     path: 'admin.create',
-    values: { email: request.email, name: request.name, secret },
+    values: {
+      email: request.email,
+      name: request.name,
+      secret: secrets?.secret,
+      secret_hash: secrets?.secretHash,
+    },
     missingFix: (name) =>
-      name === 'secret'
-        ? "set admin.secret to 'password' or 'token' in the config, or take :secret out of admin.create"
+      name === 'secret' || name === 'secret_hash'
+        ? `set admin.secret to 'password' or 'token' in the config, or take :${name} out of admin.create`
         : `pass --${name} ${name.toUpperCase()}`,
   });
-  if (secret !== undefined && !bound.names.includes('secret')) {
+  if (secrets && !bound.names.includes('secret') && !bound.names.includes('secret_hash')) {
     throw new UsageError(
-      `admin.secret is ${admin.secret}, but admin.create does not use :secret, so the generated ${admin.secret} would reach no one`,
+      `admin.secret is ${admin.secret}, but admin.create uses neither :secret_hash nor :secret, so the generated ${admin.secret} would reach no one`,
       {
-        fix: `pass :secret in admin.create (e.g. into the column that holds the ${admin.secret} or its hash), or set admin.secret to 'none'`,
+        fix: `pass :secret_hash in admin.create, into the column that holds the ${admin.secret}'s hash (admin.secretHash picks bcrypt, scrypt or sha256), or set admin.secret to 'none'`,
+      },
+    );
+  }
+  if (admin.secretHash && !bound.names.includes('secret_hash')) {
+    throw new UsageError(
+      `admin.secretHash is ${admin.secretHash}, but admin.create does not use :secret_hash`,
+      {
+        fix: 'pass :secret_hash in admin.create, into the column that holds the hash, or remove admin.secretHash',
       },
     );
   }
