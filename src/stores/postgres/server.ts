@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { UnreachableError } from '../../core/errors.js';
+import { connectionFailure } from './connection-failure.js';
 import { describeUrl, parseConnectionUrl } from './connection-url.js';
 import { type Connection, type PostgresDatabase, SERVER_CAPABILITIES } from './database.js';
 
@@ -136,27 +137,13 @@ function rowsOf<Row>(result: pg.QueryResult | pg.QueryResult[]): Row[] {
 /** Turns a driver's connection error into one line: where, and why — never the password. */
 export function unreachable(url: string, error: unknown, connectTimeoutMs: number): UnreachableError {
   const info = safeInfo(url);
-  const where = `${info.host}:${info.port}`;
-  const err = error as { code?: string; message?: string };
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused (is the server running and listening there?)',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name could not be resolved',
-    ECONNRESET: 'connection reset by the server',
-    EHOSTUNREACH: 'host unreachable',
-    '28P01': `password authentication failed for user "${info.user}"`,
-    '28000': `the server refused user "${info.user}" (no pg_hba.conf entry or no login)`,
-    '3D000': `database "${info.database}" does not exist`,
-    '53300': 'the server has no free connection slots',
-    '57P03': 'the server is starting up or shutting down',
-  };
-  const message = err.message ?? String(error);
-  let reason = (err.code && reasons[err.code]) || message.split('\n')[0] || 'unknown error';
-  if (/timeout|timed out/i.test(message)) reason = `no answer within ${connectTimeoutMs / 1000} s`;
-  return new UnreachableError(`cannot reach Postgres at ${where} (database ${info.database}): ${reason}`, {
-    cause: error,
-    fix: 'check the host, port, credentials and network, or raise --connect-timeout',
-  });
+  const message = (error as { message?: string }).message ?? String(error);
+  const reason =
+    connectionFailure(error, connectTimeoutMs)?.reason ?? (message.split('\n')[0] || 'unknown error');
+  return new UnreachableError(
+    `cannot reach Postgres at ${info.host}:${info.port} (database ${info.database}): ${reason}`,
+    { cause: error, fix: 'check the host, port, credentials and network, or raise --connect-timeout' },
+  );
 }
 
 function safeInfo(url: string) {
