@@ -1,12 +1,11 @@
 // Why acquiring a connection failed, said plainly: the pool stayed full (PoolExhaustedError, naming who
-// holds the connections, for how long, doing what), or a new connection could not be made in time.
+// holds the connections, for how long, doing what), or a new connection could not be made (PoolConnectionError).
 import type pg from 'pg';
 import { queryLine } from '../stores/postgres/checks/query-line.js';
+import { connectionError } from './connection-errors.js';
 import { WAIT_EXPIRED } from './deadlines.js';
 import { checkedOutClients } from './internals.js';
 
-/** pg's message when a new connection is not made within the client's connectionTimeoutMillis. */
-const CONNECT_EXPIRED = 'timeout expired';
 /** Holders named in the message; the error's `holders` lists them all. */
 const NAMED_HOLDERS = 3;
 
@@ -52,20 +51,24 @@ export class PoolExhaustedError extends Error {
   }
 }
 
-/** The error a failed acquisition rejects with: `error` itself unless a limit explains it better. */
+/**
+ * The error a failed acquisition rejects with: PoolExhaustedError for a full pool, PoolConnectionError
+ * when a new connection could not be made, else `error` itself.
+ */
 export function acquireError(
   pool: pg.Pool,
   error: Error,
-  facts: { waitedMs: number; now: number; connectTimeout: number; database: string },
+  facts: { waitedMs: number; now: number; connectTimeout: number; server: string },
 ): Error {
-  if (error.message === CONNECT_EXPIRED) {
-    return new Error(
-      `could not connect to ${facts.database} within ${facts.connectTimeout} ms (connectTimeout): is the server up and reachable from here?`,
-      { cause: error },
-    );
+  if (error.message !== WAIT_EXPIRED) {
+    return connectionError(error, {
+      server: facts.server,
+      phase: 'connect',
+      connectTimeout: facts.connectTimeout,
+    });
   }
   // While ending, pg-pool lends nothing: a waiter expiring then was not starved by holders.
-  if (error.message !== WAIT_EXPIRED || pool.ending) return error;
+  if (pool.ending) return error;
   const holders = checkedOutClients(pool)
     .map((client) => ({
       heldMs: Math.round(facts.now - client.checkedOutAt),

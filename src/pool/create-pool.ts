@@ -60,12 +60,13 @@ export class LaunchdbPool extends pg.Pool {
       process.nextTick(() => this.emit('warning', warning));
     }
     // pg crashes the process when an idle connection fails and nobody listens; say it instead.
+    // The error already names the server and what happened (PoolConnectionError).
     this.on('error', (error: Error) => {
       if (this.listenerCount('error') > 1) return;
       emitProcessWarning(
         poolWarning(
           WARNING_CODES.idleError,
-          `launchdb pool ${this.settings.applicationName}: an idle connection failed (${redactText(error.message)}); the pool opens another when needed`,
+          `launchdb pool ${this.settings.applicationName}: an idle connection failed: ${redactText(error.message)}`,
         ),
       );
     });
@@ -148,7 +149,7 @@ export class LaunchdbPool extends pg.Pool {
 
   #acquireError(error: Error, waitedMs: number, now: number): Error {
     const { connectTimeout } = this.settings;
-    const named = acquireError(this, error, { waitedMs, now, connectTimeout, database: this.database });
+    const named = acquireError(this, error, { waitedMs, now, connectTimeout, server: this.database });
     if (named instanceof PoolExhaustedError) this.#counters.exhausted++;
     return named;
   }

@@ -1,6 +1,11 @@
 // launchdb/pool: the connection pool apps import, created once per process.
 
 export { type Holder, PoolExhaustedError } from './acquire-errors.js';
+export {
+  type ConnectionFailureKind,
+  type ConnectionPhase,
+  PoolConnectionError,
+} from './connection-errors.js';
 export { createPool, LaunchdbPool } from './create-pool.js';
 export type { EndOptions } from './graceful-end.js';
 export type { HealthOptions, PoolHealth } from './health.js';

@@ -19,6 +19,8 @@ interface PoolInternals {
 }
 
 export interface ClientInternals {
+  /** True until the server has accepted the session. */
+  _connecting: boolean;
   _activeQuery: pg.Query | null;
   _queryQueue: pg.Query[];
 }

@@ -1,5 +1,6 @@
 // The pg.Pool config createPool's resolved options become: startup settings and the client class.
 import type pg from 'pg';
+import { describeUrl } from '../stores/postgres/connection-url.js';
 import type { ResolvedPoolOptions } from './options.js';
 import { CLIENT_SETTINGS, type ClientSettings, LaunchdbClient, type PoolCounters } from './pool-client.js';
 
@@ -11,6 +12,7 @@ export function pgPoolConfig(
   // launchdb's own parameter (Prisma's spelling); the server would reject it as a setting.
   connectionString.searchParams.delete('pgbouncer');
   const clientSettings: ClientSettings = {
+    server: describeUrl(url.toString()),
     limits: {
       statementTimeout: settings.statementTimeout,
       lockTimeout: settings.lockTimeout,

@@ -1,6 +1,7 @@
 // The pool's connection: a pg.Client whose timeouts name themselves and that remembers its last statement.
 import pg from 'pg';
 import { cancelRunningStatement } from './cancel.js';
+import { connectionError } from './connection-errors.js';
 import { clientInternals } from './internals.js';
 import { CLIENT_TIMEOUT_MESSAGE, QueryTimeoutError, type TimeoutLimits, timeoutOf } from './timeouts.js';
 
@@ -13,6 +14,8 @@ export interface PoolCounters {
 }
 
 export interface ClientSettings {
+  /** `host:port/database`, for the errors of a connection that fails. */
+  server: string;
   limits: TimeoutLimits;
   /** How long connecting may take, in ms; 0 is no limit. */
   connectTimeout: number;
@@ -33,6 +36,10 @@ type Statement = pg.Query & {
 /** pg's own query, past our override; its overloads do not let a wrapper forward arguments. */
 const submit = pg.Client.prototype.query as (this: pg.Client, query: unknown) => unknown;
 const ignore = () => {};
+/** pg's message for a statement sent on a connection that was lost before it. */
+const NOT_QUERYABLE = 'Client has encountered a connection error and is not queryable';
+/** What the server sends as a WARNING just before it closes the socket: an immediate shutdown (57P01), a crash (57P02). */
+const FAREWELL = /^57P0[12]$/;
 
 export class LaunchdbClient extends pg.Client {
   /** When the pool last handed this client out (`performance.now()`); the exhaustion error reads it. */
@@ -40,7 +47,9 @@ export class LaunchdbClient extends pg.Client {
   /** The text or config of the statement it ran last, kept as given: a first line is made only for an error. */
   lastStatement: unknown;
   readonly #settings: ClientSettings;
+  /** The first error of a connection that failed, as pg gave it; 'Connection terminated unexpectedly' follows it. */
   #lostWith: Error | undefined;
+  #farewell: { code?: string; message?: string } | undefined;
 
   constructor(config: pg.ClientConfig & { [CLIENT_SETTINGS]: ClientSettings }) {
     const settings = config[CLIENT_SETTINGS];
@@ -48,11 +57,23 @@ export class LaunchdbClient extends pg.Client {
     super({ ...config, connectionTimeoutMillis: settings.connectTimeout });
     this.#settings = settings;
     // A checked-out client whose server closes it (idle_in_transaction_session_timeout, a restart) emits
-    // 'error' with nobody listening, which would crash the process; keep it, the next statement says why.
-    // The first error is the reason; 'Connection terminated unexpectedly' follows it.
-    this.on('error', (error: Error) => {
-      this.#lostWith ??= error;
+    // 'error' with nobody listening, which would crash the process; the next statement says why.
+    this.on('error', ignore);
+    this.on('notice', (notice) => {
+      if (notice.code && FAREWELL.test(notice.code)) this.#farewell = notice;
     });
+  }
+
+  /**
+   * Every 'error' this client emits names the server and what happened: pool.query rejects with it
+   * when the connection fails mid-statement, and the pool's own 'error' event passes it on for an idle one.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && args[0] instanceof Error) {
+      this.#lostWith ??= args[0];
+      args[0] = this.#connectionError(args[0]);
+    }
+    return super.emit(event, ...args);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: one implementation for all of pg's overloads
@@ -117,11 +138,14 @@ export class LaunchdbClient extends pg.Client {
     query.callback = ignore;
   }
 
-  /** The error as the app should see it: a QueryTimeoutError when a limit stopped the statement. */
+  /**
+   * The error as the app should see it: a QueryTimeoutError when a limit stopped the statement, a
+   * PoolConnectionError when the connection failed, else pg's own.
+   */
   #named(error: Error, query: Statement): Error {
     const lostWith = this.#lostWith;
     const hit = timeoutOf(error, this.#settings.limits, lostWith);
-    if (!hit) return error;
+    if (!hit) return this.#connectionError(error);
     if (hit.source === 'client') {
       if (query.query_timeout !== undefined) hit.ms = query.query_timeout;
       // The backstop only stops waiting; the server runs the statement on unless told to stop.
@@ -130,5 +154,23 @@ export class LaunchdbClient extends pg.Client {
     this.#settings.counters.queryTimeouts++;
     const cause = hit.name === 'idle_in_transaction_session_timeout' ? lostWith! : error;
     return new QueryTimeoutError(hit, query.text ?? '', cause);
+  }
+
+  /**
+   * A connection failure as a PoolConnectionError. Once the connection has failed, what follows
+   * ("Connection terminated unexpectedly", "not queryable") is named by the first reason: a 57P01
+   * answering one statement is why the next one fails too.
+   */
+  #connectionError(error: Error): Error {
+    const { server, connectTimeout } = this.#settings;
+    const phase = clientInternals(this)._connecting ? 'connect' : 'session';
+    const facts = { server, phase, connectTimeout, farewell: this.#farewell } as const;
+    const named = connectionError(error, facts);
+    const first = this.#lostWith;
+    if (first && first !== error && (named !== error || error.message === NOT_QUERYABLE)) {
+      return connectionError(first, facts);
+    }
+    if (named !== error) this.#lostWith ??= error;
+    return named;
   }
 }

@@ -5,6 +5,7 @@ import {
   createPool,
   duplicatePoolCount,
   type LaunchdbPool,
+  PoolConnectionError,
   PoolExhaustedError,
   type PoolOptions,
   type PoolWarning,
@@ -115,8 +116,10 @@ describe.skipIf(!serverAvailable)('launchdb/pool lending', () => {
       const error = await rejectionOf(silent.query('select 1'));
       expect(performance.now() - started).toBeLessThan(3_000);
       expect(error).not.toBeInstanceOf(PoolExhaustedError);
+      expect(error).toBeInstanceOf(PoolConnectionError);
+      expect(error).toMatchObject({ kind: 'timeout', phase: 'connect', server: `127.0.0.1:${port}/shop` });
       expect(error.message).toBe(
-        `could not connect to 127.0.0.1:${port}/shop within 200 ms (connectTimeout): is the server up and reachable from here?`,
+        `could not connect to 127.0.0.1:${port}/shop: no answer within 0.2 s; is the server up and reachable from here? (connectTimeout)`,
       );
       const health = await silent.health({ timeoutMs: 1_000 });
       expect(health.ok).toBe(false);
