@@ -254,6 +254,35 @@ describe('a server logging every statement with its parameters (log_statement = 
     }
   });
 
+  it('granted SET on the statement loggers only, the role turns statement logging off for its transaction', async () => {
+    const owner = `${project.name}_staging_owner`;
+    await query(
+      cluster.superuserUrl,
+      `grant set on parameter log_statement, log_min_duration_statement to ${owner}`,
+    );
+    const result = await createVia('staging', 'quiet@shop.dev');
+    expect(result.code, result.stderr).toBe(0);
+    secretOf('staging', 'quiet@shop.dev');
+    expect(serverLog()).not.toContain('quiet@shop.dev');
+    expectNoSecretInLog();
+  });
+
+  it('a transaction sampled by log_transaction_sample_rate is refused: SET LOCAL cannot unsample it', async () => {
+    const owner = `${project.name}_staging_owner`;
+    await query(
+      cluster.superuserUrl,
+      `grant set on parameter log_transaction_sample_rate to ${owner}; alter role ${owner} set log_transaction_sample_rate = 1`,
+    );
+    try {
+      const { error } = await createInCore('staging', 'sampled@shop.dev');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('log_transaction_sample_rate = 1');
+      expectNoSecretInLog();
+    } finally {
+      await query(cluster.superuserUrl, `alter role ${owner} reset all`);
+    }
+  });
+
   it('with GRANT SET ON PARAMETER log_parameter_max_length, the same role may, and nothing is logged', async () => {
     await query(
       cluster.superuserUrl,

@@ -42,10 +42,15 @@ const LEAKS: Leak[] = [
         return [];
       return [...loggers.map((name) => shown(settings, name)), ...length];
     },
-    remedies: (settings, level) => [
-      { log_parameter_max_length: '0' },
-      Object.fromEntries(statementLoggers(settings, level).map((name) => [name, STATEMENT_LOGGERS[name]])),
-    ],
+    remedies: (settings, level) => {
+      const loggers = statementLoggers(settings, level);
+      // A transaction is sampled when it begins: changing the rate inside it changes nothing.
+      const quietable = !loggers.includes('log_transaction_sample_rate');
+      return [
+        { log_parameter_max_length: '0' },
+        ...(quietable ? [Object.fromEntries(loggers.map((name) => [name, STATEMENT_LOGGERS[name]]))] : []),
+      ];
+    },
   },
   // A failing statement is logged with its parameters unless this is 0 (its default).
   {
