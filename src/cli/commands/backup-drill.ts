@@ -92,14 +92,19 @@ function render(result: DrillResult, io: Io): string {
   const lines: string[] = [];
   const where =
     result.scratch === 'embedded' ? 'an embedded scratch database' : 'a scratch database on the server';
-  const head = `${result.tables} tables, ${result.rows} rows restored into ${where} in ${formatDuration(result.restoreMs)} (RTO); data ${formatDuration(result.dataAgeMs)} old (RPO)`;
-  if (result.ok) {
+  if (result.ok && result.restoreMs !== null) {
+    const head = `${result.tables} tables, ${result.rows} rows restored into ${where} in ${formatDuration(result.restoreMs)} (RTO); data ${formatDuration(result.dataAgeMs)} old (RPO)`;
     lines.push(`${io.style('green', 'drill passed')} ${result.backupId}: ${head}`);
     lines.push('  every row count, content checksum and catalog object matches the backup');
   } else {
-    lines.push(`${io.style('red', 'drill failed')} ${result.backupId}: ${head}`);
-    for (const problem of result.problems.slice(0, 20)) lines.push(`  - ${problem}`);
-    if (result.problems.length > 20) lines.push(`  … and ${result.problems.length - 20} more`);
+    // What failed first leads: the rest often follows from it.
+    const [first, ...rest] = result.problems;
+    lines.push(
+      `${io.style('red', 'drill failed')} ${result.backupId} in ${where}: no RTO, a failed drill proves no time to restore`,
+    );
+    lines.push(`  first: ${first ?? 'an unknown problem'}`);
+    for (const problem of rest.slice(0, 19)) lines.push(`  - ${problem}`);
+    if (rest.length > 19) lines.push(`  … and ${rest.length - 19} more`);
   }
   const judged = result.checks.filter((check) => check.status !== 'skip' && check.status !== 'pass');
   for (const check of judged)

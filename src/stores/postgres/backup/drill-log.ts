@@ -8,8 +8,8 @@ export interface DrillOutcome {
   backupId: string;
   ok: boolean;
   scratch: 'embedded' | 'server';
-  /** Time to restore (the recovery time objective the drill proves). */
-  restoreMs: number;
+  /** Time to restore (the recovery time objective the drill proves); null when the drill failed. */
+  restoreMs: number | null;
   /** Age of the backup's data when the drill ran (the recovery point it would give). */
   dataAgeMs: number;
   tables: number;
@@ -33,7 +33,7 @@ create table if not exists launchdb.drills (
   backup_id text not null,
   ok boolean not null,
   scratch text not null,
-  restore_ms integer not null,
+  restore_ms integer,
   data_age_ms bigint not null,
   tables integer not null,
   rows bigint not null,
@@ -42,7 +42,9 @@ create table if not exists launchdb.drills (
   ran_by text not null default current_user,
   ran_by_os_user text not null,
   launchdb_version text not null
-);`;
+);
+-- Logs made before a failed drill recorded no RTO required one.
+alter table launchdb.drills alter column restore_ms drop not null;`;
 
 export async function recordDrill(db: Queryable, record: DrillOutcome) {
   await db.query(CREATE_LOG);
@@ -74,7 +76,7 @@ export async function readDrills(db: Queryable, limit = 20): Promise<DrillRecord
     backup_id: string;
     ok: boolean;
     scratch: 'embedded' | 'server';
-    restore_ms: number;
+    restore_ms: number | null;
     data_age_ms: string;
     tables: number;
     rows: string;

@@ -54,11 +54,12 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
         const notes = [...scratch.notes];
         const started = performance.now();
         const dataAgeMs = Math.max(0, now().getTime() - Date.parse(manifest.snapshotAt));
-        const result = (restoreMs: number, checks: CheckResult[] = []): DrillResult => ({
+        // A time is an RTO only when the copy it made is the backup: a failed drill proves none.
+        const result = (restoreMs: number | null, checks: CheckResult[] = []): DrillResult => ({
           backupId: backup.id,
           ok: problems.length === 0,
           scratch: scratch.backing,
-          restoreMs,
+          restoreMs: problems.length === 0 ? restoreMs : null,
           dataAgeMs,
           tables: manifest.totals.tables,
           rows: manifest.totals.rows,
@@ -77,7 +78,7 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
           notes.push(...restored.skipped.map((sentence) => `left out: ${sentence}`));
         } catch (error) {
           problems.push(`the restore failed: ${(error as Error).message.split('\n')[0]}`);
-          return result(Math.round(performance.now() - started));
+          return result(null);
         }
         const restoreMs = Math.round(performance.now() - started);
 

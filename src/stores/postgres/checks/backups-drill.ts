@@ -1,6 +1,6 @@
 // backups.drill: a restore drill passed within the last 30 days: the backups are proven to restore.
 import type { Check } from '../../../core/checks/check.js';
-import { readDrills } from '../backup/drill-log.js';
+import { type DrillRecord, readDrills } from '../backup/drill-log.js';
 import { age, problem } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 
@@ -23,7 +23,10 @@ export const backupsDrill: Check<PostgresCheckContext> = {
           }
         : { status: 'skip', summary: `no restore drill yet; required in guarded environments (production)` };
     }
-    const passed = drills.find((drill) => drill.ok);
+    // A drill counts only when it restored: one recorded without a time to restore did not.
+    const passed = drills.find(
+      (drill): drill is DrillRecord & { restoreMs: number } => drill.ok && drill.restoreMs !== null,
+    );
     const newest = drills[0]!;
     const ageMs = passed ? ctx.now.getTime() - Date.parse(passed.ranAt) : Number.POSITIVE_INFINITY;
     const details = { newest, lastPassed: passed ?? null };
