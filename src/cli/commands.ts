@@ -1,4 +1,5 @@
 // Every command launchdb has, described without importing any of them.
+import { FIXED_PORT, LISTEN_PORT, ROWS_PER_TABLE, TIMEOUT_OR_ZERO_MS, WORKERS } from '../core/ranges.js';
 import { type CommandSpec, ENV_FLAGS, type FlagSpec, JSON_FLAG } from './spec.js';
 
 /** Where backups are: for every backup command. */
@@ -48,20 +49,29 @@ export const COMMANDS: CommandSpec[] = [
     flags: {
       ...ENV_FLAGS,
       ...JSON_FLAG,
-      url: { type: 'string', value: 'URL', description: "the app's database URL (a managed database)" },
-      'admin-url': {
-        type: 'string',
+      url: {
+        type: 'url',
         value: 'URL',
+        env: 'DATABASE_URL',
+        envAfterConfig: true,
+        description: "the app's database URL (a managed database)",
+      },
+      'admin-url': {
+        type: 'url',
+        value: 'URL',
+        env: 'DATABASE_ADMIN_URL',
+        envAfterConfig: true,
         description: 'a URL allowed to create databases and roles',
       },
       rotate: { type: 'boolean', description: 'set new passwords for the provisioned roles' },
       'print-secrets': { type: 'boolean', description: 'print the connection URLs with their passwords' },
     },
+    conflicts: [['url', 'admin-url']],
     maxPositionals: 1,
     examples: [
       'launchdb attach postgres --env development',
       'launchdb attach postgres --env staging --admin-url postgres://admin@db.internal/postgres',
-      'launchdb attach postgres --env production --url "$DATABASE_URL" --confirm production',
+      'launchdb attach postgres --env production --url-file /run/secrets/database-url --confirm production',
     ],
     load: () => import('./commands/attach.js'),
   },
@@ -81,7 +91,8 @@ export const COMMANDS: CommandSpec[] = [
     flags: {
       ...ENV_FLAGS,
       port: {
-        type: 'string',
+        type: 'integer',
+        range: LISTEN_PORT,
         value: 'N',
         description: 'port to listen on (default: 5433; 0 picks a free one)',
       },
@@ -140,7 +151,8 @@ export const COMMANDS: CommandSpec[] = [
         description: 'apply pending files older than the newest applied one (after a branch merge)',
       },
       'lock-timeout': {
-        type: 'string',
+        type: 'integer',
+        range: TIMEOUT_OR_ZERO_MS,
         value: 'MS',
         description: "wait this long for another deploy's migration lock (default: 60000)",
       },
@@ -304,7 +316,8 @@ export const COMMANDS: CommandSpec[] = [
       ...ENV_FLAGS,
       ...JSON_FLAG,
       'rows-per-table': {
-        type: 'string',
+        type: 'integer',
+        range: ROWS_PER_TABLE,
         value: 'N',
         description: 'rows read per table at most (default: scan.rowsPerTable, else 10000)',
       },
@@ -366,7 +379,12 @@ export const COMMANDS: CommandSpec[] = [
         value: 'DIR',
         description: 'write the files there (default: .launchdb/pgbouncer/<env>/)',
       },
-      port: { type: 'string', value: 'N', description: 'the port PgBouncer listens on (default: 6432)' },
+      port: {
+        type: 'integer',
+        range: FIXED_PORT,
+        value: 'N',
+        description: 'the port PgBouncer listens on (default: 6432)',
+      },
     },
     examples: [
       'launchdb pool pgbouncer --env production',
@@ -388,7 +406,12 @@ export const COMMANDS: CommandSpec[] = [
       ...ENV_FLAGS,
       ...JSON_FLAG,
       ...TARGET_FLAG,
-      workers: { type: 'string', value: 'N', description: 'tables copied at once on a server (default: 2)' },
+      workers: {
+        type: 'integer',
+        range: WORKERS,
+        value: 'N',
+        description: 'tables copied at once on a server (default: backups.workers, else 2)',
+      },
     },
     examples: ['launchdb backup create --env production', 'launchdb backup create --env staging --json'],
     load: () => import('./commands/backup-create.js'),
@@ -422,19 +445,25 @@ export const COMMANDS: CommandSpec[] = [
       'database beside the target, on two connections, which one transaction then renames into its place;\n' +
       'otherwise it restores in one transaction. Either way a failure, or a killed process, leaves the\n' +
       'target as it was. A target that is not empty is refused unless --clean. A guarded environment\n' +
-      '(production) asks for its name to be typed, or takes --confirm NAME.',
+      '(production) asks for its name to be typed, or takes --confirm NAME. A URL that reaches an\n' +
+      "environment's database is that environment; any other database (postgres, template0/1, one\n" +
+      'launchdb did not create) needs --confirm DATABASE, and the URL must name it.',
     flags: {
       ...JSON_FLAG,
       ...TARGET_FLAG,
       to: {
-        type: 'string',
+        type: 'url',
         value: 'ENV|URL',
+        env: 'LAUNCHDB_RESTORE_TO',
+        orName: true,
         description: 'the environment or postgres:// URL to restore into',
       },
       clean: { type: 'boolean', description: 'replace what the target holds' },
       'admin-url': {
-        type: 'string',
+        type: 'url',
         value: 'URL',
+        env: 'DATABASE_ADMIN_URL',
+        envAfterConfig: true,
         description:
           "a server URL allowed to create databases: load a fresh one and switch it in (default: the environment's admin URL)",
       },
@@ -443,7 +472,7 @@ export const COMMANDS: CommandSpec[] = [
     maxPositionals: 1,
     examples: [
       'launchdb backup restore production-20261126-030000-a1b2 --to staging --clean',
-      'launchdb backup restore production-20261126-030000-a1b2 --to postgresql://postgres@127.0.0.1/scratch',
+      'launchdb backup restore production-20261126-030000-a1b2 --to postgresql://postgres@127.0.0.1/scratch --confirm scratch',
     ],
     load: () => import('./commands/backup-restore.js'),
   },
@@ -464,12 +493,14 @@ export const COMMANDS: CommandSpec[] = [
       backup: { type: 'string', value: 'ID', description: 'drill this backup (default: the newest)' },
       fresh: { type: 'boolean', description: 'take a new backup and drill it' },
       'scratch-url': {
-        type: 'string',
+        type: 'url',
         value: 'URL',
+        env: 'LAUNCHDB_SCRATCH_URL',
         description:
           'a server URL allowed to create databases, for the scratch copy (default: the admin URL, else embedded)',
       },
     },
+    conflicts: [['backup', 'fresh']],
     examples: [
       'launchdb backup drill --env production',
       'launchdb backup drill --env production --fresh --json',
@@ -510,14 +541,18 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'launchdb backup prune [--env NAME] [--target DIR] [--yes] [--json]',
     description:
       'Applies backups.retention ({ daily, weekly, monthly } or { days }) to the complete backups. Never\n' +
-      'deletes the newest backup, nor one a drill is restoring from. Without --yes, deletes nothing.',
+      'deletes the newest backup, nor one a drill is restoring from. Without --yes, deletes nothing; in a\n' +
+      'guarded environment --yes also asks for its name to be typed, or --confirm NAME.',
     flags: {
       ...ENV_FLAGS,
       ...JSON_FLAG,
       ...TARGET_FLAG,
       yes: { type: 'boolean', description: 'delete what the policy does not keep' },
     },
-    examples: ['launchdb backup prune --env production', 'launchdb backup prune --env production --yes'],
+    examples: [
+      'launchdb backup prune --env production',
+      'launchdb backup prune --env production --yes --confirm production',
+    ],
     load: () => import('./commands/backup-prune.js'),
   },
   {

@@ -1,6 +1,8 @@
 // Help text for launchdb and for each command, generated from the command specs.
+
+import { describeRange } from '../core/ranges.js';
 import { COMMANDS } from './commands.js';
-import { type CommandSpec, type FlagSpec, GLOBAL_FLAGS } from './spec.js';
+import { type CommandSpec, type FlagSpec, GLOBAL_FLAGS, withFileTwins } from './spec.js';
 
 export function mainHelp(version: string): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -25,7 +27,7 @@ export function mainHelp(version: string): string {
 export function commandHelp(spec: CommandSpec): string {
   const lines = [`${spec.summary}`, '', `Usage: ${spec.usage}`, ''];
   if (spec.description) lines.push(spec.description, '');
-  lines.push('Flags:', ...flagLines({ ...spec.flags, ...GLOBAL_FLAGS }), '', 'Examples:');
+  lines.push('Flags:', ...flagLines(withFileTwins({ ...spec.flags, ...GLOBAL_FLAGS })), '', 'Examples:');
   lines.push(...spec.examples.map((example) => `  ${example}`), '');
   return lines.join('\n');
 }
@@ -33,8 +35,15 @@ export function commandHelp(spec: CommandSpec): string {
 function flagLines(flags: Record<string, FlagSpec>): string[] {
   const rows = Object.entries(flags).map(([name, flag]) => [
     `--${name}${flag.value ? ` ${flag.value}` : ''}`,
-    flag.description,
+    flag.description + detailOf(flag),
   ]);
   const width = Math.max(...rows.map(([left]) => left!.length));
   return rows.map(([left, right]) => `  ${left!.padEnd(width)}  ${right}`);
+}
+
+/** What the spec adds to a description: an integer's range, where a URL flag's variable is read. */
+function detailOf(flag: FlagSpec): string {
+  if (flag.type === 'integer') return `; ${describeRange(flag.range)}`;
+  if (flag.type === 'url') return `; else ${flag.envAfterConfig ? 'the config, else ' : ''}$${flag.env}`;
+  return '';
 }

@@ -7,6 +7,7 @@ import { redactText } from '../core/redact.js';
 import { suggest } from '../core/suggest.js';
 import { parseArgs } from './args.js';
 import { COMMANDS, commandNames } from './commands.js';
+import { fileProblemError } from './file-problem.js';
 import { type Io, processIo } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -41,7 +42,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
       fix: guess ? `did you mean \`launchdb ${guess}\`?` : 'run `launchdb --help` for the list of commands',
     });
   }
-  const input = parseArgs(spec, argv.slice(spec.name.split(' ').length));
+  const input = parseArgs(spec, argv.slice(spec.name.split(' ').length), {
+    cwd: io.cwd,
+    variables: process.env,
+    warn: (line) => io.err(`${io.style('yellow', 'warning:')} ${line}\n`),
+  });
   if (input.flags.help) {
     io.out(commandHelp(spec));
     return 0;
@@ -50,14 +55,17 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
   return command.run(input, io);
 }
 
-function reportError(error: unknown, io: Io, debug: boolean): ExitCode {
+function reportError(thrown: unknown, io: Io, debug: boolean): ExitCode {
+  // A file-system error names its path and reason, not `ENOTDIR: not a directory, mkdir '…'`.
+  const error = fileProblemError(thrown) ?? thrown;
   if (isLaunchdbError(error)) {
     io.err(`${io.style('red', 'error:')} ${error.message}\n`);
     if ('problems' in error && Array.isArray(error.problems) && error.problems.length > 1) {
       for (const problem of error.problems) io.err(`  ${problem}\n`);
     }
     if (error.fix) io.err(`${io.style('dim', '  fix:')} ${error.fix}\n`);
-    if (debug && error.stack) io.err(`${redactText(error.stack, io.secrets)}\n`);
+    const stack = thrown instanceof Error ? thrown.stack : undefined;
+    if (debug && stack) io.err(`${redactText(stack, io.secrets)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,18 +1,53 @@
 // How a command describes itself: flags, positionals, help and examples, and where its code lives.
 import type { ExitCode } from '../core/errors.js';
+import { type NumberRange, TIMEOUT_MS } from '../core/ranges.js';
 import type { Io } from './io.js';
 
-export interface FlagSpec {
-  type: 'string' | 'boolean';
+interface FlagBase {
   description: string;
   /** Shown in help as `--flag VALUE`. */
   value?: string;
   default?: string | boolean;
 }
 
+export interface BooleanFlagSpec extends FlagBase {
+  type: 'boolean';
+}
+
+export interface StringFlagSpec extends FlagBase {
+  type: 'string';
+}
+
+/** A whole number inside `range`; anything else is refused before the command runs. */
+export interface IntegerFlagSpec extends FlagBase {
+  type: 'integer';
+  range: NumberRange;
+}
+
+/**
+ * A URL that may hold a password. argv is readable by every local user (`ps`, /proc/<pid>/cmdline),
+ * so each URL flag also reads from a file (`--NAME-file FILE`, added by `withFileTwins`) and from a
+ * variable. The URL is refused before the command runs unless it is a postgres:// URL that parses.
+ */
+export interface UrlFlagSpec extends FlagBase {
+  type: 'url';
+  /** The variable that gives the URL when neither the flag nor its file does. */
+  env: string;
+  /**
+   * The command reads `env` itself, after the config, from the environment's variables and `.env`
+   * files (attach's DATABASE_URL); otherwise parseArgs reads it from the process environment.
+   */
+  envAfterConfig?: boolean;
+  /** The value may be a name instead (`--to ENV|URL`): only a value with a scheme is checked as a URL. */
+  orName?: boolean;
+}
+
+export type FlagSpec = BooleanFlagSpec | StringFlagSpec | IntegerFlagSpec | UrlFlagSpec;
+
 export interface CommandInput {
   positionals: string[];
-  flags: Record<string, string | boolean | undefined>;
+  /** Strings, `true` for a boolean flag, numbers for an integer flag. */
+  flags: Record<string, string | boolean | number | undefined>;
 }
 
 export interface CommandModule {
@@ -27,11 +62,33 @@ export interface CommandSpec {
   /** Longer help, a few lines. */
   description?: string;
   flags: Record<string, FlagSpec>;
+  /** Pairs of flags that cannot be given together: refused, never silently resolved. */
+  conflicts?: [string, string][];
   /** How many positionals it takes at most; extra ones are bad input. */
   maxPositionals?: number;
   examples: string[];
   /** Imported only when the command runs, so start-up stays light. */
   load(): Promise<CommandModule>;
+}
+
+/** `--url-file` for `--url`: reads the URL from a file, so its password stays out of argv. */
+export function fileTwinOf(name: string): string {
+  return `${name}-file`;
+}
+
+/** The flags with a `--NAME-file FILE` twin after each URL flag, in help order. */
+export function withFileTwins(flags: Record<string, FlagSpec>): Record<string, FlagSpec> {
+  const all: Record<string, FlagSpec> = {};
+  for (const [name, flag] of Object.entries(flags)) {
+    all[name] = flag;
+    if (flag.type !== 'url') continue;
+    all[fileTwinOf(name)] = {
+      type: 'string',
+      value: 'FILE',
+      description: `read --${name} from FILE, so its password stays out of \`ps\``,
+    };
+  }
+  return all;
 }
 
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
@@ -56,7 +113,8 @@ export const ENV_FLAGS: Record<string, FlagSpec> = {
     description: 'confirm a change to a guarded environment without a prompt (CI)',
   },
   'connect-timeout': {
-    type: 'string',
+    type: 'integer',
+    range: TIMEOUT_MS,
     value: 'MS',
     description: 'give up connecting after MS milliseconds (default: 10000)',
   },

@@ -22,11 +22,6 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   const url = stringFlag(input, 'url');
   const adminUrl = stringFlag(input, 'admin-url');
-  if (url && adminUrl) {
-    throw new UsageError(
-      'give either --url (a database to use as is) or --admin-url (provision one), not both',
-    );
-  }
   const { env, connectTimeoutMs } = await commandContext(input, io);
   const flags = {
     ...(url ? { url } : {}),

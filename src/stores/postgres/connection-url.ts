@@ -1,5 +1,6 @@
 // Parsing and describing Postgres connection URLs without ever showing the password.
 import { isIP } from 'node:net';
+import { UsageError } from '../../core/errors.js';
 
 export interface ConnectionInfo {
   host: string;
@@ -19,6 +20,36 @@ export function parseConnectionUrl(url: string): ConnectionInfo {
     user: decodeURIComponent(parsed.username),
     sslmode: parsed.searchParams.get('sslmode') ?? undefined,
   };
+}
+
+/** `mysql` in `mysql://…`: the scheme of a text that is written as a URL; undefined for any other text. */
+export function urlScheme(text: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+}
+
+/**
+ * Refuses, as bad input naming `source` (a flag, a variable, a config path), a URL that is not a
+ * postgres:// URL that parses. Never echoes the URL: it may hold a password.
+ */
+export function checkPostgresUrl(url: string, source: string): void {
+  const scheme = urlScheme(url);
+  if (scheme === undefined) {
+    throw new UsageError(`${source} is not a URL`, {
+      fix: 'give a postgres://user:password@host:5432/database URL',
+    });
+  }
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    throw new UsageError(
+      `${source} is a ${scheme}:// URL; launchdb attaches Postgres: give a postgres:// URL`,
+    );
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`${source} is not a valid URL`, {
+      fix: 'percent-encode @ : / ? # in the user name and password (@ is %40, : is %3A, / is %2F)',
+    });
+  }
 }
 
 /** `host:port/database`, the way launchdb names a server database in output. */
