@@ -1,13 +1,20 @@
 // Attaching Postgres to an environment: embedded, a given URL, or provisioned with an admin URL.
 import { UnreachableError } from '../../core/errors.js';
-import { type Environment, resolveValue } from '../../core/project.js';
+import type { Environment } from '../../core/project.js';
 import { readSecrets, writeSecrets } from '../../core/secrets.js';
 import { describeUrl } from './connection-url.js';
 import { openEmbedded } from './embedded.js';
 import { ensureMarker } from './marker.js';
 import { type ProvisionResult, provision } from './provision/provision.js';
 import { openServer } from './server.js';
-import { connectTimeoutOf, databaseNameOf, resolveAdminUrl, resolvePostgresTarget } from './target.js';
+import {
+  configuredUrl,
+  connectTimeoutOf,
+  databaseNameOf,
+  resolveAdminUrl,
+  resolvePostgresTarget,
+  variableUrl,
+} from './target.js';
 
 export type AttachPlan =
   | { mode: 'embedded'; dataDir: string; location: string }
@@ -42,7 +49,7 @@ export interface AttachResult {
  * then the embedded default.
  */
 export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
-  const configUrl = resolveValue(env, env.config.postgres?.url, `environments.${env.name}.postgres.url`);
+  const configUrl = configuredUrl(env, 'url');
   const configAdmin = env.config.postgres?.adminUrl ? resolveAdminUrl(env) : undefined;
   const database = databaseNameOf(env);
   const provisionAt = (adminUrl: string): AttachPlan => ({
@@ -61,8 +68,10 @@ export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
   if (flags.adminUrl) return provisionAt(flags.adminUrl);
   if (configUrl) return useUrl(configUrl, false);
   if (configAdmin) return provisionAt(configAdmin);
-  if (env.vars.DATABASE_URL) return useUrl(env.vars.DATABASE_URL, true);
-  if (env.vars.DATABASE_ADMIN_URL) return provisionAt(env.vars.DATABASE_ADMIN_URL);
+  const variable = variableUrl(env, 'DATABASE_URL');
+  if (variable) return useUrl(variable, true);
+  const adminVariable = variableUrl(env, 'DATABASE_ADMIN_URL');
+  if (adminVariable) return provisionAt(adminVariable);
   const target = resolvePostgresTarget(env, {});
   if (target?.backing === 'server') return useUrl(target.url, false);
   const dataDir = target?.backing === 'embedded' ? target.dataDir : `${env.stateDir}/${env.name}/postgres`;

@@ -1,8 +1,9 @@
 // Where an environment's Postgres is: resolved as flag, config, recorded attachment, embedded default.
 import { join } from 'node:path';
+import { isEnvRef } from '../../core/config/env-ref.js';
 import { type Environment, resolveValue } from '../../core/project.js';
 import { readSecrets } from '../../core/secrets.js';
-import { parseConnectionUrl } from './connection-url.js';
+import { checkPostgresUrl, parseConnectionUrl } from './connection-url.js';
 
 export type PostgresTarget = EmbeddedTarget | ServerTarget;
 
@@ -37,7 +38,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export function resolvePostgresTarget(env: Environment, flags: TargetFlags = {}): PostgresTarget | undefined {
   const store = env.config.postgres;
   if (!store && !flags.url) return undefined;
-  const configured = resolveValue(env, store?.url, `environments.${env.name}.postgres.url`);
+  const configured = configuredUrl(env, 'url');
   const secrets = readSecrets(env.stateDir, env.name);
   const url = flags.url ?? configured ?? secrets.DATABASE_URL;
   if (!url) {
@@ -63,11 +64,27 @@ export function resolvePostgresTarget(env: Environment, flags: TargetFlags = {})
 
 /** The admin URL for provisioning: flag, config, then `DATABASE_ADMIN_URL`. */
 export function resolveAdminUrl(env: Environment, flag?: string): string | undefined {
-  return (
-    flag ??
-    resolveValue(env, env.config.postgres?.adminUrl, `environments.${env.name}.postgres.adminUrl`) ??
-    (env.vars.DATABASE_ADMIN_URL || undefined)
-  );
+  return flag ?? configuredUrl(env, 'adminUrl') ?? variableUrl(env, 'DATABASE_ADMIN_URL');
+}
+
+/**
+ * The config's `postgres.url` or `postgres.adminUrl`. The schema checked a literal URL; one read
+ * by `env('NAME')` is checked here, naming the config path and the variable.
+ */
+export function configuredUrl(env: Environment, key: 'url' | 'adminUrl'): string | undefined {
+  const value = env.config.postgres?.[key];
+  const path = `environments.${env.name}.postgres.${key}`;
+  const resolved = resolveValue(env, value, path);
+  if (resolved !== undefined && isEnvRef(value)) checkPostgresUrl(resolved, `${path} (from $${value.name})`);
+  return resolved;
+}
+
+/** A URL from the environment's variables (`DATABASE_URL`), checked; undefined when unset or empty. */
+export function variableUrl(env: Environment, name: string): string | undefined {
+  const value = env.vars[name];
+  if (!value) return undefined;
+  checkPostgresUrl(value, `$${name}`);
+  return value;
 }
 
 export function connectTimeoutOf(env: Environment, flag?: number): number {
