@@ -2,6 +2,16 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import {
+  CONNECTION_LIMIT,
+  describeRange,
+  inRange,
+  type NumberRange,
+  ROWS_PER_TABLE,
+  TIMEOUT_MS,
+  TIMEOUT_OR_ZERO_MS,
+  WORKERS,
+} from '../ranges.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
 import { ADMIN_SECRET_HASHES, type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
@@ -9,10 +19,36 @@ import { ADMIN_SECRET_HASHES, type LaunchdbConfig, MIGRATION_LAYOUTS } from './t
 const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
 const postgresUrl = z
   .string()
-  .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL' })
+  .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL', abort: true })
+  .refine(parsesAsUrl, {
+    message:
+      'expected a URL that parses: percent-encode @ : / ? # in the user name and password (@ is %40, : is %3A, / is %2F)',
+  })
   .or(envRef);
-const millis = z.number().int().positive();
-const share = z.number().gt(0).max(1);
+
+/** A whole number in `range`; the message names the range and the value given. */
+function wholeNumber(range: NumberRange) {
+  return z.number().refine((value) => inRange(value, range), {
+    error: (issue) => `expected a whole number from ${describeRange(range)}, got ${issue.input}`,
+  });
+}
+
+// Ranges only the config has; those shared with flags are in ranges.ts.
+const DAY_MS = 86_400_000;
+/** The newest backup's age is compared, not timed: up to a year. */
+const RPO_MS: NumberRange = { min: 1, max: 366 * DAY_MS, unit: 'ms' };
+const DAYS: NumberRange = { min: 1, max: 36_500 };
+const DAYS_OR_ZERO: NumberRange = { min: 0, max: 36_500 };
+const KEPT_BACKUPS: NumberRange = { min: 0, max: 10_000 };
+const INSTANCES: NumberRange = { min: 0, max: 10_000 };
+const SCAN_CONCURRENCY: NumberRange = { min: 1, max: 32 };
+const GZIP_LEVEL: NumberRange = { min: 1, max: 9 };
+
+const millis = wholeNumber(TIMEOUT_MS);
+const millisOrZero = wholeNumber(TIMEOUT_OR_ZERO_MS);
+const share = z.number().refine((value) => value > 0 && value <= 1, {
+  error: (issue) => `expected a share above 0 and at most 1 (0.75 is 75%), got ${issue.input}`,
+});
 const regexSource = z.string().refine(
   (source) => {
     try {
@@ -48,7 +84,7 @@ const postgresStore = z.strictObject({
       statementTimeout: millis.optional(),
       idleInTransactionTimeout: millis.optional(),
       lockTimeout: millis.optional(),
-      connectionLimit: z.number().int().min(1).optional(),
+      connectionLimit: wholeNumber(CONNECTION_LIMIT).optional(),
     })
     .optional(),
 });
@@ -72,8 +108,8 @@ const configSchema = z.strictObject({
       layout: z.enum(MIGRATION_LAYOUTS).optional(),
       dir: z.string().min(1).optional(),
       lockTimeout: millis.optional(),
-      sessionLockTimeout: z.number().int().min(0).optional(),
-      statementTimeout: z.number().int().min(0).optional(),
+      sessionLockTimeout: millisOrZero.optional(),
+      statementTimeout: millisOrZero.optional(),
     })
     .optional(),
   schema: z
@@ -135,8 +171,8 @@ const configSchema = z.strictObject({
             ),
         )
         .optional(),
-      rowsPerTable: z.number().int().positive().optional(),
-      concurrency: z.number().int().min(1).max(32).optional(),
+      rowsPerTable: wholeNumber(ROWS_PER_TABLE).optional(),
+      concurrency: wholeNumber(SCAN_CONCURRENCY).optional(),
       exclude: z.array(z.string().min(1)).optional(),
     })
     .optional(),
@@ -150,7 +186,7 @@ const configSchema = z.strictObject({
       processes: z
         .record(
           z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, { message: 'expected a lowercase process kind' }),
-          z.number().int().min(0),
+          wholeNumber(INSTANCES),
         )
         .optional(),
       pooler: z.enum(['none', 'pgbouncer']).optional(),
@@ -180,9 +216,9 @@ const configSchema = z.strictObject({
       key: envRef.optional(),
       recipients: z.array(ageRecipient).optional(),
       identity: envRef.optional(),
-      compressionLevel: z.number().int().min(1).max(9).optional(),
-      workers: z.number().int().min(1).max(16).optional(),
-      rpo: millis.optional(),
+      compressionLevel: wholeNumber(GZIP_LEVEL).optional(),
+      workers: wholeNumber(WORKERS).optional(),
+      rpo: wholeNumber(RPO_MS).optional(),
       schedule: z
         .string()
         .refine(validCron, {
@@ -190,13 +226,13 @@ const configSchema = z.strictObject({
         })
         .optional(),
       retention: z
-        .strictObject({ days: z.number().int().min(1) })
+        .strictObject({ days: wholeNumber(DAYS) })
         .or(
           z
             .strictObject({
-              daily: z.number().int().min(0).optional(),
-              weekly: z.number().int().min(0).optional(),
-              monthly: z.number().int().min(0).optional(),
+              daily: wholeNumber(KEPT_BACKUPS).optional(),
+              weekly: wholeNumber(KEPT_BACKUPS).optional(),
+              monthly: wholeNumber(KEPT_BACKUPS).optional(),
             })
             .refine((gfs) => (gfs.daily ?? 0) + (gfs.weekly ?? 0) + (gfs.monthly ?? 0) > 0, {
               message: 'keep at least one daily, weekly or monthly backup',
@@ -210,13 +246,22 @@ const configSchema = z.strictObject({
         .strictObject({
           name: z.string().min(1),
           automatedBackups: z.boolean(),
-          retentionDays: z.number().int().min(0).optional(),
+          retentionDays: wholeNumber(DAYS_OR_ZERO).optional(),
           pointInTime: z.boolean().optional(),
         })
         .optional(),
     })
     .optional(),
 });
+
+function parsesAsUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** True when croner reads `expression` as a schedule it can run. */
 function validCron(expression: string): boolean {
@@ -232,20 +277,28 @@ function validCron(expression: string): boolean {
 export function validateConfig(value: unknown, file: string): LaunchdbConfig {
   const parsed = configSchema.safeParse(value);
   if (parsed.success) return parsed.data as LaunchdbConfig;
-  const problems = parsed.error.issues.map((issue) => {
+  const problems = parsed.error.issues.map((union) => {
+    const issue = closestBranch(union);
     const path = issue.path.map(String).join('.');
     return `${path || '(root)'}: ${describeIssue(issue)}`;
   });
   throw new ConfigError(file, problems, { fix: 'fix the config file; see docs/CONFIG.md' });
 }
 
+/**
+ * For a value that matches no side of a union (a URL or env(), `{ days }` or `{ daily, … }`), the
+ * first issue of the side it came closest to (the fewest issues; the first side on a tie), with its
+ * full path: `backups.retention.daily`, not `backups.retention`.
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const closest = issue.errors.reduce((best, errors) => (errors.length < best.length ? errors : best));
+  const first = closest?.[0];
+  return first ? closestBranch({ ...first, path: [...issue.path, ...first.path] }) : issue;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_union') {
-    // A URL that is neither a postgres:// string nor env(): say the useful half.
-    const first = issue.errors[0]?.[0];
-    return first ? first.message : issue.message;
-  }
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   return issue.message;
 }

@@ -2,13 +2,13 @@
 import type { Configurable, EnvRef } from './env-ref.js';
 
 export interface PostgresRoleSettings {
-  /** `statement_timeout` of the app role, in ms. Default 15000. */
+  /** `statement_timeout` of the app role, in ms (1 to 2147483647). Default 15000. */
   statementTimeout?: number;
-  /** `idle_in_transaction_session_timeout` of the app role, in ms. Default 60000. */
+  /** `idle_in_transaction_session_timeout` of the app role, in ms (1 to 2147483647). Default 60000. */
   idleInTransactionTimeout?: number;
-  /** `lock_timeout` of the app role, in ms. Default 5000. */
+  /** `lock_timeout` of the app role, in ms (1 to 2147483647). Default 5000. */
   lockTimeout?: number;
-  /** Connection limit of the app role. Default 20. */
+  /** Connection limit of the app role, 1 to 262143 (Postgres' most connections). Default 20. */
   connectionLimit?: number;
 }
 
@@ -19,7 +19,7 @@ export interface PostgresStoreConfig {
   adminUrl?: Configurable<string>;
   /** Database name on a server. Default `<project>_<env>`. */
   database?: string;
-  /** How long to wait for a connection, in ms. Default 10000. */
+  /** How long to wait for a connection, in ms (1 to 2147483647, Node's longest timer). Default 10000. */
   connectTimeout?: number;
   /** Settings for the provisioned app role. */
   appRole?: PostgresRoleSettings;
@@ -33,7 +33,7 @@ export interface EnvironmentConfig {
 }
 
 export interface ChecksConfig {
-  /** Time limit of each check, in ms. Default 15000. */
+  /** Time limit of each check, in ms (1 to 2147483647). Default 15000. */
   timeout?: number;
 }
 
@@ -62,11 +62,11 @@ export interface MigrationsConfig {
    * (flyway), `migrations` (node-pg-migrate).
    */
   dir?: string;
-  /** How long `migrate up` waits for another deploy's migration lock, in ms. Default 60000. */
+  /** How long `migrate up` waits for another deploy's migration lock, in ms (1 to 2147483647). Default 60000. */
   lockTimeout?: number;
-  /** `lock_timeout` of the migration session, in ms: a migration stuck behind a lock fails. Default 5000. */
+  /** `lock_timeout` of the migration session, in ms (0 for none, to 2147483647): a migration stuck behind a lock fails. Default 5000. */
   sessionLockTimeout?: number;
-  /** `statement_timeout` of the migration session, in ms. Default 600000 (10 minutes). */
+  /** `statement_timeout` of the migration session, in ms (0 for none, to 2147483647). Default 600000 (10 minutes). */
   statementTimeout?: number;
 }
 
@@ -148,26 +148,26 @@ export interface ScanConfig {
   disable?: string[];
   /** Values that are meant to be there; a string is an exact value. */
   allow?: (string | ScanAllow)[];
-  /** Rows read per table at most; larger tables are sampled. Default 10000. */
+  /** Rows read per table at most (1 to 2147483647); larger tables are sampled. Default 10000. */
   rowsPerTable?: number;
-  /** Tables scanned at once. Default 4. */
+  /** Tables scanned at once, 1 to 32. Default 4. */
   concurrency?: number;
   /** Tables never scanned: `audit_log` or `schema.table`. */
   exclude?: string[];
 }
 
 export interface ConnectionsConfig {
-  /** `connections.usage` warns at this share of `max_connections` in use. Default 0.75. */
+  /** `connections.usage` warns at this share of `max_connections` in use (above 0, at most 1). Default 0.75. */
   usageWarn?: number;
   /** …and fails at this share. Default 0.9. */
   usageFail?: number;
-  /** `connections.long-running` reports active queries running longer, in ms. Default 60000. */
+  /** `connections.long-running` reports active queries running longer, in ms (1 to 2147483647). Default 60000. */
   longRunning?: number;
-  /** `connections.idle-in-transaction` reports sessions idle in a transaction longer, in ms. Default 60000. */
+  /** `connections.idle-in-transaction` reports sessions idle in a transaction longer, in ms (1 to 2147483647). Default 60000. */
   idleInTransaction?: number;
-  /** `connections.blocked` reports sessions waiting on a lock longer, in ms. Default 30000. */
+  /** `connections.blocked` reports sessions waiting on a lock longer, in ms (1 to 2147483647). Default 30000. */
   blocked?: number;
-  /** The app's process kinds and how many instances of each run: `{ web: 2, worker: 1, cron: 1 }`. */
+  /** The app's process kinds and how many instances of each run (0 to 10000): `{ web: 2, worker: 1, cron: 1 }`. */
   processes?: Record<string, number>;
   /** A connection pooler in front of the database: `pgbouncer`, or `none` (default). */
   pooler?: 'none' | 'pgbouncer';
@@ -219,16 +219,19 @@ export interface BackupsConfig {
   identity?: EnvRef;
   /** gzip level of the data, 1 (fastest) to 9 (smallest). Default 1. */
   compressionLevel?: number;
-  /** Tables copied at once on a server. Default 2. */
+  /** Tables copied at once on a server, 1 to 16. Default 2. */
   workers?: number;
-  /** The recovery point objective: the newest backup must be younger than this many ms. Default 24 h. */
+  /** The recovery point objective: the newest backup must be younger than this many ms (at most 366 days). Default 24 h. */
   rpo?: number;
   /**
    * When `launchdb backup schedule` takes backups: a cron expression in UTC, five fields (minute
    * hour day month weekday) or six with seconds first. @example '0 3 * * *'
    */
   schedule?: string;
-  /** What `backup prune` (and the scheduler) keep: `{ daily: 7, weekly: 4, monthly: 6 }` or `{ days: 30 }`. */
+  /**
+   * What `backup prune` (and the scheduler) keep: `{ daily: 7, weekly: 4, monthly: 6 }` (each 0 to
+   * 10000) or `{ days: 30 }` (1 to 36500).
+   */
   retention?: RetentionPolicy;
   /** The people who can restore data, with a way to reach them. */
   restoreOwners?: { name: string; contact: string }[];
