@@ -4,7 +4,14 @@ import type { ScanAllow } from '../../../core/config/types.js';
 import type { Environment, Project } from '../../../core/project.js';
 import type { Queryable } from '../database.js';
 import { demoSeedFingerprints, type Fingerprints, fingerprintKey } from './fingerprints.js';
-import { type PatternKind, PatternMatcher, type ScanPattern, sampleOf, scanPatterns } from './patterns.js';
+import {
+  matchSeverity,
+  type PatternKind,
+  PatternMatcher,
+  type ScanPattern,
+  sampleOf,
+  scanPatterns,
+} from './patterns.js';
 import {
   namesTable,
   type ReadMethod,
@@ -287,6 +294,7 @@ class ColumnScan {
   ): void {
     if (seen?.has(id)) return;
     seen?.add(id);
+    const severity = pattern ? matchSeverity(pattern, value) : undefined;
     let tally = this.tallies.get(id);
     if (!tally) {
       tally = {
@@ -294,14 +302,21 @@ class ColumnScan {
         kind,
         count: 0,
         samples: new Set(),
-        ...(pattern?.severity ? { severity: pattern.severity } : {}),
+        ...(severity ? { severity } : {}),
         ...(seedFile ? { seedFile } : {}),
       };
       this.tallies.set(id, tally);
     }
     tally.count++;
-    if (tally.samples.size < MAX_SAMPLES)
-      tally.samples.add(sampleOf(value, this.matcher.patterns, pattern?.regex));
+    const sample = () => sampleOf(value, this.matcher.patterns, pattern?.regex);
+    if (severity === 'fail' && tally.severity !== 'fail') {
+      // The first value that fails the column is among its samples: it is what the reader must see.
+      tally.severity = 'fail';
+      const kept = [...tally.samples].slice(0, MAX_SAMPLES - 1);
+      tally.samples = new Set([sample(), ...kept]);
+    } else if (tally.samples.size < MAX_SAMPLES) {
+      tally.samples.add(sample());
+    }
   }
 
   findings(productionLike: boolean): Finding[] {
