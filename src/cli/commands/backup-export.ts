@@ -1,7 +1,7 @@
 // `launchdb backup export`: chosen tables to plain files (CSV or JSON Lines) with a checksum file.
 import { isAbsolute, join, relative } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { type ExportFormat, exportTables } from '../../stores/postgres/backup/export-tables.js';
+import { type ExportFormat, exportTables, isTableName } from '../../stores/postgres/backup/export-tables.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { stringFlag } from '../args.js';
 import { formatBytes } from '../backup-context.js';
@@ -19,6 +19,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (tables.length === 0) {
     throw new UsageError('name the tables to export', {
       fix: 'launchdb backup export --env ENV --tables users,orders',
+    });
+  }
+  const unreadable = tables.find((name) => !isTableName(name));
+  if (unreadable !== undefined) {
+    throw new UsageError(`--tables: "${unreadable}" is not a table name`, {
+      fix: 'name tables as table or schema.table, comma-separated; double-quote a name with other characters: \'"Order Items"\'',
     });
   }
   const format = (stringFlag(input, 'format') ?? 'csv') as ExportFormat;

@@ -30,6 +30,27 @@ export interface ExportResult {
 
 export const CHECKSUM_FILE = 'SHA256SUMS';
 
+/** An identifier as SQL writes it: plain (folded to lower case by the server) or double-quoted. */
+const IDENTIFIER = String.raw`(?:[A-Za-z_\u{80}-\u{10FFFF}][A-Za-z0-9_$\u{80}-\u{10FFFF}]*|"(?:[^"]|"")+")`;
+const TABLE_NAME = new RegExp(`^${IDENTIFIER}(?:\\.${IDENTIFIER})?$`, 'u');
+
+/**
+ * True for `table` or `schema.table`, either part double-quoted for other characters ("Order Items"):
+ * what the server can resolve. Checked before connecting, so `../../etc/passwd` is named as bad input.
+ */
+export function isTableName(text: string): boolean {
+  return TABLE_NAME.test(text);
+}
+
+/** `schema.table.csv`, with `/`, `\`, `%` and control characters percent-encoded: a table's name never leaves the folder. */
+function fileNameOf(table: string, format: ExportFormat): string {
+  const safe = table.replace(
+    /[%/\\\u0000-\u001f]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
+  return `${safe}.${format}`;
+}
+
 export async function exportTables(
   db: PostgresDatabase,
   names: string[],
@@ -43,7 +64,7 @@ export async function exportTables(
       await mkdir(options.dir, { recursive: true, mode: 0o700 });
       const exported: ExportedTable[] = [];
       for (const table of tables) {
-        const file = `${table.name}.${options.format}`;
+        const file = fileNameOf(table.name, options.format);
         exported.push({
           table: table.name,
           file,
