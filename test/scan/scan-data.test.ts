@@ -130,7 +130,7 @@ describe.each(BACKINGS)('scan data on %s Postgres', (backing) => {
     );
   });
 
-  test('in production, test secrets fail and other patterns warn; scan data exits 1', async () => {
+  test('in production, test secrets and reserved-domain users fail and other patterns warn; scan data exits 1', async () => {
     await planted('production', [PLANTED_KEY, 'Lorem ipsum dolor sit amet', 'dev@shop.test'], async () => {
       const { code, document } = await json(['--env', 'production']);
       expect(code).toBe(1);
@@ -140,10 +140,59 @@ describe.each(BACKINGS)('scan data on %s Postgres', (backing) => {
       expect(severity).toEqual({
         'test-secret.stripe-test-key': 'fail',
         'placeholder.lorem-ipsum': 'warn',
-        'demo-user.reserved-domain': 'warn',
+        'demo-user.reserved-domain': 'fail',
       });
       expect(document.verdict).toBe('fail');
       expect((await p.session('production', (s) => s.check())).status).toBe('fail');
+    });
+  });
+
+  test('in production, an address at a reserved domain fails; quoted in prose, or a softer placeholder, it warns', async () => {
+    await p.session('production', async (s) => {
+      const severities = async (values: string[]) =>
+        plantedIn(s, values, async () => {
+          const result = await s.scan();
+          return {
+            verdict: result.verdict,
+            found: Object.fromEntries(result.findings.map((finding) => [finding.pattern, finding.severity])),
+          };
+        });
+      // RFC 2606/6761 names can never be a real user's address.
+      for (const address of [
+        'john.doe@example.com',
+        'Carol <carol@EXAMPLE.NET>',
+        'a@b.example.org',
+        'dev@shop.test',
+        'x@nowhere.invalid',
+        'ops@app.localhost',
+        'eve@corp.example',
+      ]) {
+        const { verdict, found } = await severities([address]);
+        expect(found['demo-user.reserved-domain'], address).toBe('fail');
+        expect(verdict, address).toBe('fail');
+      }
+      // Help text quoting an example address is content; throwaway inboxes and made-up names stay warnings.
+      expect(
+        await severities([
+          'Enter your email, like you@example.com, and we send a link.',
+          'signup@mailinator.com',
+          'Test User',
+        ]),
+      ).toEqual({
+        verdict: 'warn',
+        found: {
+          'demo-user.reserved-domain': 'warn',
+          'demo-user.throwaway-domain': 'warn',
+          'demo-user.placeholder-name': 'warn',
+        },
+      });
+      const check = await plantedIn(s, ['maria@example.com'], () => s.check());
+      expect(check.status).toBe('fail');
+    });
+    // Elsewhere demo users are allowed: a warning.
+    await planted('development', ['john.doe@example.com'], async () => {
+      const { document } = await json(['--env', 'development']);
+      expect(document.findings.map((finding) => finding.severity)).toEqual(['warn', 'warn']);
     });
   });
 
