@@ -360,7 +360,7 @@ describe.each(BACKINGS)('scan data on %s Postgres', (backing) => {
   });
 
   if (backing === 'server') {
-    test("reads with the app's credentials: a table the role may not read is skipped, not an error", async () => {
+    test('reads as the URL it is given: what that role may not read is listed as not scanned, never a pass', async () => {
       const role = uniqueName('ldb_scan_app');
       const [database] = (await p.query<{ db: string }>('production', 'select current_database() as db')).map(
         (row) => row.db,
@@ -384,16 +384,38 @@ describe.each(BACKINGS)('scan data on %s Postgres', (backing) => {
           );
           const { code, document } = await json(['--env', 'production']);
           expect(code).toBe(0);
-          // members.email is not readable by the role, members.name is.
+          // members.email and members.code are not readable by the role, members.name is.
           expect(document.findings.map((finding) => `${finding.table}.${finding.column}`).sort()).toEqual([
             'members.name',
             'posts.body',
           ]);
+          expect(document.unread).toEqual([
+            {
+              table: 'members',
+              error: `${role} may not read columns email, code (no SELECT privilege)`,
+              grant: `grant select (email, code) on public.members to ${role};`,
+            },
+          ]);
           await p.query('production', `revoke select on posts from ${role}`);
           const after = await json(['--env', 'production']);
-          expect(after.document.skipped).toEqual([
-            { table: 'posts', reason: 'the role reading has no SELECT privilege on it' },
+          expect(after.document.unread).toEqual([
+            {
+              table: 'members',
+              error: `${role} may not read columns email, code (no SELECT privilege)`,
+              grant: `grant select (email, code) on public.members to ${role};`,
+            },
+            {
+              table: 'posts',
+              error: `${role} may not read it (no SELECT privilege)`,
+              grant: `grant select on public.posts to ${role};`,
+            },
           ]);
+          expect(after.document.skipped).toEqual([]);
+          expect(after.document.verdict).toBe('warn');
+          await p.query('production', 'delete from members where id = 100');
+          const check = await p.session('production', (s) => s.check());
+          expect(check.status).toBe('warn');
+          expect(check.summary).toContain('2 table(s) not fully scanned: members, posts');
         });
       } finally {
         await p.query('production', `delete from members where id = 100; drop owned by ${role};`);

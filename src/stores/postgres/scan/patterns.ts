@@ -15,6 +15,11 @@ export interface ScanPattern {
   /** Severity in a production-like environment; undefined: `fail` for test secrets, else `warn`. */
   severity?: 'warn' | 'fail';
   /**
+   * A `fail` pattern's values that do not match this are only a `warn`: for the reserved domains, an
+   * address stored as the value is a user, one quoted in help text ("like you@example.com") is content.
+   */
+  failsOnlyIf?: RegExp;
+  /**
    * Lower-case strings of which every match holds at least one: a value holding none of them is
    * skipped without running the regex, which is most values. Undefined (config patterns): always run.
    */
@@ -26,6 +31,9 @@ const AT = String.raw`(?<=[\w.%+'-])@(?:[a-z0-9-]+\.)*`;
 /** The domain ends here: not inside a longer label (`example.community`) or a longer name (`example.com.au`). */
 const DOMAIN_END = String.raw`(?![a-z0-9-]|\.[a-z0-9])`;
 const SEP = '[ ._-]?';
+/** One address, bare or `Name <address>`, or a list of them: a value that is an address, not prose quoting one. */
+const MAILBOX = String.raw`(?:[^@<>,;]*<\s*)?[^\s@<>,;]+@[^\s@<>,;]+\s*>?`;
+const ADDRESSES = new RegExp(`^\\s*${MAILBOX}(?:\\s*[,;]\\s*${MAILBOX})*\\s*$`);
 
 /** Names of throwaway-inbox services, under any top-level domain and with any suffix (`mailinator2.com`). */
 const THROWAWAY_NAMES = [
@@ -80,6 +88,9 @@ export const BUILT_IN_PATTERNS: readonly ScanPattern[] = [
     kind: 'demo-user',
     title: 'an email at a reserved domain: example.com/.org/.net, .test, .invalid, .example, localhost',
     regex: new RegExp(`${AT}(?:example\\.(?:com|net|org)|test|invalid|localhost|example)${DOMAIN_END}`, 'i'),
+    // RFC 2606 and 6761 reserve these names: an address there can never be a real user's.
+    severity: 'fail',
+    failsOnlyIf: ADDRESSES,
     hints: ['example', '.test', '@test', '.invalid', '@invalid', 'localhost'],
   },
   {
@@ -205,6 +216,12 @@ export function scanPatterns(config: ScanConfig = {}): ScanPattern[] {
   );
   const replaced = new Set([...(config.disable ?? []), ...custom.map((pattern) => pattern.id)]);
   return [...BUILT_IN_PATTERNS.filter((pattern) => !replaced.has(pattern.id)), ...custom];
+}
+
+/** What a value matching `pattern` counts as in a production-like environment; undefined: by its kind. */
+export function matchSeverity(pattern: ScanPattern, value: string): 'warn' | 'fail' | undefined {
+  if (pattern.severity === 'fail' && pattern.failsOnlyIf && !pattern.failsOnlyIf.test(value)) return 'warn';
+  return pattern.severity;
 }
 
 /** Hinted patterns the automaton tracks, one bit each of a 32-bit mask; any beyond run always. */
