@@ -1,7 +1,7 @@
 // `launchdb scan data`: demo users, test keys, placeholder content and demo-seed values in an environment's data.
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { openPostgres } from '../../stores/postgres/open.js';
 import { DEFAULT_CONCURRENCY, type ScanResult, scanData } from '../../stores/postgres/scan/scan-data.js';
+import { openScanReader } from '../../stores/postgres/scan/scan-reader.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../../stores/postgres/target.js';
 import { integerFlag } from '../args.js';
 import { commandContext } from '../context.js';
@@ -22,8 +22,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
     });
   }
-  // The app's credentials: the scan reads what the app can read, and nothing it needs more rights for.
-  const db = await openPostgres(target, {
+  // The owner's credentials where attach recorded them: the scan reads what the app may not, too.
+  const db = await openScanReader(target, {
     connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
     root: env.root,
     command: 'scan data',
@@ -82,13 +82,26 @@ function render(result: ScanResult, io: Io): string {
   }
   for (const entry of result.skipped) lines.push(io.style('dim', `skipped ${entry.table}: ${entry.reason}`));
   for (const entry of result.unread)
-    lines.push(io.style('yellow', `not read ${entry.table}: ${entry.error}`));
+    lines.push(
+      io.style(
+        'yellow',
+        `not read ${entry.table}: ${entry.error}${entry.grant ? ` (fix: ${entry.grant})` : ''}`,
+      ),
+    );
   for (const note of result.notes) lines.push(io.style('yellow', `note: ${note}`));
   lines.push(sampledLine(result));
 
   const fails = result.findings.filter((finding) => finding.severity === 'fail').length;
   const warns = result.findings.length - fails;
-  if (result.findings.length === 0) {
+  const unread = new Set(result.unread.map((entry) => entry.table)).size;
+  if (result.findings.length === 0 && unread > 0) {
+    lines.push(
+      io.style(
+        'yellow',
+        `no demo data in what was read, but ${unread} table(s) not fully scanned in ${result.environment}: the scan cannot vouch for them`,
+      ),
+    );
+  } else if (result.findings.length === 0) {
     lines.push(io.style('green', `no demo data found in ${result.environment}`));
   } else if (!result.productionLike) {
     lines.push(

@@ -22,10 +22,22 @@ export interface ScanTable {
   rowSecurity: boolean;
 }
 
+/** A table, or some of its columns, the role reading may not read: the scan cannot vouch for it. */
+export interface UnreadTable {
+  table: string;
+  error: string;
+  /** The statement that lets the role reading read it (run as the table's owner). */
+  grant?: string;
+}
+
 export interface ScanCatalog {
   tables: ScanTable[];
-  /** Tables with text columns the role may not read, and tables `scan.exclude` names. */
+  /** Tables `scan.exclude` names. */
   skipped: { table: string; reason: string }[];
+  /** Tables with text columns, or such columns, the role reading may not read. */
+  unreadable: UnreadTable[];
+  /** The role reading: whose privileges decide what the scan sees. */
+  reader: string;
   /** Entries of `scan.exclude` that name no table: most likely a typo. */
   unknownExcludes: string[];
   /** Page ranges can be read by `ctid` (a TID range scan, Postgres 14 and later). */
@@ -89,8 +101,10 @@ select n.nspname as schema, c.relname as name,
   json_agg(json_build_object(
       'name', col.attname,
       'json', t.oid in ('json'::regtype, 'jsonb'::regtype),
-      'readable', has_column_privilege(c.oid, col.attnum, 'select'))
+      'readable', has_column_privilege(c.oid, col.attnum, 'select'),
+      'quoted', quote_ident(col.attname))
     order by col.attnum) as columns,
+  format('%I.%I', n.nspname, c.relname) as qualified,
   current_setting('server_version_num')::int >= 140000 as tid_ranges
 from col
 join pg_type t on t.oid = col.typid
@@ -109,9 +123,12 @@ interface CatalogRow {
   relpages: number;
   pages: number;
   row_security: boolean;
-  columns: (ScanColumn & { readable: boolean })[] | string;
+  columns: CatalogColumn[] | string;
+  qualified: string;
   tid_ranges: boolean;
 }
+
+type CatalogColumn = ScanColumn & { readable: boolean; quoted: string };
 
 /** `users`, or `billing.invoices`: how findings and the config name a table. */
 export function tableLabel(schema: string, name: string): string {
@@ -127,8 +144,14 @@ export function namesTable(entry: string, schema: string, name: string): boolean
 /** The app's tables that have text or JSON columns, with what the role reading may see of them. */
 export async function scanCatalog(db: Queryable, exclude: readonly string[] = []): Promise<ScanCatalog> {
   const { rows } = await db.query<CatalogRow>(CATALOG_SQL);
+  const [reader] = (
+    await db.query<{ name: string; quoted: string }>(
+      'select current_user::text as name, quote_ident(current_user) as quoted',
+    )
+  ).rows;
   const tables: ScanTable[] = [];
   const skipped: ScanCatalog['skipped'] = [];
+  const unreadable: UnreadTable[] = [];
   const used = new Set<string>();
   for (const row of rows) {
     const label = tableLabel(row.schema, row.name);
@@ -138,11 +161,21 @@ export async function scanCatalog(db: Queryable, exclude: readonly string[] = []
       skipped.push({ table: label, reason: 'excluded by scan.exclude' });
       continue;
     }
-    const columns = typeof row.columns === 'string' ? JSON.parse(row.columns) : row.columns;
-    const readable = (columns as (ScanColumn & { readable: boolean })[]).filter((column) => column.readable);
-    if (readable.length === 0) {
-      skipped.push({ table: label, reason: 'the role reading has no SELECT privilege on it' });
-      continue;
+    const columns: CatalogColumn[] = typeof row.columns === 'string' ? JSON.parse(row.columns) : row.columns;
+    const readable = columns.filter((column) => column.readable);
+    const hidden = columns.filter((column) => !column.readable);
+    if (hidden.length > 0) {
+      const whole = readable.length === 0;
+      const what = whole
+        ? 'it'
+        : `column${hidden.length === 1 ? '' : 's'} ${hidden.map((column) => column.name).join(', ')}`;
+      const list = whole ? '' : ` (${hidden.map((column) => column.quoted).join(', ')})`;
+      unreadable.push({
+        table: label,
+        error: `${reader!.name} may not read ${what} (no SELECT privilege)`,
+        grant: `grant select${list} on ${row.qualified} to ${reader!.quoted};`,
+      });
+      if (whole) continue;
     }
     const scanned = readable.map(({ name, json }) => ({ name, json }));
     tables.push({
@@ -158,6 +191,8 @@ export async function scanCatalog(db: Queryable, exclude: readonly string[] = []
   return {
     tables,
     skipped,
+    unreadable,
+    reader: reader!.name,
     unknownExcludes: exclude.filter(
       (entry) => !used.has(entry) && !rows.some((row) => namesTable(entry, row.schema, row.name)),
     ),

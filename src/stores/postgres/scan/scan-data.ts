@@ -19,6 +19,7 @@ import {
   type ScanColumn,
   type ScanTable,
   scanCatalog,
+  type UnreadTable,
 } from './sample-tables.js';
 
 export const DEFAULT_ROWS_PER_TABLE = 10_000;
@@ -66,12 +67,17 @@ export interface ScanResult {
   /** Production-like (guarded): demo-seed values and test secrets fail here. */
   productionLike: boolean;
   verdict: 'pass' | 'warn' | 'fail';
+  /** The role the scan read as: what it may not read is in `unread`. */
+  readAs: string;
   findings: Finding[];
   tables: TableScan[];
-  /** Tables not read on purpose or for want of privilege, with why. */
+  /** Tables not read on purpose (`scan.exclude`), with why. */
   skipped: { table: string; reason: string }[];
-  /** Tables whose read failed (a timeout, a lost connection): the scan cannot vouch for them. */
-  unread: { table: string; error: string }[];
+  /**
+   * Tables, or columns, the scan could not read (no privilege, a timeout, a lost connection): it
+   * cannot vouch for them, so the verdict is at least a warning.
+   */
+  unread: UnreadTable[];
   examinedRows: number;
   rowsPerSecond: number;
   durationMs: number;
@@ -92,9 +98,9 @@ export interface ScanOptions {
 }
 
 /**
- * Scans the environment's data. `db` should be opened with the app's credentials and, on a server,
- * a pool of `scan.concurrency` connections; queries beyond the pool wait for a connection, and on
- * the embedded backing (one session) they run one after the other.
+ * Scans the environment's data. `db` should be opened as a role that may read every app table (see
+ * `openScanReader`) and, on a server, as a pool of `scan.concurrency` connections; queries beyond the
+ * pool wait for a connection, and on the embedded backing (one session) they run one after the other.
  */
 export async function scanData(
   db: Queryable,
@@ -173,9 +179,10 @@ export async function scanData(
         a.pattern.localeCompare(b.pattern),
     );
   const tables = scans.filter((scan) => !scan.error).map(summary);
-  const unread = scans.flatMap((scan) =>
-    scan.error ? [{ table: scan.table.label, error: scan.error }] : [],
-  );
+  const unread = [
+    ...catalog.unreadable,
+    ...scans.flatMap((scan) => (scan.error ? [{ table: scan.table.label, error: scan.error }] : [])),
+  ];
   const examinedRows = tables.reduce((sum, table) => sum + table.examinedRows, 0);
   const durationMs = Math.round(performance.now() - started);
   const notes = [
@@ -195,6 +202,7 @@ export async function scanData(
       : findings.length > 0 || unread.length > 0
         ? 'warn'
         : 'pass',
+    readAs: catalog.reader,
     findings,
     tables,
     skipped: catalog.skipped,
