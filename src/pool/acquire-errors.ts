@@ -1,7 +1,7 @@
 // Why acquiring a connection failed, said plainly: the pool stayed full (PoolExhaustedError, naming who
 // holds the connections, for how long, doing what), or a new connection could not be made (PoolConnectionError).
 import type pg from 'pg';
-import { queryLine } from '../stores/postgres/checks/query-line.js';
+import { queryLine } from '../stores/postgres/query-line.js';
 import { connectionError } from './connection-errors.js';
 import { WAIT_EXPIRED } from './deadlines.js';
 import { checkedOutClients } from './internals.js';

@@ -1,6 +1,6 @@
 // createPool's options, resolved in one place: the option, else the environment variable, else the default.
 import type pg from 'pg';
-import { DEFAULT_ROLE_SETTINGS } from '../stores/postgres/provision/role-settings.js';
+import { DEFAULT_ROLE_SETTINGS } from '../stores/postgres/role-defaults.js';
 import { projectName } from './project-name.js';
 
 /** The environment variables createPool reads; `launchdb pool plan` prints the ones to set per process. */

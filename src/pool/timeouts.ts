@@ -1,5 +1,5 @@
 // QueryTimeoutError: a statement stopped by one of its time limits, which it names with the statement's first line.
-import { queryLine } from '../stores/postgres/checks/query-line.js';
+import { queryLine } from '../stores/postgres/query-line.js';
 
 /** The limit that stopped a statement: one of the server's settings, or the pool's client-side backstop. */
 export type TimeoutName =

@@ -23,8 +23,8 @@ import { connectionsLongRunning } from '../../src/stores/postgres/checks/connect
 import { connectionsUsage } from '../../src/stores/postgres/checks/connections-usage.js';
 import { connectionsWorkerSeparation } from '../../src/stores/postgres/checks/connections-worker-separation.js';
 import type { PostgresCheckContext } from '../../src/stores/postgres/checks/context.js';
-import { maskLiterals, queryLine } from '../../src/stores/postgres/checks/query-line.js';
 import { provision } from '../../src/stores/postgres/provision/provision.js';
+import { maskLiterals, queryLine } from '../../src/stores/postgres/query-line.js';
 import { PostgresSession } from '../../src/stores/postgres/session.js';
 import { resolvePostgresTarget } from '../../src/stores/postgres/target.js';
 import {

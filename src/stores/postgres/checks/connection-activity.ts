@@ -1,8 +1,8 @@
 // What the live connection checks share: reading pg_stat_activity, and what it hides from the app.
 import type { CheckOutcome } from '../../../core/checks/check.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
+import { queryLine } from '../query-line.js';
 import { quoteIdent } from '../sql-quote.js';
-import { queryLine } from './query-line.js';
 
 export const EMBEDDED_SESSIONS_SKIP =
   'embedded: PGlite serves one session inside this process, so there are no other connections to watch; this check applies on a server';

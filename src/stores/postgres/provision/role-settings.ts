@@ -1,14 +1,10 @@
 // The settings launchdb gives each role (timeouts, connection limit, read-only), with their defaults.
 import type { PostgresRoleSettings } from '../../../core/config/types.js';
 import { UsageError } from '../../../core/errors.js';
+import { DEFAULT_ROLE_SETTINGS } from '../role-defaults.js';
 import type { RoleKind } from './roles.js';
 
-export const DEFAULT_ROLE_SETTINGS: Required<PostgresRoleSettings> = {
-  statementTimeout: 15_000,
-  idleInTransactionTimeout: 60_000,
-  lockTimeout: 5_000,
-  connectionLimit: 20,
-};
+export { DEFAULT_ROLE_SETTINGS };
 
 interface RoleSetting {
   name: string;

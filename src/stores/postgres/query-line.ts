@@ -1,6 +1,7 @@
-// A query as the connection checks show it: its first line, with every string literal masked.
+// A query as launchdb shows it (the connection checks, the pool's errors): its first line, with
+// every string literal masked.
 
-import { redactText } from '../../../core/redact.js';
+import { redactText } from '../../core/redact.js';
 
 const MASK = '***';
 /** Longer first lines are cut: the point is to recognise the query, not to read it. */
