@@ -1,6 +1,6 @@
 // Express: one pool for the process, created at module scope; handlers borrow from it per request.
 import express from 'express';
-import { createPool, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
+import { createPool, PoolConnectionError, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
 
 // DATABASE_URL, LAUNCHDB_POOL_MAX and LAUNCHDB_PROCESS_KIND come from the environment (`launchdb pool plan`).
 const pool = createPool({ kind: 'web' });
@@ -47,9 +47,13 @@ app.get('/readyz', async (_req, res) => {
   res.status(health.ok ? 200 : 503).json(health);
 });
 
-// A slow query or a full pool is a 503 the client may retry, not a request that hangs.
+// A slow query, a full pool or a lost server is a 503 the client may retry, not a request that hangs.
 app.use((error, _req, res, _next) => {
-  if (error instanceof PoolExhaustedError || error instanceof QueryTimeoutError) {
+  if (
+    error instanceof PoolExhaustedError ||
+    error instanceof QueryTimeoutError ||
+    error instanceof PoolConnectionError
+  ) {
     console.warn(error.message);
     return res.status(503).set('Retry-After', '1').json({ error: 'busy, try again' });
   }

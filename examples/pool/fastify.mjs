@@ -1,6 +1,6 @@
 // Fastify: the pool is created once at module scope and closed with the server.
 import Fastify from 'fastify';
-import { createPool, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
+import { createPool, PoolConnectionError, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
 
 const pool = createPool({ kind: 'web' });
 
@@ -18,7 +18,11 @@ app.get('/readyz', async (_request, reply) => {
 });
 
 app.setErrorHandler((error, request, reply) => {
-  if (error instanceof PoolExhaustedError || error instanceof QueryTimeoutError) {
+  if (
+    error instanceof PoolExhaustedError ||
+    error instanceof QueryTimeoutError ||
+    error instanceof PoolConnectionError
+  ) {
     request.log.warn(error.message);
     return reply.code(503).header('retry-after', '1').send({ error: 'busy, try again' });
   }

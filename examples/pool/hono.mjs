@@ -1,7 +1,7 @@
 // Hono on Node: module scope holds the pool; every request borrows from the same one.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createPool, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
+import { createPool, PoolConnectionError, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
 
 const pool = createPool({ kind: 'web' });
 
@@ -19,7 +19,11 @@ app.get('/readyz', async (c) => {
 });
 
 app.onError((error, c) => {
-  if (error instanceof PoolExhaustedError || error instanceof QueryTimeoutError) {
+  if (
+    error instanceof PoolExhaustedError ||
+    error instanceof QueryTimeoutError ||
+    error instanceof PoolConnectionError
+  ) {
     console.warn(error.message);
     c.header('Retry-After', '1');
     return c.json({ error: 'busy, try again' }, 503);

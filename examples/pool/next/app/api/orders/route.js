@@ -1,5 +1,5 @@
 // A Next.js route handler (app/api/orders/route.js): it imports the pool, never creates one per request.
-import { PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
+import { PoolConnectionError, PoolExhaustedError, QueryTimeoutError } from 'launchdb/pool';
 import { pool } from '../../../lib/db.js';
 
 // pg needs Node's sockets, not the Edge runtime.
@@ -14,7 +14,11 @@ export async function GET(request) {
     );
     return Response.json(rows);
   } catch (error) {
-    if (error instanceof PoolExhaustedError || error instanceof QueryTimeoutError) {
+    if (
+      error instanceof PoolExhaustedError ||
+      error instanceof QueryTimeoutError ||
+      error instanceof PoolConnectionError
+    ) {
       console.warn(error.message);
       return Response.json({ error: 'busy, try again' }, { status: 503, headers: { 'Retry-After': '1' } });
     }
