@@ -63,6 +63,10 @@ const regexSource = z.string().refine(
 const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
   message: 'expected lowercase letters, digits and _, starting with a letter',
 });
+/** A table, or every table of a schema: `audit_log` (in any schema), `billing.invoices`, `audit.*`. */
+const tableEntry = z.string().regex(/^(?:[^.\s*]+\.)?(?:\*|[^.\s*]+)$/, {
+  message: 'expected `table`, `schema.table` or `schema.*`',
+});
 
 // Never echoes the value: an identity pasted here by mistake is a secret.
 const ageRecipient = z.string().superRefine((text, ctx) => {
@@ -174,6 +178,16 @@ const configSchema = z.strictObject({
       rowsPerTable: wholeNumber(ROWS_PER_TABLE).optional(),
       concurrency: wholeNumber(SCAN_CONCURRENCY).optional(),
       exclude: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  access: z
+    .strictObject({
+      appRole: z
+        .strictObject({
+          readOnly: z.array(tableEntry).optional(),
+          none: z.array(tableEntry).optional(),
+        })
+        .optional(),
     })
     .optional(),
   connections: z

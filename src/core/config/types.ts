@@ -156,6 +156,23 @@ export interface ScanConfig {
   exclude?: string[];
 }
 
+/**
+ * What the app role may do to the app's tables, for `access.app-role-privileges`. By default it
+ * needs SELECT, INSERT, UPDATE and DELETE on every one. Entries are `table` (in any schema),
+ * `schema.table` or `schema.*`.
+ */
+export interface AppRoleAccess {
+  /** Tables the app only reads: it needs SELECT and must not hold INSERT, UPDATE or DELETE. */
+  readOnly?: string[];
+  /** Tables the app must not touch: it needs nothing and must hold none of the four. Wins over `readOnly`. */
+  none?: string[];
+}
+
+export interface AccessConfig {
+  /** The app role's rights on the app's tables. */
+  appRole?: AppRoleAccess;
+}
+
 export interface ConnectionsConfig {
   /** `connections.usage` warns at this share of `max_connections` in use (above 0, at most 1). Default 0.75. */
   usageWarn?: number;
@@ -188,6 +205,8 @@ export interface LaunchdbConfig {
   admin?: AdminConfig;
   /** The scan for demo data in production-like environments. */
   scan?: ScanConfig;
+  /** Who may do what to the data: the app role's rights on the app's tables. */
+  access?: AccessConfig;
   /** Connection thresholds and the app's processes, for the pool, its plan and the connection checks. */
   connections?: ConnectionsConfig;
   /** Where backups go, how they are compressed and encrypted, and how fresh they must be. */
