@@ -281,6 +281,14 @@ describe('launchdb scan code', () => {
     await expect(scan).rejects.toMatchObject({ exitCode: 2, message: 'no such folder: no-such-folder' });
   });
 
+  it('refuses a path that holds no source file instead of reporting 0 files clean (exit 2)', async () => {
+    const scan = scanCodeCli(['next/tsconfig.json'], { cwd: FIXTURES });
+    await expect(scan).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'no TypeScript or JavaScript files in next/tsconfig.json',
+    });
+  });
+
   it("scans the config's connections.source by default, from the project root", async () => {
     const { code, stdout } = await scanCodeCli([], { cwd: join(project, 'server'), json: true });
     expect(code).toBe(0);

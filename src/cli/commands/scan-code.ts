@@ -28,6 +28,11 @@ interface Targets {
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { base, paths } = await targetsOf(input, io);
   const result = await scanCode({ paths, base });
+  if (result.files === 0 && input.positionals.length > 0) {
+    throw new UsageError(`no TypeScript or JavaScript files in ${input.positionals.join(', ')}`, {
+      fix: "name the folders (or .ts, .tsx, .js, .mjs files) of the app's code",
+    });
+  }
   const counts = Object.fromEntries(
     CODE_RULES.map((rule) => [rule, result.findings.filter((finding) => finding.rule === rule).length]),
   );

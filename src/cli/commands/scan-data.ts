@@ -11,8 +11,6 @@ import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const rowsPerTable = integerFlag(input, 'rows-per-table');
-  if (rowsPerTable === 0)
-    throw new UsageError('--rows-per-table must be at least 1', { fix: 'or pass --full to read every row' });
   const full = input.flags.full === true;
   const json = input.flags.json === true;
   const { project, env, connectTimeoutMs } = await commandContext(input, io);

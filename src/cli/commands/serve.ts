@@ -11,7 +11,6 @@ import type { CommandInput } from '../spec.js';
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { env } = await commandContext(input, io);
   const port = integerFlag(input, 'port') ?? DEFAULT_SERVE_PORT;
-  if (port > 65_535) throw new UsageError(`--port expects a port from 0 to 65535, got ${port}`);
 
   const target = resolvePostgresTarget(env);
   if (!target) {
