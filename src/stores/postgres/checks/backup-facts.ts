@@ -3,6 +3,7 @@ import type { CheckOutcome } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
 import type { BackupTarget } from '../backup/local-target.js';
 import { readManifest, type SealedManifest } from '../backup/manifest.js';
+import { BackupDamaged } from '../backup/open-backup.js';
 import type { PostgresCheckContext } from './context.js';
 
 export interface NewestBackup {
@@ -17,7 +18,10 @@ export async function newestBackup(ctx: PostgresCheckContext): Promise<NewestBac
   const target = backupTargetOf(ctx.project, ctx.env);
   const id = (await target.list()).at(-1);
   if (!id) return undefined;
-  const manifest = await readManifest(target, id);
+  const manifest = await readManifest(target, id).catch((error: unknown) => {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new BackupDamaged(`the manifest of backup ${id} is not valid JSON: it was damaged or changed`);
+  });
   return { target, id, manifest };
 }
 
