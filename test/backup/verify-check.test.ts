@@ -205,6 +205,12 @@ describe('backups.verify of an age-encrypted backup where no identity is set', (
     const outcome = await verifyCheck();
     expect(outcome.status, outcome.summary).toBe('fail');
     expect(outcome.summary).toContain('encrypted but not sealed with its key');
+    // Where the key is, verify (and so restore, which opens the backup the same way) refuses it too.
+    withIdentity(identity);
+    const verified = await cli(['backup', 'verify', id]);
+    withIdentity(undefined);
+    expect(verified.code, verified.stdout).toBe(1);
+    expect(verified.stdout + verified.stderr).toContain('seal');
     writeFileSync(manifestFile, text);
   });
 });

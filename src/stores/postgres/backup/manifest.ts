@@ -108,6 +108,8 @@ function sealOf(manifest: BackupManifest, macKey: Buffer | undefined): ManifestS
 export function manifestIntact(sealed: SealedManifest, macKey: Buffer | undefined): boolean {
   const { seal, ...manifest } = sealed;
   if (seal.method === 'hmac-sha256' && !macKey) return false;
+  // Only the key holder can seal an encrypted backup's manifest: a keyless seal on one is forged.
+  if (manifest.encryption !== null && seal.method !== 'hmac-sha256') return false;
   const expected = sealOf(manifest, seal.method === 'hmac-sha256' ? macKey : undefined);
   const a = Buffer.from(expected.value);
   const b = Buffer.from(String(seal.value));
