@@ -5,6 +5,7 @@ import type { CheckOutcome } from '../../src/core/checks/check.js';
 import { runChecks } from '../../src/core/checks/run-checks.js';
 import { type Environment, Project } from '../../src/core/project.js';
 import { appRoleDdl } from '../../src/stores/postgres/checks/app-role-ddl.js';
+import { appRolePrivileges } from '../../src/stores/postgres/checks/app-role-privileges.js';
 import { appRoleSuperuser } from '../../src/stores/postgres/checks/app-role-superuser.js';
 import type { PostgresCheckContext } from '../../src/stores/postgres/checks/context.js';
 import { postgresChecks } from '../../src/stores/postgres/checks/index.js';
@@ -273,7 +274,7 @@ describe.each(BACKINGS)('readiness checks on %s', (backing) => {
     if (!onServer) {
       it('skips the app-role checks with the reason, never a false pass', async () => {
         const { ctx } = shared;
-        for (const check of [appRoleSuperuser, appRoleDdl]) {
+        for (const check of [appRoleSuperuser, appRoleDdl, appRolePrivileges]) {
           const outcome = await check.run(ctx);
           expect(outcome.status).toBe('skip');
           expect(outcome.summary).toContain('embedded: every connection is the single superuser');
@@ -295,6 +296,8 @@ describe.each(BACKINGS)('readiness checks on %s', (backing) => {
           'provisioning.read-write': 'pass',
           'access.app-role-superuser': 'skip',
           'access.app-role-ddl': 'skip',
+          'access.app-role-privileges': 'skip',
+          'access.readonly-role-privileges': 'skip',
           'access.public-schema-create': 'pass',
           // No migrations and no required indexes in this project: nothing to judge, said as skip.
           'schema.migrations-pending': 'skip',
@@ -432,6 +435,8 @@ describe.skipIf(!serverAvailable)('readiness checks on server: environments and 
     expect(judged.every((check) => check.status === 'pass')).toBe(true);
     // Nothing to judge here: no seeds, admin config, app sessions, declared processes or app source.
     const nothingToJudge = new Set([
+      // A URL given, not provisioned: no read-only role recorded.
+      'access.readonly-role-privileges',
       'connections.worker-separation',
       'connections.pool-per-request',
       'seed.reference-changed',

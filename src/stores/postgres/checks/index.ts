@@ -3,6 +3,7 @@ import type { Check } from '../../../core/checks/check.js';
 import { adminDocumented } from './admin-documented.js';
 import { adminExists } from './admin-exists.js';
 import { appRoleDdl } from './app-role-ddl.js';
+import { appRolePrivileges } from './app-role-privileges.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
 import { backupsConfigured } from './backups-configured.js';
 import { backupsDrill } from './backups-drill.js';
@@ -24,6 +25,7 @@ import { connectionsPoolPerRequest } from './pool-per-request.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
 import { readWrite } from './read-write.js';
+import { readonlyRolePrivileges } from './readonly-role-privileges.js';
 import { referenceSeedsChanged } from './reference-seeds-changed.js';
 import { schemaCatalogChecks } from './schema-checks.js';
 import { serverVersion } from './server-version.js';
@@ -37,6 +39,8 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   readWrite,
   appRoleSuperuser,
   appRoleDdl,
+  appRolePrivileges,
+  readonlyRolePrivileges,
   publicSchemaCreate,
   migrationsPending,
   migrationsChecksum,

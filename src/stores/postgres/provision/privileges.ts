@@ -42,10 +42,14 @@ export function holdsAny(grants: Grants | undefined, grantee: string, privileges
   return privileges ? privileges.some((privilege) => held.has(privilege)) : held.size > 0;
 }
 
+/**
+ * Who the default privileges of `creator`'s new tables (`r`) or sequences (`S`) in `schema` grant
+ * what; `schema` undefined: the defaults for every schema (ALTER DEFAULT PRIVILEGES without IN SCHEMA).
+ */
 export async function defaultGrants(
   db: Queryable,
   creator: string,
-  schema: string,
+  schema: string | undefined,
   type: 'r' | 'S',
 ): Promise<Grants> {
   const { rows } = await db.query<{ grantee: string; privilege: string }>(
@@ -54,9 +58,10 @@ export async function defaultGrants(
        cross join lateral aclexplode(d.defaclacl) a
        left join pg_roles r on r.oid = a.grantee
       where d.defaclrole = (select oid from pg_roles where rolname = $1)
-        and d.defaclnamespace = (select oid from pg_namespace where nspname = $2)
+        and d.defaclnamespace = case when $2::text is null then 0::oid
+              else (select oid from pg_namespace where nspname = $2) end
         and d.defaclobjtype = $3`,
-    [creator, schema, type],
+    [creator, schema ?? null, type],
   );
   const grants: Grants = new Map();
   for (const row of rows) grants.set(row.grantee, (grants.get(row.grantee) ?? new Set()).add(row.privilege));
