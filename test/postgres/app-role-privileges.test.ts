@@ -210,6 +210,26 @@ describe.skipIf(!serverAvailable)('access.app-role-privileges on a provisioned s
   });
 });
 
+describe.skipIf(!serverAvailable)('access.appRole entries that name no table', () => {
+  let p: Awaited<ReturnType<typeof provisionedProject>>;
+  beforeAll(async () => {
+    p = await provisionedProject(`{ appRole: { none: ['billing.card_token'] } }`);
+    await p.migrate(`${BILLING}grant usage on schema billing to ${p.roles.app};
+      grant select, insert, update, delete on all tables in schema billing to ${p.roles.app};
+      grant usage on all sequences in schema billing to ${p.roles.app};
+      alter default privileges in schema billing grant select, insert, update, delete on tables to ${p.roles.app};
+      alter default privileges in schema billing grant usage on sequences to ${p.roles.app};`);
+  });
+  afterAll(async () => p?.remove());
+
+  it('warn, naming the entry: a typo must not leave the table it meant unguarded', async () => {
+    const outcome = await p.run(appRolePrivileges);
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(outcome.summary).toContain('access.appRole.none "billing.card_token" names no app table');
+    expect(outcome.fix).toContain('correct the table names under access.appRole');
+  });
+});
+
 describe.skipIf(!serverAvailable)('access.readonly-role-privileges on a provisioned server', () => {
   let p: Awaited<ReturnType<typeof provisionedProject>>;
   beforeAll(async () => {
@@ -274,6 +294,28 @@ describe.skipIf(!serverAvailable)('the role privilege checks where they do not a
     } finally {
       project.remove();
       await adminQuery(`drop database if exists ${database} with (force)`);
+    }
+  });
+});
+
+describe('the access config', () => {
+  it('refuses an entry that is not a table, schema.table or schema.*, naming its path', async () => {
+    const project = tempProject(`{
+      project: '{project}',
+      environments: { development: { postgres: {} } },
+      access: { appRole: { readOnly: ['audit.log.old'], none: ['billing.'] } },
+    }`);
+    try {
+      const result = await runCli(['check', '--env', 'development'], { cwd: project.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        'access.appRole.readOnly.0: expected `table`, `schema.table`, `schema.*` or `*`',
+      );
+      expect(result.stderr).toContain(
+        'access.appRole.none.0: expected `table`, `schema.table`, `schema.*` or `*`',
+      );
+    } finally {
+      project.remove();
     }
   });
 });

@@ -63,9 +63,9 @@ const regexSource = z.string().refine(
 const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
   message: 'expected lowercase letters, digits and _, starting with a letter',
 });
-/** A table, or every table of a schema: `audit_log` (in any schema), `billing.invoices`, `audit.*`. */
+/** A table, every table of a schema, or every table: `audit_log` (in any schema), `billing.invoices`, `audit.*`, `*`. */
 const tableEntry = z.string().regex(/^(?:[^.\s*]+\.)?(?:\*|[^.\s*]+)$/, {
-  message: 'expected `table`, `schema.table` or `schema.*`',
+  message: 'expected `table`, `schema.table`, `schema.*` or `*`',
 });
 
 // Never echoes the value: an identity pasted here by mistake is a secret.

@@ -159,7 +159,7 @@ export interface ScanConfig {
 /**
  * What the app role may do to the app's tables, for `access.app-role-privileges`. By default it
  * needs SELECT, INSERT, UPDATE and DELETE on every one. Entries are `table` (in any schema),
- * `schema.table` or `schema.*`.
+ * `schema.table`, `schema.*` or `*` (every table).
  */
 export interface AppRoleAccess {
   /** Tables the app only reads: it needs SELECT and must not hold INSERT, UPDATE or DELETE. */

@@ -23,8 +23,12 @@ const READ_WRITE: TableNeed = { required: TABLE_RIGHTS, forbidden: [] };
 const READ_ONLY: TableNeed = { required: ['SELECT'], forbidden: WRITE_RIGHTS };
 const UNTOUCHED: TableNeed = { required: [], forbidden: TABLE_RIGHTS };
 
-/** `audit_log` (any schema), `billing.invoices`, `audit.*`; only `schema.*` speaks for tables yet to come. */
+/**
+ * `audit_log` (any schema), `billing.invoices`, `audit.*`, `*` (every table); only `schema.*` and `*`
+ * speak for tables yet to come.
+ */
 export function matchesEntry(entry: string, schema: string, name: string | undefined): boolean {
+  if (entry === '*') return true;
   if (entry.endsWith('.*')) return entry.slice(0, -2) === schema;
   return name !== undefined && namesTable(entry, schema, name);
 }
