@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProjectFolder } from '../../src/core/project-file.js';
 import { openEmbedded } from '../../src/stores/postgres/embedded.js';
 import { matchHistory } from '../../src/stores/postgres/migrate/adopt/match-history.js';
-import type { MigrationFile } from '../../src/stores/postgres/migrate/migration-files.js';
+import { type MigrationFile, migrationFromFile } from '../../src/stores/postgres/migrate/migration-files.js';
 import { runCli } from '../helpers/cli.js';
 import { BACKINGS, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -35,9 +36,9 @@ describe('matching a history to the files', () => {
   });
   afterAll(() => project.remove());
   const file = (version: string, name: string, sql: string): MigrationFile => {
-    const path = join(project.dir, `${version}_${name}.sql`);
-    writeFileSync(path, sql);
-    return { version, name, file: `${version}_${name}.sql`, path, sql, checksum: '', noTransaction: false };
+    writeFileSync(join(project.dir, `${version}_${name}.sql`), sql);
+    const source = new ProjectFolder(project.dir, '.').file(`${version}_${name}.sql`);
+    return migrationFromFile(source, { version, name }).migration;
   };
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ProjectFolder } from '../../src/core/project-file.js';
 import { referenceSeedsChanged } from '../../src/stores/postgres/checks/reference-seeds-changed.js';
 import { checksumOf } from '../../src/stores/postgres/migrate/migration-files.js';
 import type { SeedFile } from '../../src/stores/postgres/seed/seed-files.js';
@@ -375,6 +376,8 @@ describe('the seed lint', () => {
     file: `db/seeds/${kind}/x.sql`,
     path: `/nowhere/${kind}/x.sql`,
     format: 'sql',
+    source: new ProjectFolder('/nowhere', kind).file('x.sql'),
+    pieces: () => [content],
     content,
     checksum: checksumOf(content),
   });

@@ -1,8 +1,9 @@
 // `launchdb migrate lint [FILES…]`: safety lint of migration SQL; exit 1 while an error-severity finding remains.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
+import { ProjectFolder } from '../../core/project-file.js';
 import { readMigrations } from '../../stores/postgres/migrate/layouts/index.js';
 import type { LintFinding, LintInput } from '../../stores/postgres/migrate/lint/lint.js';
 import { startsWithNoTransaction } from '../../stores/postgres/migrate/migration-files.js';
@@ -36,7 +37,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const project = await loadProject(io, configFlag, input.positionals.length > 0);
   const files =
     input.positionals.length > 0
-      ? readGivenFiles(io.cwd, input.positionals)
+      ? readGivenFiles(project?.root ?? io.cwd, io.cwd, input.positionals)
       : readMigrations(project!.root, migrationSettings(project!));
   const sessionLockTimeout =
     (project?.config.migrations?.sessionLockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT) > 0;
@@ -81,7 +82,11 @@ async function loadProject(
   }
 }
 
-function readGivenFiles(cwd: string, paths: string[]): LintInput[] {
+/**
+ * The files named on the command line, read as migrations are: a link out of the project (or out of
+ * the folder a file outside the project was named in) is refused, as is text that is not UTF-8.
+ */
+function readGivenFiles(root: string, cwd: string, paths: string[]): LintInput[] {
   const missing = paths.filter(
     (path) => !existsSync(resolve(cwd, path)) || !statSync(resolve(cwd, path)).isFile(),
   );
@@ -94,8 +99,10 @@ function readGivenFiles(cwd: string, paths: string[]): LintInput[] {
     );
   }
   return paths.map((path) => {
-    const sql = readFileSync(resolve(cwd, path), 'utf8');
-    return { file: path, sql, noTransaction: startsWithNoTransaction(sql) };
+    const absolute = resolve(cwd, path);
+    const source = new ProjectFolder(root, dirname(absolute)).file(basename(absolute));
+    const [first = ''] = source.pieces();
+    return { file: path, sql: () => source.pieces(), noTransaction: startsWithNoTransaction(first) };
   });
 }
 

@@ -3,11 +3,12 @@
 import { UsageError } from '../../../core/errors.js';
 import { VERSION } from '../../../version.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
+import { SourceText } from '../sql/source-text.js';
+import { sqlChunks } from '../sql/sql-chunks.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { ensureHistory, readHistory, recordSql } from './history.js';
-import { describeFailure, type MigrationFailure } from './migration-error.js';
+import { describeFailure, type MigrationFailure, type SentSql } from './migration-error.js';
 import type { MigrationFile } from './migration-files.js';
-import { splitStatements } from './statements.js';
 import { migrationStatus } from './status.js';
 import { refuseInvalidPlan, validatePending } from './validate.js';
 
@@ -26,11 +27,18 @@ export interface MigrateOptions {
   statementTimeoutMs: number;
   /** Where, for messages: `host:port/db` or the embedded folder. */
   location: string;
+  /**
+   * Versions the caller checked (the lint gate of a guarded environment) and had confirmed: a
+   * migration pending under the lock that is not among them stops the run before it changes anything.
+   */
+  checked?: ReadonlySet<string>;
   onEvent?: (event: MigrateEvent) => void;
 }
 
 export type MigrateEvent =
   | { type: 'locked' }
+  /** The plan, read under the lock and validated: what this run attempts, nothing a concurrent run took. */
+  | { type: 'planned'; plan: readonly MigrationFile[] }
   | { type: 'migrating'; migration: MigrationFile }
   | { type: 'migrated'; result: MigrationResult };
 
@@ -74,7 +82,9 @@ export async function migrateUp(
       await ensureHistory(session);
       // Read after taking the lock: whatever a concurrent run applied meanwhile is not pending.
       const plan = choose(migrationStatus(files, await readHistory(session)), options);
+      refuseUnchecked(plan, options.checked);
       await validatePending(plan);
+      options.onEvent?.({ type: 'planned', plan });
       const results: MigrationResult[] = [];
       for (const batch of batches(plan)) {
         if (results.some((done) => done.status === 'failed')) {
@@ -82,9 +92,13 @@ export async function migrateUp(
           continue;
         }
         for (const file of batch) options.onEvent?.({ type: 'migrating', migration: file });
-        const outcomes = batch[0]!.noTransaction
-          ? [await applyWithoutTransaction(session, batch[0]!, performance.now())]
-          : await applyBatch(session, batch, batch.at(-1) === plan.at(-1));
+        const endsRun = batch.at(-1) === plan.at(-1);
+        const first = batch[0]!;
+        const outcomes = first.noTransaction
+          ? [await applyWithoutTransaction(session, first)]
+          : first.size > BATCH_BYTES
+            ? [await applyInChunks(session, first, endsRun)]
+            : await applyBatch(session, batch, endsRun);
         for (const outcome of outcomes) options.onEvent?.({ type: 'migrated', result: outcome });
         results.push(...outcomes);
       }
@@ -123,6 +137,16 @@ async function prepareSession(session: Queryable, options: MigrateOptions): Prom
 const RESET_SESSION =
   'reset application_name; reset lock_timeout; reset statement_timeout; reset synchronous_commit';
 
+/** A migration pending now that the caller did not check was added to the history's gaps meanwhile: refused. */
+function refuseUnchecked(plan: readonly MigrationFile[], checked: ReadonlySet<string> | undefined): void {
+  const unchecked = checked ? plan.filter((file) => !checked.has(file.version)) : [];
+  if (unchecked.length === 0) return;
+  throw new UsageError(
+    `the plan changed while waiting for the migration lock: ${unchecked.map((file) => file.file).join(', ')} became pending; nothing was applied`,
+    { fix: 'run again, so the plan is checked and confirmed as it now stands' },
+  );
+}
+
 function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOptions): MigrationFile[] {
   refuseInvalidPlan(status, options.allowOutOfOrder === true);
   const pending = [...status.outOfOrder, ...status.pending].sort((a, b) =>
@@ -131,11 +155,14 @@ function choose(status: ReturnType<typeof migrationStatus>, options: MigrateOpti
   return options.to === undefined ? pending : pending.filter((file) => file.version <= options.to!);
 }
 
-/** Up to this many transactional migrations, or this much SQL, travel in one round trip. */
+/**
+ * Up to this many transactional migrations, or this many bytes of SQL, travel in one round trip; a
+ * larger file goes alone, a chunk of statements at a time, so its text is never held whole.
+ */
 const BATCH_MIGRATIONS = 25;
-const BATCH_CHARACTERS = 256 * 1024;
+const BATCH_BYTES = 256 * 1024;
 
-/** Consecutive transactional migrations grouped into batches; a no-transaction file goes alone. */
+/** Consecutive transactional migrations grouped into batches; a no-transaction or large file goes alone. */
 function batches(plan: readonly MigrationFile[]): MigrationFile[][] {
   const groups: MigrationFile[][] = [];
   let size = 0;
@@ -146,13 +173,13 @@ function batches(plan: readonly MigrationFile[]): MigrationFile[][] {
       !file.noTransaction &&
       !current[0]!.noTransaction &&
       current.length < BATCH_MIGRATIONS &&
-      size + file.sql.length <= BATCH_CHARACTERS;
+      size + file.size <= BATCH_BYTES;
     if (fits) {
       current.push(file);
-      size += file.sql.length;
+      size += file.size;
     } else {
       groups.push([file]);
-      size = file.sql.length;
+      size = file.size;
     }
   }
   return groups;
@@ -170,12 +197,12 @@ async function applyBatch(
   endsRun: boolean,
 ): Promise<MigrationResult[]> {
   let text = '';
-  const starts: number[] = [];
+  const sent: SentSql[] = [];
   for (const [index, file] of files.entries()) {
-    const durable = endsRun && index === files.length - 1 ? 'set local synchronous_commit = on;\n' : '';
-    const prefix = `begin;\n${durable}select set_config('launchdb.started', clock_timestamp()::text, true);\n`;
-    starts.push(text.length + prefix.length);
-    text += `${prefix}${file.sql}\n;\n${recordSql(file, VERSION)};\ncommit;\n`;
+    const sql = file.sql;
+    const prefix = begin(endsRun && index === files.length - 1);
+    sent.push({ sql, prefix: text.length + prefix.length, line: 1, column: 1 });
+    text += `${prefix}${sql}\n;\n${recordSql(file, VERSION)};\ncommit;\n`;
   }
   let failure: unknown;
   try {
@@ -196,27 +223,72 @@ async function applyBatch(
     if (durationMs !== undefined) return { ...result(file, 'applied'), durationMs };
     if (failed || failure === undefined) return result(file, 'skipped');
     failed = true;
-    return { ...result(file, 'failed'), error: describeFailure(failure, file, starts[index]!) };
+    return { ...result(file, 'failed'), error: describeFailure(failure, file.file, sent[index]) };
   });
 }
 
-/** Statement by statement, outside a transaction (CREATE INDEX CONCURRENTLY); recorded only if all succeed. */
-async function applyWithoutTransaction(
+/** A transaction's opening: its start noted for the history row's duration; the run's last commit synchronous. */
+function begin(durable: boolean): string {
+  const synchronous = durable ? 'set local synchronous_commit = on;\n' : '';
+  return `begin;\n${synchronous}select set_config('launchdb.started', clock_timestamp()::text, true);\n`;
+}
+
+/**
+ * A large migration in one transaction, sent a chunk of statements at a time as its file is read, so
+ * neither its text nor the server's parse of it is held whole; a failure anywhere rolls all of it back.
+ */
+async function applyInChunks(
   session: Queryable,
   file: MigrationFile,
-  started: number,
+  endsRun: boolean,
 ): Promise<MigrationResult> {
-  const statements = await splitStatements(file.sql, file.file);
-  for (const statement of statements) {
-    try {
-      await session.query(statement.text);
-    } catch (error) {
-      return {
-        ...result(file, 'failed'),
-        durationMs: Math.round(performance.now() - started),
-        error: describeFailure(error, file, 0, statement),
-      };
+  const started = performance.now();
+  let sent: SentSql | undefined;
+  try {
+    await session.query(begin(endsRun));
+    for (const chunk of sqlChunks(file.pieces())) {
+      if (chunk.statements.length === 0) continue;
+      sent = { sql: chunk.text, prefix: 0, line: chunk.line, column: 1 };
+      await session.query(chunk.text);
+      sent = undefined;
     }
+    await session.query(`${recordSql(file, VERSION)};\ncommit;`);
+  } catch (error) {
+    await session.query('rollback').catch(() => {});
+    return {
+      ...result(file, 'failed'),
+      durationMs: Math.round(performance.now() - started),
+      error: describeFailure(error, file.file, sent),
+    };
+  }
+  return { ...result(file, 'applied'), durationMs: Math.round(performance.now() - started) };
+}
+
+/** Statement by statement, outside a transaction (CREATE INDEX CONCURRENTLY); recorded only if all succeed. */
+async function applyWithoutTransaction(session: Queryable, file: MigrationFile): Promise<MigrationResult> {
+  const started = performance.now();
+  let sent: SentSql | undefined;
+  try {
+    for (const chunk of sqlChunks(file.pieces())) {
+      const source = new SourceText(chunk.text);
+      for (const { start, end } of chunk.statements) {
+        const at = source.positionOfIndex(start);
+        sent = {
+          sql: chunk.text.slice(start, end),
+          prefix: 0,
+          line: chunk.line + at.line - 1,
+          column: at.column,
+        };
+        await session.query(sent.sql);
+        sent = undefined;
+      }
+    }
+  } catch (error) {
+    return {
+      ...result(file, 'failed'),
+      durationMs: Math.round(performance.now() - started),
+      error: describeFailure(error, file.file, sent && { ...sent, statement: true }),
+    };
   }
   const durationMs = Math.round(performance.now() - started);
   await session.query(recordSql(file, VERSION, { durationMs }));

@@ -14,7 +14,7 @@ export async function refuseUnsafeMigrations(
 ): Promise<void> {
   const pendingFiles = new Set(pending.map((entry) => entry.file));
   const findings = await lintMigrations(
-    files.map((file) => ({ file: file.file, sql: file.sql, noTransaction: file.noTransaction })),
+    files.map((file) => ({ file: file.file, sql: () => file.pieces(), noTransaction: file.noTransaction })),
     { sessionLockTimeout: options.sessionLockTimeoutMs > 0 },
   );
   const blocking = findings.filter(

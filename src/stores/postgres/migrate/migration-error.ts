@@ -1,8 +1,6 @@
 // A failed migration described the way a person fixes it: the Postgres error, its code, file:line.
 
 import { SourceText } from '../sql/source-text.js';
-import type { MigrationFile } from './migration-files.js';
-import type { Statement } from './statements.js';
 
 export interface MigrationFailure {
   message: string;
@@ -15,38 +13,40 @@ export interface MigrationFailure {
   statement?: string;
 }
 
-/**
- * Maps the error position Postgres reports (1-based, in the text sent) back into the file: the
- * batch began with `prefixLength` characters of launchdb's own, or it was one `statement`.
- */
-export function describeFailure(
-  error: unknown,
-  file: MigrationFile,
-  prefixLength: number,
-  statement?: Statement,
-): MigrationFailure {
+/** What Postgres was running when it failed: part of a file, as it stood in the text sent. */
+export interface SentSql {
+  /** The file's part of the text sent: the whole file, a chunk of it, or one statement. */
+  sql: string;
+  /** Characters of launchdb's own before `sql` in the text sent. */
+  prefix: number;
+  /** The file's line and column that `sql` begins at. */
+  line: number;
+  column: number;
+  /** Set when `sql` is one statement sent alone: its first line is shown with the failure. */
+  statement?: boolean;
+}
+
+/** Maps the error position Postgres reports (1-based characters of the text sent) back into the file. */
+export function describeFailure(error: unknown, file: string, sent: SentSql | undefined): MigrationFailure {
   const err = error as { message?: string; code?: string; position?: string | number };
   const failure: MigrationFailure = {
     message: (err.message ?? String(error)).split('\n')[0]!,
-    file: file.file,
+    file,
   };
   if (err.code) failure.code = err.code;
+  if (!sent) return failure;
+  if (sent.statement) {
+    failure.statement = sent.sql.split('\n')[0]!;
+    failure.line = sent.line;
+  }
   const position = Number(err.position);
-  if (statement) {
-    failure.statement = statement.text.split('\n')[0]!;
-    failure.line = statement.line;
-    if (Number.isFinite(position) && position > 0) {
-      const text = new SourceText(statement.text);
-      const within = text.positionOfIndex(text.indexOfCodePoint(position - 1));
-      failure.line = statement.line + within.line - 1;
-      failure.column = within.column;
-    }
-  } else if (Number.isFinite(position) && position > 0) {
-    const offset = position - 1 - prefixLength;
-    // Postgres counts characters; the batch's prefix is ASCII, so the offset is the file's own.
-    const source = new SourceText(file.sql);
-    if (offset >= 0 && offset <= file.sql.length)
-      Object.assign(failure, source.positionOfIndex(source.indexOfCodePoint(offset)));
+  const offset = position - 1 - sent.prefix;
+  // Postgres counts characters; launchdb's prefix is ASCII, so the offset is the file's own.
+  if (Number.isFinite(position) && offset >= 0 && offset <= sent.sql.length) {
+    const source = new SourceText(sent.sql);
+    const at = source.positionOfIndex(source.indexOfCodePoint(offset));
+    failure.line = sent.line + at.line - 1;
+    failure.column = at.line === 1 ? sent.column + at.column - 1 : at.column;
   }
   return failure;
 }

@@ -1,9 +1,10 @@
 // Migration files in launchdb's own layout, `<yyyymmddhhmmss>_<name>.sql`, and what every layout's
-// reader returns: versioned, checksummed migrations, validated together.
+// reader returns: versioned, checksummed migrations, validated together. A migration holds no text:
+// its file is read again, in pieces, whenever its SQL is needed, so a large one never sits in memory.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { UsageError } from '../../../core/errors.js';
+import { ContentChecksum, type ProjectFile, ProjectFolder } from '../../../core/project-file.js';
+import { SqlChunker } from '../sql/sql-chunks.js';
 
 export const NO_TRANSACTION = '-- launchdb:no-transaction';
 const FILE_NAME = /^(\d{14})_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
@@ -18,19 +19,105 @@ export interface MigrationFile {
   /** Path relative to the project root, for messages: `db/migrations/20260101000000_init.sql`. */
   file: string;
   path: string;
+  /** The file it is read from, through the project's checks (inside the project, UTF-8). */
+  source: ProjectFile;
   /**
-   * What runs: the whole file, or only its up section (dbmate, node-pg-migrate), where every line
-   * before the section is left blank so that positions still map to the file's own lines.
+   * What runs, read from the file: the whole file, or only its up section (dbmate, node-pg-migrate),
+   * where every line before the section is left blank so that positions still map to the file's own
+   * lines. Small files only: `pieces()` reads any size.
    */
-  sql: string;
+  readonly sql: string;
+  /** The same text in pieces that end at line ends; refused when the file changed since it was listed. */
+  pieces(): Iterable<string>;
+  /** Bytes of SQL (the file, or its up section). */
+  size: number;
   /** SHA-256 of the migration's SQL (the file, or its up section) with line endings normalised to `\n`, hex. */
   checksum: string;
   /** The first line is `-- launchdb:no-transaction` (or the tool's own switch): statements run one by one, outside a transaction. */
   noTransaction: boolean;
 }
 
+/** SHA-256 of `sql` with line endings normalised, hex: what `ContentChecksum` gives for the file's bytes. */
 export function checksumOf(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n?/g, '\n')).digest('hex');
+}
+
+export interface MigrationParts {
+  version: string;
+  name: string;
+  /** The file's whole text, when a layout read it to find the up section. */
+  content?: string;
+  /** The part that is the migration, when not the whole file: `[start, end)` offsets into `content`, at line starts. */
+  section?: { start: number; end: number };
+  /** The tool's own no-transaction switch is set (launchdb's marker on the first line always counts). */
+  noTransaction?: boolean;
+}
+
+/** A migration from one file, and whether it holds no statement at all (which its layout reports). */
+export function migrationFromFile(
+  source: ProjectFile,
+  parts: MigrationParts,
+): { migration: MigrationFile; empty: boolean } {
+  const { content, section } = parts;
+  let range: { start: number; end: number; lines: number } | undefined;
+  let listed: { checksum: string; size: number; firstPiece: string; empty: boolean };
+  if (content !== undefined && section) {
+    const up = content.slice(section.start, section.end);
+    const before = content.slice(0, section.start);
+    const start = Buffer.byteLength(before);
+    const lines = before.length - before.replaceAll('\n', '').length;
+    range = { start, end: start + Buffer.byteLength(up), lines };
+    listed = {
+      checksum: checksumOf(up),
+      size: range.end - start,
+      firstPiece: content,
+      empty: !hasStatements([up]),
+    };
+  } else {
+    listed = readListing(source);
+  }
+  const checksum = listed.checksum;
+  function* pieces(): Generator<string> {
+    if (range && range.lines > 0) yield '\n'.repeat(range.lines);
+    yield* source.pieces({ ...(range ? { start: range.start, end: range.end } : {}), expect: checksum });
+  }
+  const migration: MigrationFile = {
+    version: parts.version,
+    name: parts.name,
+    file: source.shown,
+    path: source.path,
+    source,
+    get sql() {
+      return [...pieces()].join('');
+    },
+    pieces,
+    size: listed.size,
+    checksum,
+    noTransaction: parts.noTransaction === true || startsWithNoTransaction(content ?? listed.firstPiece),
+  };
+  return { migration, empty: listed.empty };
+}
+
+/** One pass over a file: refused if it is not UTF-8 text in the project, else its checksum, size and first lines. */
+function readListing(source: ProjectFile): {
+  checksum: string;
+  size: number;
+  firstPiece: string;
+  empty: boolean;
+} {
+  const checksum = new ContentChecksum();
+  let firstPiece: string | undefined;
+  const statements = new StatementFinder();
+  for (const piece of source.pieces({ checksum })) {
+    firstPiece ??= piece;
+    statements.push(piece);
+  }
+  return {
+    checksum: checksum.digest(),
+    size: checksum.size,
+    firstPiece: firstPiece ?? '',
+    empty: !statements.found(),
+  };
 }
 
 /**
@@ -38,32 +125,21 @@ export function checksumOf(sql: string): string {
  * every problem: a `.sql` name off the layout, two files with one version, a file with no SQL.
  */
 export function readMigrationFiles(root: string, dir: string): MigrationFile[] {
-  const absolute = join(root, dir);
-  if (!existsSync(absolute)) return [];
+  const folder = new ProjectFolder(root, dir);
   const problems: string[] = [];
   const byVersion = new Map<string, MigrationFile>();
-  for (const entry of readdirSync(absolute).sort()) {
+  for (const entry of folder.list() ?? []) {
     if (!entry.endsWith('.sql')) continue; // .gitkeep, README.md and the like
-    const file = relative(root, join(absolute, entry));
+    const source = folder.file(entry);
     const match = FILE_NAME.exec(entry);
     if (!match) {
-      problems.push(`${file}: expected <yyyymmddhhmmss>_<name>.sql`);
+      problems.push(`${source.shown}: expected <yyyymmddhhmmss>_<name>.sql`);
       continue;
     }
-    const path = join(absolute, entry);
-    const sql = readFileSync(path, 'utf8');
-    const migration: MigrationFile = {
-      version: match[1]!,
-      name: match[2]!,
-      file,
-      path,
-      sql,
-      checksum: checksumOf(sql),
-      noTransaction: startsWithNoTransaction(sql),
-    };
+    const { migration, empty } = migrationFromFile(source, { version: match[1]!, name: match[2]! });
     const twin = byVersion.get(migration.version);
-    if (twin) problems.push(`${file}: version ${migration.version} is also ${twin.file}`);
-    else if (!hasStatements(sql)) problems.push(`${file}: has no SQL statement`);
+    if (twin) problems.push(`${source.shown}: version ${migration.version} is also ${twin.file}`);
+    else if (empty) problems.push(`${source.shown}: has no SQL statement`);
     else byVersion.set(migration.version, migration);
   }
   reportProblems(
@@ -94,14 +170,27 @@ export function startsWithNoTransaction(sql: string): boolean {
   );
 }
 
-/** Anything left once comments and whitespace are removed. */
-export function hasStatements(sql: string): boolean {
-  return (
-    sql
-      .replace(/--[^\n]*/g, '')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/[\s;]+/g, '') !== ''
-  );
+/** Anything left once comments, blanks and lone semicolons are removed. */
+export function hasStatements(pieces: Iterable<string>): boolean {
+  const finder = new StatementFinder();
+  for (const piece of pieces) if (finder.push(piece)) return true;
+  return finder.found();
+}
+
+/** Fed a file's pieces, tells once a statement shows, and lexes no further: a large file costs a line. */
+class StatementFinder {
+  private readonly chunker = new SqlChunker(0);
+  private seen = false;
+
+  push(piece: string): boolean {
+    if (!this.seen) this.seen = this.chunker.push(piece).some((chunk) => chunk.statements.length > 0);
+    return this.seen;
+  }
+
+  found(): boolean {
+    if (!this.seen) this.seen = this.chunker.end().some((chunk) => chunk.statements.length > 0);
+    return this.seen;
+  }
 }
 
 /** A UTC `yyyymmddhhmmss` version for a new migration, later than every existing one. */

@@ -2,9 +2,8 @@
 // pending file parsing, with no transaction control of its own.
 import { UsageError } from '../../../core/errors.js';
 import { loadParser } from '../sql/parser.js';
-import { SourceText } from '../sql/source-text.js';
+import { parseChunks } from './lint/parsed-chunks.js';
 import type { MigrationFile } from './migration-files.js';
-import { syntaxError } from './statements.js';
 import type { MigrationStatus } from './status.js';
 
 /** Edited or deleted applied migrations, and unapproved out-of-order ones, stop the run. */
@@ -36,22 +35,33 @@ export function refuseInvalidPlan(status: MigrationStatus, allowOutOfOrder: bool
 /** Checksums of files already found valid in this process: a plan and its run parse each file once. */
 const valid = new Set<string>();
 
-/** Parses every file first, so a syntax error anywhere means nothing is applied. */
+/**
+ * Parses every file first, so a syntax error anywhere means nothing is applied. A file is parsed a
+ * chunk of statements at a time: a large one costs its chunk's syntax tree, not its own.
+ */
 export async function validatePending(files: readonly MigrationFile[]): Promise<void> {
   const unchecked = files.filter((file) => !valid.has(`${file.noTransaction}:${file.checksum}`));
   if (unchecked.length === 0) return;
   const parser = await loadParser();
   for (const file of unchecked) {
-    const parsed = parser.parse(file.sql);
-    const source = new SourceText(file.sql);
-    if ('failure' in parsed) throw syntaxError(file.file, source, parsed.failure);
-    const control = parsed.statements.find((stmt) => stmt.stmt && 'TransactionStmt' in stmt.stmt);
-    if (control && !file.noTransaction) {
-      const at = source.positionOfByte(control.stmt_location ?? 0);
-      throw new UsageError(
-        `${file.file}:${at.line}: transaction control inside a migration; launchdb runs each migration in its own transaction`,
-        { fix: 'remove BEGIN/COMMIT, or make the first line `-- launchdb:no-transaction`' },
-      );
+    for (const chunk of parseChunks(parser, () => file.pieces())) {
+      if ('failure' in chunk) {
+        const { line, column } = chunk.position;
+        throw new UsageError(
+          `${file.file}:${line}:${column}: ${chunk.failure.message}; nothing was applied`,
+          {
+            fix: 'fix the SQL (`launchdb migrate lint` checks every file)',
+          },
+        );
+      }
+      const control = chunk.statements.find((statement) => statement.get('TransactionStmt'));
+      if (control && !file.noTransaction) {
+        const at = chunk.positionOfByte(control.start);
+        throw new UsageError(
+          `${file.file}:${at.line}: transaction control inside a migration; launchdb runs each migration in its own transaction`,
+          { fix: 'remove BEGIN/COMMIT, or make the first line `-- launchdb:no-transaction`' },
+        );
+      }
     }
     valid.add(`${file.noTransaction}:${file.checksum}`);
   }

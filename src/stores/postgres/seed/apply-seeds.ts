@@ -10,11 +10,12 @@ import { UsageError } from '../../../core/errors.js';
 import { ALWAYS_GUARDED, type Environment } from '../../../core/project.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { acquireMigrationLock, releaseMigrationLock } from '../migrate/advisory-lock.js';
-import { describeFailure, type MigrationFailure } from '../migrate/migration-error.js';
+import { describeFailure, type MigrationFailure, type SentSql } from '../migrate/migration-error.js';
+import { sqlChunks } from '../sql/sql-chunks.js';
 import type { SeedFile, SeedKind } from './seed-files.js';
 import { formatFinding, lintSeeds } from './seed-lint.js';
 import { ensureSeedLog, readSeedLog, recordSeed } from './seed-log.js';
-import { prepareRowsSeed, type RowsSeed, readSeedRows, type SeedRow, upsertRows } from './seed-rows.js';
+import { countSeedRows, prepareRowsSeed, type RowsSeed, upsertRows } from './seed-rows.js';
 
 export interface SeedPlan {
   /** What to apply: reference files, then demo files, each in name order. */
@@ -28,8 +29,8 @@ export interface SeedPlan {
 /** A plan whose files were linted and parsed: nothing in it fails for a reason known before connecting. */
 export interface CheckedSeed {
   file: SeedFile;
-  /** The rows of a JSON or CSV file. */
-  rows?: SeedRow[];
+  /** How many rows a JSON or CSV file holds; they are read from the file again when applied. */
+  rows?: number;
 }
 
 export interface SeedOptions {
@@ -111,7 +112,7 @@ export async function checkSeeds(files: readonly SeedFile[]): Promise<CheckedSee
       },
     );
   }
-  return files.map((file) => (file.format === 'sql' ? { file } : { file, rows: readSeedRows(file) }));
+  return files.map((file) => (file.format === 'sql' ? { file } : { file, rows: countSeedRows(file) }));
 }
 
 export async function applySeeds(
@@ -172,9 +173,9 @@ async function resolveTables(
   const tables = new Map<CheckedSeed, RowsSeed>();
   const problems: UsageError[] = [];
   for (const seed of seeds) {
-    if (!seed.rows) continue;
+    if (seed.rows === undefined) continue;
     try {
-      tables.set(seed, await prepareRowsSeed(session, seed.file, seed.rows, keys));
+      tables.set(seed, await prepareRowsSeed(session, seed.file, keys));
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       problems.push(error);
@@ -196,46 +197,44 @@ async function resolveTables(
   return tables;
 }
 
-/** One file and its log row in one transaction: both commit, or neither. */
+/**
+ * One file and its log row in one transaction: both commit, or neither. A SQL file is sent a chunk of
+ * statements at a time as it is read, a rows file a part of rows at a time.
+ */
 async function applyOne(
   db: PostgresDatabase,
   seed: CheckedSeed,
   table: RowsSeed | undefined,
 ): Promise<SeedResult> {
   const { file } = seed;
-  // Postgres would not parse a byte-order mark.
-  const sql = file.content.replace(/^\uFEFF/, '');
   const started = performance.now();
+  let sent: SentSql | undefined;
   try {
     return await db.transaction(async (tx) => {
       let counts: { rows: number; written: number } | undefined;
       if (table) counts = await upsertRows(tx, table);
-      else await tx.query(sql);
+      else {
+        let first = true;
+        for (const chunk of sqlChunks(file.pieces())) {
+          // Postgres would not parse a byte-order mark, and editors do not count it as a column.
+          const bom = first && chunk.text.startsWith('\uFEFF') ? 1 : 0;
+          first = false;
+          if (chunk.statements.length === 0) continue;
+          sent = { sql: chunk.text.slice(bom), prefix: 0, line: chunk.line, column: 1 };
+          await tx.query(sent.sql);
+          sent = undefined;
+        }
+      }
       const durationMs = Math.round(performance.now() - started);
       await recordSeed(tx, file, durationMs);
       return { ...resultOf(file, 'applied'), durationMs, ...(counts ?? {}) };
     });
   } catch (error) {
-    const failure = table
-      ? describeRowsFailure(error, file)
-      : // Postgres reports positions in the text sent, which is the file's own.
-        describeFailure(
-          error,
-          {
-            version: '',
-            name: file.name,
-            file: file.file,
-            path: file.path,
-            sql,
-            checksum: file.checksum,
-            noTransaction: false,
-          },
-          0,
-        );
     return {
       ...resultOf(file, 'failed'),
       durationMs: Math.round(performance.now() - started),
-      error: failure,
+      // Postgres reports positions in the text sent, which is the file's own chunk.
+      error: table ? describeRowsFailure(error, file) : describeFailure(error, file.file, sent),
     };
   }
 }

@@ -1,9 +1,8 @@
 // Seed files, by kind: `reference/` data every environment may have, `demo/` data only the others may.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { UsageError } from '../../../core/errors.js';
 import type { Project } from '../../../core/project.js';
-import { checksumOf } from '../migrate/migration-files.js';
+import { type ProjectFile, ProjectFolder } from '../../../core/project-file.js';
 
 export const SEED_KINDS = ['reference', 'demo'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
@@ -20,7 +19,12 @@ export interface SeedFile {
   format: 'sql' | 'json' | 'csv';
   /** The table a JSON or CSV file fills: its name without an ordering prefix, `plans` or `billing.plans`. */
   table?: string;
-  content: string;
+  /** The file it is read from, through the project's checks (inside the project, UTF-8). */
+  source: ProjectFile;
+  /** The content in pieces that end at line ends, read again; refused when it changed since it was listed. */
+  pieces(): Iterable<string>;
+  /** The whole content, read again: small files only (`pieces()` reads any size). */
+  readonly content: string;
   /** SHA-256 of the content with line endings normalised, hex, as migrations are. */
   checksum: string;
 }
@@ -40,32 +44,18 @@ export function readSeedFiles(project: Project, kinds: readonly SeedKind[] = SEE
   const problems: string[] = [];
   const files: SeedFile[] = [];
   for (const kind of kinds) {
-    const dir = join(project.root, seedsDir(project), kind);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
+    const folder = new ProjectFolder(project.root, join(seedsDir(project), kind));
+    for (const name of folder.list() ?? []) {
       if (name.startsWith('.') || name.endsWith('.md')) continue; // .gitkeep, README.md
-      const path = join(dir, name);
-      const file = relative(project.root, path);
-      const content = () => readFileSync(path, 'utf8');
+      const source = folder.file(name);
+      const file = source.shown;
       if (name.endsWith('.sql')) {
-        const sql = content();
-        files.push({ kind, name, file, path, format: 'sql', content: sql, checksum: checksumOf(sql) });
+        files.push(seedFile(kind, name, source, 'sql'));
         continue;
       }
       const rows = ROWS_FILE.exec(name);
       if (rows) {
-        const text = content();
-        const format = rows[2] as 'json' | 'csv';
-        files.push({
-          kind,
-          name,
-          file,
-          path,
-          format,
-          table: rows[1]!,
-          content: text,
-          checksum: checksumOf(text),
-        });
+        files.push(seedFile(kind, name, source, rows[2] as 'json' | 'csv', rows[1]!));
         continue;
       }
       problems.push(
@@ -82,4 +72,30 @@ export function readSeedFiles(project: Project, kinds: readonly SeedKind[] = SEE
     );
   }
   return files;
+}
+
+/** A seed file, read through once for its checksum; its content is read again when it is needed. */
+function seedFile(
+  kind: SeedKind,
+  name: string,
+  source: ProjectFile,
+  format: SeedFile['format'],
+  table?: string,
+): SeedFile {
+  const { checksum } = source.measure();
+  const pieces = () => source.pieces({ expect: checksum });
+  return {
+    kind,
+    name,
+    file: source.shown,
+    path: source.path,
+    format,
+    ...(table ? { table } : {}),
+    source,
+    pieces,
+    get content() {
+      return [...pieces()].join('');
+    },
+    checksum,
+  };
 }

@@ -3,10 +3,10 @@
 import type { Node, RangeVar } from 'libpg-query';
 import { type LintFinding, SYNTAX_ERROR } from '../migrate/lint/lint.js';
 import { displayName, located } from '../migrate/lint/nodes.js';
-import { type LintStatement, nodeOf, splitStatements } from '../migrate/lint/statement.js';
-import { IGNORE, isSuppressed, NO_SUPPRESSIONS, readSuppressions } from '../migrate/lint/suppressions.js';
-import { loadParser, type Token } from '../sql/parser.js';
-import { SourceText } from '../sql/source-text.js';
+import { parseChunks } from '../migrate/lint/parsed-chunks.js';
+import { type LintStatement, nodeOf } from '../migrate/lint/statement.js';
+import { isSuppressed } from '../migrate/lint/suppressions.js';
+import { loadParser, type SqlParser } from '../sql/parser.js';
 import type { SeedFile } from './seed-files.js';
 
 export type { LintFinding } from '../migrate/lint/lint.js';
@@ -36,35 +36,38 @@ export async function lintSeeds(files: readonly SeedFile[]): Promise<LintFinding
   const sqlFiles = files.filter((file) => file.format === 'sql');
   if (sqlFiles.length === 0) return [];
   const parser = await loadParser();
-  return sqlFiles.flatMap((file) => {
-    const sql = file.content.replace(/^\uFEFF/, '');
-    const source = new SourceText(sql);
-    const finding = (hit: Omit<Hit, 'at'>, position: { line: number; column: number }): LintFinding => ({
-      ...hit,
-      severity: 'error',
-      file: file.file,
-      ...position,
-    });
-    const parsed = parser.parse(sql);
-    if ('failure' in parsed) {
-      const at = source.positionOfIndex(source.indexOfCodePoint(parsed.failure.offset ?? 0));
-      return [finding({ rule: SYNTAX_ERROR, message: parsed.failure.message, fix: 'correct the SQL' }, at)];
-    }
-    let scanned: Token[] | undefined;
-    const tokens = () => {
-      scanned ??= parser.scan(sql);
-      return scanned;
-    };
-    const statements = splitStatements(parsed.statements, source.bytes, tokens);
-    const suppressions = sql.includes(IGNORE)
-      ? readSuppressions(tokens(), statements, source)
-      : NO_SUPPRESSIONS;
-    return statements.flatMap((statement, index) =>
-      hitsOf(statement, file.kind === 'reference')
-        .filter((hit) => !(isIdempotencyRule(hit.rule) && isSuppressed(suppressions, hit.rule, index)))
-        .map((hit) => finding(hit, source.positionOfByte(hit.at))),
-    );
+  return sqlFiles.flatMap((file) => lintSeed(parser, file));
+}
+
+/** One file, a chunk of statements at a time, so a large seed is linted in bounded memory. */
+function lintSeed(parser: SqlParser, file: SeedFile): LintFinding[] {
+  const finding = (hit: Omit<Hit, 'at'>, position: { line: number; column: number }): LintFinding => ({
+    ...hit,
+    severity: 'error',
+    file: file.file,
+    ...position,
   });
+  const findings: LintFinding[] = [];
+  // A file-wide directive holds for statements before it too, in earlier chunks.
+  const offForFile = new Set<string>();
+  for (const chunk of parseChunks(parser, () => file.pieces())) {
+    if ('failure' in chunk) {
+      return [
+        finding(
+          { rule: SYNTAX_ERROR, message: chunk.failure.message, fix: 'correct the SQL' },
+          chunk.position,
+        ),
+      ];
+    }
+    for (const rule of chunk.suppressions.file) offForFile.add(rule);
+    chunk.statements.forEach((statement, index) => {
+      for (const hit of hitsOf(statement, file.kind === 'reference')) {
+        if (isIdempotencyRule(hit.rule) && isSuppressed(chunk.suppressions, hit.rule, index)) continue;
+        findings.push(finding(hit, chunk.positionOfByte(hit.at)));
+      }
+    });
+  }
+  return findings.filter((found) => !(isIdempotencyRule(found.rule) && offForFile.has(found.rule)));
 }
 
 function isIdempotencyRule(rule: string): boolean {

@@ -1,9 +1,11 @@
 // JSON and CSV seed files: rows of one table, upserted by its primary key or a declared key, so a
-// second run leaves the same data.
+// second run leaves the same data. Rows are read from the file as they are needed, a part at a time,
+// so a large file never sits in memory whole.
 import { UsageError } from '../../../core/errors.js';
 import type { Queryable } from '../database.js';
 import { quoteIdent } from '../sql-quote.js';
-import { parseCsv } from './csv.js';
+import { csvRows } from './csv.js';
+import { jsonRows } from './json-rows.js';
 import type { SeedFile } from './seed-files.js';
 
 export type SeedRow = Record<string, unknown>;
@@ -16,7 +18,6 @@ export interface RowsSeed {
   /** The columns the upsert matches on. */
   key: string[];
   columns: Map<string, ColumnInfo>;
-  rows: SeedRow[];
 }
 
 export interface ColumnInfo {
@@ -39,28 +40,17 @@ export interface RowsOutcome {
 /** Rows per statement: big files travel in parts, in file order (a row may reference an earlier one). */
 const ROWS_PER_STATEMENT = 5_000;
 
-/** The file's rows as objects: JSON `[{ "col": value }, …]`, or CSV with a header (an empty unquoted field is NULL). */
-export function readSeedRows(file: SeedFile): SeedRow[] {
-  if (file.format === 'csv') return parseCsv(file.content, file.file);
-  let data: unknown;
-  try {
-    data = JSON.parse(file.content.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new UsageError(`${file.file}: not valid JSON: ${(error as Error).message}`, { fix: JSON_FIX });
-  }
-  if (!Array.isArray(data))
-    throw new UsageError(`${file.file}: expected an array of rows`, { fix: JSON_FIX });
-  data.forEach((row: unknown, index) => {
-    if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      throw new UsageError(`${file.file}: row ${index + 1} is not an object of column values`, {
-        fix: JSON_FIX,
-      });
-    }
-  });
-  return data as SeedRow[];
+/** The file's rows as objects, read as they are needed: JSON `[{ "col": value }, …]`, or CSV with a header (an empty unquoted field is NULL). */
+export function seedRows(file: SeedFile): Iterable<SeedRow> {
+  return file.format === 'csv' ? csvRows(file.pieces(), file.file) : jsonRows(file.pieces(), file.file);
 }
 
-const JSON_FIX = 'a JSON seed is an array with one object per row: [{ "slug": "free", "price": 0 }]';
+/** Reads every row once, so a file that does not parse stops the run before anything is applied; the count of rows. */
+export function countSeedRows(file: SeedFile): number {
+  let rows = 0;
+  for (const _row of seedRows(file)) rows++;
+  return rows;
+}
 
 /**
  * Resolves the file's table, its upsert key (`seeds.keys`, else the primary key) and columns, and
@@ -69,7 +59,6 @@ const JSON_FIX = 'a JSON seed is an array with one object per row: [{ "slug": "f
 export async function prepareRowsSeed(
   db: Queryable,
   file: SeedFile,
-  rows: SeedRow[],
   keys: Record<string, string[]> = {},
 ): Promise<RowsSeed> {
   const name = file.table!;
@@ -93,8 +82,8 @@ export async function prepareRowsSeed(
   const key = declaredAs
     ? await declaredKey(db, table.oid, name, declaredAs, keys[declaredAs]!, columns)
     : await primaryKey(db, table.oid, file, name);
-  checkRows(file, name, rows, columns, key);
-  return { file, table: table.qualified, key, columns, rows: parseJsonFields(file, rows, columns) };
+  checkRows(file, name, columns, key);
+  return { file, table: table.qualified, key, columns };
 }
 
 async function readColumns(db: Queryable, oid: number): Promise<Map<string, ColumnInfo>> {
@@ -175,15 +164,12 @@ async function declaredKey(
   return key;
 }
 
-function checkRows(
-  file: SeedFile,
-  name: string,
-  rows: SeedRow[],
-  columns: Map<string, ColumnInfo>,
-  key: string[],
-): void {
+/** Every row against the table, read from the file; only the keys seen so far are kept, to find a repeated one. */
+function checkRows(file: SeedFile, name: string, columns: Map<string, ColumnInfo>, key: string[]): void {
   const seen = new Map<string, number>();
-  rows.forEach((row, index) => {
+  let index = -1;
+  for (const row of seedRows(file)) {
+    index++;
     const at = `${file.file}: ${rowLabel(file, index)}`;
     for (const column of Object.keys(row)) {
       const info = columns.get(column);
@@ -213,28 +199,33 @@ function checkRows(
       });
     }
     seen.set(identity, index);
-  });
+  }
 }
 
-/** CSV fields of json columns are JSON text: parsed, so `{"a":1}` is an object, not a string. */
-function parseJsonFields(file: SeedFile, rows: SeedRow[], columns: Map<string, ColumnInfo>): SeedRow[] {
+/** The file's rows for the upsert: CSV fields of json columns are JSON text, parsed so `{"a":1}` is an object, not a string. */
+function* rowsToWrite(seed: RowsSeed): Generator<SeedRow> {
+  const { file, columns } = seed;
   const jsonColumns = [...columns].filter(([, info]) => info.json).map(([name]) => name);
-  if (file.format !== 'csv' || jsonColumns.length === 0) return rows;
-  return rows.map((row, index) => {
-    const parsed = { ...row };
+  if (file.format !== 'csv' || jsonColumns.length === 0) {
+    yield* seedRows(file);
+    return;
+  }
+  let index = -1;
+  for (const row of seedRows(file)) {
+    index++;
     for (const column of jsonColumns) {
       const text = row[column];
       if (typeof text !== 'string') continue;
       try {
-        parsed[column] = JSON.parse(text);
+        row[column] = JSON.parse(text);
       } catch {
         throw new UsageError(`${file.file}: ${rowLabel(file, index)}, column ${column}: not JSON`, {
           fix: 'write json columns as JSON text, quoted as CSV needs: "{""plan"": ""free""}"',
         });
       }
     }
-    return parsed;
-  });
+    yield row;
+  }
 }
 
 /** Rows as people count them: JSON from 1; CSV from 2, as the header is row 1. */
@@ -248,7 +239,9 @@ function rowLabel(file: SeedFile, index: number): string {
  */
 export async function upsertRows(tx: Queryable, seed: RowsSeed): Promise<RowsOutcome> {
   let written = 0;
-  for (const part of parts(seed.rows)) {
+  let read = 0;
+  for (const part of parts(rowsToWrite(seed))) {
+    read += part.length;
     const names = [...seed.columns.keys()].filter((column) => column in part[0]!);
     const { rows } = await tx.query(upsertSql(seed, names), [JSON.stringify(part)]);
     written += rows.length;
@@ -257,21 +250,23 @@ export async function upsertRows(tx: Queryable, seed: RowsSeed): Promise<RowsOut
       if (sequence) await advanceSequence(tx, seed.table, column, sequence);
     }
   }
-  return { rows: seed.rows.length, written };
+  return { rows: read, written };
 }
 
 /** Consecutive rows with the same columns, so a column a row leaves out takes its default. */
-function parts(rows: SeedRow[]): SeedRow[][] {
-  const groups: SeedRow[][] = [];
+function* parts(rows: Iterable<SeedRow>): Generator<SeedRow[]> {
+  let current: SeedRow[] = [];
   let shape = '';
   for (const row of rows) {
-    const current = groups.at(-1);
     const rowShape = Object.keys(row).sort().join('\0');
-    if (current && rowShape === shape && current.length < ROWS_PER_STATEMENT) current.push(row);
-    else groups.push([row]);
+    if (current.length > 0 && (rowShape !== shape || current.length >= ROWS_PER_STATEMENT)) {
+      yield current;
+      current = [];
+    }
+    current.push(row);
     shape = rowShape;
   }
-  return groups;
+  if (current.length > 0) yield current;
 }
 
 function upsertSql(seed: RowsSeed, names: string[]): string {

@@ -1,7 +1,7 @@
 // Matches a tool's history entries to the project's migrations: by the version the tool's naming
 // gives each, else by the content hash the tool recorded.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { ContentChecksum } from '../../../../core/project-file.js';
 import type { MigrationFile } from '../migration-files.js';
 import type { HistoryEntry } from './history-source.js';
 
@@ -60,14 +60,16 @@ export function matchHistory(
   };
 }
 
-/** SHA-256 of the file as it is and with `\r\n` as `\n`: tools hash the bytes; Prisma accepts either. */
+/** SHA-256 of the whole file as it is and with `\r\n` as `\n`: tools hash the bytes; Prisma accepts either. */
 function contentHashes(file: MigrationFile): string[] {
-  const raw = readFileSync(file.path, 'utf8');
-  const hashes = [sha256(raw)];
-  if (raw.includes('\r')) hashes.push(sha256(raw.replace(/\r\n?/g, '\n')));
+  const raw = createHash('sha256');
+  const normalised = new ContentChecksum();
+  let crlf = false;
+  for (const piece of file.source.pieces({ checksum: normalised })) {
+    raw.update(piece);
+    crlf ||= piece.includes('\r');
+  }
+  const hashes = [raw.digest('hex')];
+  if (crlf) hashes.push(normalised.digest());
   return hashes;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

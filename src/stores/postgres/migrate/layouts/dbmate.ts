@@ -50,7 +50,7 @@ export const dbmateLayout: Layout = {
       parse(match, content) {
         const version = dbmateVersion(match[1]!);
         if (!version) return undefined;
-        const sections = dbmateSections(content);
+        const sections = dbmateSections(content());
         if (typeof sections === 'string') return sections;
         const { start, end, noTransaction } = sections;
         return { version, name: match[2] || match[1]!, section: { start, end }, noTransaction };

@@ -1,10 +1,10 @@
 // drizzle-kit: `drizzle/<idx>_<tag>.sql`, applied in the order of `meta/_journal.json`.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../../../core/errors.js';
-import type { MigrationFile } from '../migration-files.js';
+import { ProjectFolder } from '../../../../core/project-file.js';
+import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, listFolder, migrationFile, shown } from './layout-support.js';
+import { finishLayout, type ListedMigration } from './layout-support.js';
 
 /** drizzle-kit numbers files `0000_…`: the journal's idx padded to that width is the version. */
 const IDX_WIDTH = 4;
@@ -25,24 +25,25 @@ export function drizzleVersion(idx: number): string {
 
 /** The journal's entries in idx order; undefined when the folder has none. */
 export function readDrizzleJournal(root: string, dir: string): JournalEntry[] | undefined {
-  const path = join(root, dir, 'meta', '_journal.json');
-  if (!existsSync(path)) return undefined;
+  const source = new ProjectFolder(root, dir).file('meta/_journal.json');
+  if (!existsSync(source.path)) return undefined;
   let journal: unknown;
   try {
-    journal = JSON.parse(readFileSync(path, 'utf8'));
+    journal = JSON.parse(source.text());
   } catch (error) {
-    throw new UsageError(`${shown(root, path)}: not valid JSON (${(error as Error).message})`, { fix: FIX });
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new UsageError(`${source.shown}: not valid JSON (${error.message})`, { fix: FIX });
   }
-  const entries = (journal as { entries?: unknown }).entries;
+  const entries = (journal as { entries?: unknown } | null)?.entries;
   if (!Array.isArray(entries)) {
-    throw new UsageError(`${shown(root, path)}: expected { "entries": [...] }`, { fix: FIX });
+    throw new UsageError(`${source.shown}: expected { "entries": [...] }`, { fix: FIX });
   }
   return entries
     .map((entry, position) => {
       const { idx, when, tag } = (entry ?? {}) as Partial<JournalEntry>;
       if (!Number.isInteger(idx) || idx! < 0 || typeof when !== 'number' || typeof tag !== 'string' || !tag) {
         throw new UsageError(
-          `${shown(root, path)}: entry ${position} needs an integer idx, a numeric when and a tag`,
+          `${source.shown}: entry ${position} needs an integer idx, a numeric when and a tag`,
           { fix: FIX },
         );
       }
@@ -56,45 +57,44 @@ export const drizzleLayout: Layout = {
   defaultDir: 'drizzle',
   newCommand: (name) => `npx drizzle-kit generate --name ${name} (or --custom for a hand-written one)`,
   read(root, dir) {
-    const absolute = join(root, dir);
-    const entries = listFolder(absolute);
+    const folder = new ProjectFolder(root, dir);
+    const entries = folder.list();
     if (!entries) return [];
     const sqlFiles = entries.filter((entry) => entry.endsWith('.sql'));
     const journal = readDrizzleJournal(root, dir);
     if (!journal) {
       if (sqlFiles.length === 0) return [];
       throw new UsageError(
-        `${shown(root, absolute, 'meta/_journal.json')} is missing; drizzle-kit lists its migrations there`,
+        `${folder.file('meta/_journal.json').shown} is missing; drizzle-kit lists its migrations there`,
         {
           fix: FIX,
         },
       );
     }
     const problems: string[] = [];
-    const found: MigrationFile[] = [];
+    const found: ListedMigration[] = [];
     const listed = new Set<string>();
     for (const entry of journal) {
-      const path = join(absolute, `${entry.tag}.sql`);
+      const source = folder.file(`${entry.tag}.sql`);
       listed.add(`${entry.tag}.sql`);
       if (entry.idx >= 10 ** IDX_WIDTH) {
-        problems.push(`${shown(root, path)}: idx ${entry.idx} has more than ${IDX_WIDTH} digits`);
+        problems.push(`${source.shown}: idx ${entry.idx} has more than ${IDX_WIDTH} digits`);
         continue;
       }
-      if (!existsSync(path)) {
-        problems.push(`${shown(root, path)}: listed in meta/_journal.json but missing`);
+      if (!existsSync(source.path)) {
+        problems.push(`${source.shown}: listed in meta/_journal.json but missing`);
         continue;
       }
       // `--> statement-breakpoint` lines are SQL comments: the file runs as one batch.
       found.push(
-        migrationFile(root, path, {
+        migrationFromFile(source, {
           version: drizzleVersion(entry.idx),
           name: entry.tag.replace(/^\d+_/, ''),
-          content: readFileSync(path, 'utf8'),
         }),
       );
     }
     for (const entry of sqlFiles) {
-      if (!listed.has(entry)) problems.push(`${shown(root, absolute, entry)}: not in meta/_journal.json`);
+      if (!listed.has(entry)) problems.push(`${folder.file(entry).shown}: not in meta/_journal.json`);
     }
     return finishLayout(found, problems, FIX);
   },

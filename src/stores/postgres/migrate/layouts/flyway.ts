@@ -1,10 +1,10 @@
 // Flyway: versioned `V<version>__<description>.sql` files, in any folder under the location, in
 // numeric version order.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { MigrationFile } from '../migration-files.js';
+import { existsSync } from 'node:fs';
+import { type ProjectFile, ProjectFolder } from '../../../../core/project-file.js';
+import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, migrationFile, padVersion, shown, VERSION_WIDTH } from './layout-support.js';
+import { finishLayout, type ListedMigration, padVersion, VERSION_WIDTH } from './layout-support.js';
 
 const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__.*\.sql$/;
@@ -30,35 +30,34 @@ export const flywayLayout: Layout = {
   defaultDir: 'db/migration',
   newCommand: (name, dir) => `add ${dir}/V<next version>__${name}.sql`,
   read(root, dir) {
-    const absolute = join(root, dir);
-    if (!existsSync(absolute)) return [];
-    const problems: string[] = [];
-    const found: MigrationFile[] = [];
+    const folder = new ProjectFolder(root, dir);
     // Flyway scans its locations recursively.
-    const entries = readdirSync(absolute, { recursive: true, encoding: 'utf8' }).sort();
+    const entries = folder.list({ recursive: true });
+    if (!entries) return [];
+    const problems: string[] = [];
+    const found: ListedMigration[] = [];
     for (const entry of entries) {
       if (!entry.endsWith('.sql')) continue;
-      const path = join(absolute, entry);
+      const source = folder.file(entry);
       const base = entry.split(/[\\/]/).at(-1)!;
       if (UNDO.test(base)) continue; // undo migrations are Flyway's down migrations
       if (REPEATABLE.test(base) || CALLBACK.test(base)) {
         problems.push(
-          `${shown(root, path)}: ${REPEATABLE.test(base) ? 'repeatable migrations' : 'callbacks'} are not supported; launchdb runs each migration once`,
+          `${source.shown}: ${REPEATABLE.test(base) ? 'repeatable migrations' : 'callbacks'} are not supported; launchdb runs each migration once`,
         );
         continue;
       }
       const match = VERSIONED.exec(base);
       const version = match ? flywayVersion(match[1]!) : undefined;
       if (!match || !version) {
-        problems.push(`${shown(root, path)}: expected V<version>__<description>.sql`);
+        problems.push(`${source.shown}: expected V<version>__<description>.sql`);
         continue;
       }
       found.push(
-        migrationFile(root, path, {
+        migrationFromFile(source, {
           version,
           name: match[2]!,
-          content: readFileSync(path, 'utf8'),
-          noTransaction: !executesInTransaction(`${path}.conf`),
+          noTransaction: !executesInTransaction(folder.file(`${entry}.conf`)),
         }),
       );
     }
@@ -71,8 +70,8 @@ export const flywayLayout: Layout = {
 };
 
 /** A script's own config, `V1__x.sql.conf`, may say `executeInTransaction=false`. */
-function executesInTransaction(confPath: string): boolean {
-  if (!existsSync(confPath)) return true;
-  const setting = /^\s*executeInTransaction\s*=\s*(\S+)\s*$/m.exec(readFileSync(confPath, 'utf8'));
+function executesInTransaction(conf: ProjectFile): boolean {
+  if (!existsSync(conf.path)) return true;
+  const setting = /^\s*executeInTransaction\s*=\s*(\S+)\s*$/m.exec(conf.text());
   return setting?.[1]?.toLowerCase() !== 'false';
 }

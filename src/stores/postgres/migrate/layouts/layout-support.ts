@@ -1,12 +1,10 @@
-// What the layout readers share: one file's migration, fixed-width versions, up sections, checks.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// What the layout readers share: fixed-width versions, a flat folder of files, the checks on all.
+import { ProjectFolder } from '../../../../core/project-file.js';
 import {
-  checksumOf,
-  hasStatements,
   type MigrationFile,
+  type MigrationParts,
+  migrationFromFile,
   reportProblems,
-  startsWithNoTransaction,
 } from '../migration-files.js';
 
 /** The width numeric versions are padded to: a UTC `yyyymmddhhmmss` timestamp, as most tools name files. */
@@ -18,57 +16,19 @@ export function padVersion(digits: string, width = VERSION_WIDTH): string | unde
   return plain.length > width ? undefined : plain.padStart(width, '0');
 }
 
-/** The names in a folder, sorted; undefined when it does not exist. */
-export function listFolder(absolute: string): string[] | undefined {
-  try {
-    return readdirSync(absolute).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-export interface MigrationParts {
-  version: string;
-  name: string;
-  /** The file's whole text. */
-  content: string;
-  /** The part that is the migration, when not the whole file: `[start, end)` offsets into `content`. */
-  section?: { start: number; end: number };
-  /** The tool's own no-transaction switch is set (launchdb's marker on the first line always counts). */
-  noTransaction?: boolean;
-}
-
-/**
- * A migration from one file. A section keeps every line before it as an empty line, so the
- * Postgres error positions and lint findings still name the file's own lines; its checksum is the
- * section's.
- */
-export function migrationFile(root: string, path: string, parts: MigrationParts): MigrationFile {
-  const { content, section } = parts;
-  const up = section ? content.slice(section.start, section.end) : content;
-  const sql = section ? content.slice(0, section.start).replace(/[^\n]/g, '') + up : content;
-  return {
-    version: parts.version,
-    name: parts.name,
-    file: relative(root, path),
-    path,
-    sql,
-    checksum: checksumOf(up),
-    noTransaction: parts.noTransaction === true || startsWithNoTransaction(content),
-  };
-}
+/** A listed migration, and whether it holds no statement (which `finishLayout` reports). */
+export type ListedMigration = ReturnType<typeof migrationFromFile>;
 
 /**
  * The migrations in version order, after the checks every layout shares: two files with one
  * version, a file with no SQL. Every problem, the readers' own included, is reported at once.
  */
-export function finishLayout(found: MigrationFile[], problems: string[], fix: string): MigrationFile[] {
+export function finishLayout(found: ListedMigration[], problems: string[], fix: string): MigrationFile[] {
   const byVersion = new Map<string, MigrationFile>();
-  for (const migration of [...found].sort(byVersionThenFile)) {
+  for (const { migration, empty } of [...found].sort((a, b) => byVersionThenFile(a.migration, b.migration))) {
     const twin = byVersion.get(migration.version);
     if (twin) problems.push(`${migration.file}: version ${migration.version} is also ${twin.file}`);
-    else if (!hasStatements(migration.sql)) problems.push(`${migration.file}: has no SQL statement`);
+    else if (empty) problems.push(`${migration.file}: has no SQL statement`);
     else byVersion.set(migration.version, migration);
   }
   reportProblems(problems, fix);
@@ -80,11 +40,6 @@ function byVersionThenFile(a: MigrationFile, b: MigrationFile): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
-/** A path under the project root for messages, e.g. `prisma/migrations/x`. */
-export function shown(root: string, ...parts: string[]): string {
-  return relative(root, join(...parts));
-}
-
 export interface SqlFolderOptions {
   /** The file name pattern; `parse` reads its groups. */
   fileName: RegExp;
@@ -94,32 +49,35 @@ export interface SqlFolderOptions {
   fix: string;
   /** Before the name is matched: `skip` to pass over an entry, or a reason to refuse it. */
   screen?(entry: string): 'skip' | string | undefined;
-  /** The migration a matching file holds; undefined when its name has no valid version, a string when it is wrong. */
-  parse(match: RegExpExecArray, content: string): Omit<MigrationParts, 'content'> | string | undefined;
+  /**
+   * The migration a matching file holds; undefined when its name has no valid version, a string when
+   * it is wrong. `content` reads the whole file, for layouts that look for an up section in it.
+   */
+  parse(match: RegExpExecArray, content: () => string): Omit<MigrationParts, 'content'> | string | undefined;
 }
 
 /** A flat folder of `.sql` files, one migration each (Supabase, dbmate, node-pg-migrate). */
 export function readSqlFolder(root: string, dir: string, options: SqlFolderOptions): MigrationFile[] {
-  const absolute = join(root, dir);
-  const entries = listFolder(absolute);
+  const folder = new ProjectFolder(root, dir);
+  const entries = folder.list();
   if (!entries) return [];
   const problems: string[] = [];
-  const found: MigrationFile[] = [];
+  const found: ListedMigration[] = [];
   for (const entry of entries) {
-    const path = join(absolute, entry);
+    const source = folder.file(entry);
     const screened = options.screen?.(entry);
     if (screened === 'skip') continue;
     if (screened !== undefined) {
-      problems.push(`${shown(root, path)}: ${screened}`);
+      problems.push(`${source.shown}: ${screened}`);
       continue;
     }
     if (!entry.endsWith('.sql')) continue;
     const match = options.fileName.exec(entry);
-    const content = match ? readFileSync(path, 'utf8') : '';
-    const parts = match ? options.parse(match, content) : undefined;
-    if (parts === undefined) problems.push(`${shown(root, path)}: expected ${options.expected}`);
-    else if (typeof parts === 'string') problems.push(`${shown(root, path)}: ${parts}`);
-    else found.push(migrationFile(root, path, { ...parts, content }));
+    let content: string | undefined;
+    const parts = match ? options.parse(match, () => (content ??= source.text())) : undefined;
+    if (parts === undefined) problems.push(`${source.shown}: expected ${options.expected}`);
+    else if (typeof parts === 'string') problems.push(`${source.shown}: ${parts}`);
+    else found.push(migrationFromFile(source, { ...parts, ...(content === undefined ? {} : { content }) }));
   }
   return finishLayout(found, problems, options.fix);
 }

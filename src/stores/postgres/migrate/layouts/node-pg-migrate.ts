@@ -61,7 +61,7 @@ export const nodePgMigrateLayout: Layout = {
       parse(match, content) {
         const version = nodePgMigrateVersion(match.input);
         if (!version) return undefined;
-        const section = nodePgMigrateSection(content);
+        const section = nodePgMigrateSection(content());
         return typeof section === 'string' ? section : { version, name: match[2]!, section };
       },
     }),

@@ -1,9 +1,10 @@
 // Prisma Migrate: `prisma/migrations/<yyyymmddhhmmss>_<name>/migration.sql`, one folder per migration.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MigrationFile } from '../migration-files.js';
+import { ProjectFolder } from '../../../../core/project-file.js';
+import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, listFolder, migrationFile, padVersion, shown } from './layout-support.js';
+import { finishLayout, type ListedMigration, padVersion } from './layout-support.js';
 
 /** Prisma names folders `<timestamp>_<name>`; its baselining guide uses `0_init`, so any digits do. */
 const FOLDER_NAME = /^(\d+)_(.+)$/;
@@ -19,29 +20,27 @@ export const prismaLayout: Layout = {
   defaultDir: 'prisma/migrations',
   newCommand: (name) => `npx prisma migrate dev --create-only --name ${name}`,
   read(root, dir) {
-    const absolute = join(root, dir);
-    const entries = listFolder(absolute);
+    const migrations = new ProjectFolder(root, dir);
+    const entries = migrations.list();
     if (!entries) return [];
     const problems: string[] = [];
-    const found: MigrationFile[] = [];
+    const found: ListedMigration[] = [];
     for (const entry of entries) {
-      const folder = join(absolute, entry);
+      const folder = migrations.file(entry);
       // migration_lock.toml and anything else beside the folders is Prisma's, not a migration.
-      if (!statSync(folder).isDirectory()) continue;
+      if (!statSync(folder.path).isDirectory()) continue;
       const match = FOLDER_NAME.exec(entry);
       const version = match ? padVersion(match[1]!) : undefined;
       if (!match || !version) {
-        problems.push(`${shown(root, folder)}: expected a <yyyymmddhhmmss>_<name> folder`);
+        problems.push(`${folder.shown}: expected a <yyyymmddhhmmss>_<name> folder`);
         continue;
       }
-      const path = join(folder, 'migration.sql');
-      if (!existsSync(path)) {
-        problems.push(`${shown(root, folder)}: has no migration.sql`);
+      const source = migrations.file(join(entry, 'migration.sql'));
+      if (!existsSync(source.path)) {
+        problems.push(`${folder.shown}: has no migration.sql`);
         continue;
       }
-      found.push(
-        migrationFile(root, path, { version, name: match[2]!, content: readFileSync(path, 'utf8') }),
-      );
+      found.push(migrationFromFile(source, { version, name: match[2]! }));
     }
     return finishLayout(
       found,

@@ -1,12 +1,11 @@
 // Lints migration SQL with the real Postgres parser: each finding names a rule, a place, the danger and the fix.
 
-import { loadParser, type SqlParser, type Token } from '../../sql/parser.js';
-import { SourceText } from '../../sql/source-text.js';
+import { loadParser, type SqlParser } from '../../sql/parser.js';
 import { LintFacts } from './facts.js';
+import { parseChunks, type SqlText } from './parsed-chunks.js';
 import type { LintSeverity, RuleContext } from './rule.js';
 import { RULES } from './rules/index.js';
-import { splitStatements } from './statement.js';
-import { IGNORE, isSuppressed, NO_SUPPRESSIONS, readSuppressions } from './suppressions.js';
+import { isSuppressed } from './suppressions.js';
 
 export type { LintSeverity } from './rule.js';
 export { RULES } from './rules/index.js';
@@ -14,7 +13,8 @@ export { RULES } from './rules/index.js';
 export interface LintInput {
   /** As it appears in findings, e.g. `db/migrations/20260101000000_users.sql`. */
   file: string;
-  sql: string;
+  /** The SQL, or a migration file's pieces, read a chunk at a time. */
+  sql: SqlText;
   /** The file's first line is `-- launchdb:no-transaction`. */
   noTransaction: boolean;
 }
@@ -69,34 +69,6 @@ function lintFile(
   facts: LintFacts,
   options: LintOptions,
 ): LintFinding[] {
-  // Editors do not count a byte-order mark as a column, and Postgres would not parse it.
-  const sql = input.sql.replace(/^\uFEFF/, '');
-  const source = new SourceText(sql);
-  if (sql.trim() === '') return [];
-  const parsed = parser.parse(sql);
-  if ('failure' in parsed) {
-    const at = source.positionOfIndex(source.indexOfCodePoint(parsed.failure.offset ?? 0));
-    return [
-      {
-        rule: SYNTAX_ERROR,
-        severity: 'error',
-        file: input.file,
-        ...at,
-        message: parsed.failure.message,
-        fix: 'correct the SQL; nothing else in this file is linted until it parses',
-      },
-    ];
-  }
-  // Scanning costs twice what parsing does, so only files that need tokens are scanned.
-  let tokens: Token[] | undefined;
-  const fileTokens = () => {
-    tokens ??= parser.scan(sql);
-    return tokens;
-  };
-  const statements = splitStatements(parsed.statements, source.bytes, fileTokens);
-  const suppressions = sql.includes(IGNORE)
-    ? readSuppressions(fileTokens(), statements, source)
-    : NO_SUPPRESSIONS;
   facts.startFile();
   const seen = new Set<string>();
   const context: RuleContext = {
@@ -108,21 +80,40 @@ function lintFile(
     isNewTable: (relation) => facts.isNewTable(relation),
   };
   const findings: LintFinding[] = [];
-  statements.forEach((statement, index) => {
-    for (const rule of RULES) {
-      if (isSuppressed(suppressions, rule.id, index)) continue;
-      for (const hit of rule.check(statement, context)) {
-        findings.push({
-          rule: rule.id,
-          severity: rule.severity,
+  // A file-wide directive holds for statements before it too, in earlier chunks.
+  const offForFile = new Set<string>();
+  for (const chunk of parseChunks(parser, input.sql)) {
+    if ('failure' in chunk) {
+      return [
+        {
+          rule: SYNTAX_ERROR,
+          severity: 'error',
           file: input.file,
-          ...source.positionOfByte(hit.at ?? statement.start),
-          message: hit.message,
-          fix: hit.fix ?? rule.fix,
-        });
-      }
+          ...chunk.position,
+          message: chunk.failure.message,
+          fix: 'correct the SQL; nothing else in this file is linted until it parses',
+        },
+      ];
     }
-    facts.observe(statement);
-  });
-  return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    for (const rule of chunk.suppressions.file) offForFile.add(rule);
+    chunk.statements.forEach((statement, index) => {
+      for (const rule of RULES) {
+        if (isSuppressed(chunk.suppressions, rule.id, index)) continue;
+        for (const hit of rule.check(statement, context)) {
+          findings.push({
+            rule: rule.id,
+            severity: rule.severity,
+            file: input.file,
+            ...chunk.positionOfByte(hit.at ?? statement.start),
+            message: hit.message,
+            fix: hit.fix ?? rule.fix,
+          });
+        }
+      }
+      facts.observe(statement);
+    });
+  }
+  return findings
+    .filter((finding) => !offForFile.has(finding.rule))
+    .sort((a, b) => a.line - b.line || a.column - b.column);
 }
