@@ -227,17 +227,19 @@ describe.each(BACKINGS)('guarded environments and baselines on %s Postgres', (ba
     expect(result.stderr).toContain('is not attached to environment production');
   });
 
-  test('asks for the name of a guarded environment and prints the plan first', async () => {
+  test('asks for the name of a guarded environment showing what is pending, and prints the plan once it holds the lock', async () => {
     expect((await p.cli(['attach', 'postgres', '--env', 'production', '--confirm', 'production'])).code).toBe(
       0,
     );
     const refused = await p.cli(['migrate', 'up', '--env', 'production']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('plan: 1 migration');
+    expect(refused.stderr).toContain('pending (the plan is read again under the migration lock): 1 migration');
+    expect(refused.stderr).not.toContain('plan: 1 migration');
     expect(refused.stderr).toContain('target: project');
     expect(refused.stderr).toContain('--confirm production');
     const typed = await p.cli(['migrate', 'up', '--env', 'production'], { answers: ['production'] });
     expect(typed.code).toBe(0);
+    expect(typed.stderr.indexOf('target: project')).toBeLessThan(typed.stderr.indexOf('plan: 1 migration'));
     expect(typed.stdout).toContain('1 applied');
   });
 

@@ -1,8 +1,10 @@
-// `launchdb migrate up`: prints the target and plan, confirms guarded environments, applies.
+// `launchdb migrate up`: prints the target, confirms guarded environments, takes the migration lock,
+// prints the plan read under it (what this run attempts), applies.
 import type { ExitCode } from '../../core/errors.js';
 import { type MigrateOptions, type MigrateRun, migrateUp } from '../../stores/postgres/migrate/apply.js';
 import { refuseUnsafeMigrations } from '../../stores/postgres/migrate/lint-gate.js';
 import { formatFailure } from '../../stores/postgres/migrate/migration-error.js';
+import type { MigrationFile } from '../../stores/postgres/migrate/migration-files.js';
 import { loadParser } from '../../stores/postgres/sql/parser.js';
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
@@ -30,29 +32,38 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       statementTimeoutMs: context.settings.statementTimeoutMs,
       location,
     };
-    const plan = await migrateUp(db, context.files, { ...options, dryRun: true });
-    if (input.flags['dry-run'] || plan.results.length === 0) {
+    // Pending as of now, without the lock: enough to refuse or confirm, never promised as the plan.
+    const pending = await migrateUp(db, context.files, { ...options, dryRun: true });
+    if (input.flags['dry-run'] || pending.results.length === 0) {
       io.err(`target: project ${context.env.project}, environment ${context.env.name}, ${location}\n`);
-      report(io, plan, json);
+      report(io, pending, json);
       return 0;
     }
-    if (!json) {
-      io.err(`plan: ${plan.results.length} migration${plan.results.length > 1 ? 's' : ''}\n`);
-      for (const entry of plan.results.slice(0, PLAN_LINES)) io.err(`  ${entry.file}\n`);
-      const more = plan.results.length - PLAN_LINES;
-      if (more > 0) io.err(`  … and ${more} more (--dry-run lists them all)\n`);
-    }
     if (context.env.guarded) {
-      await refuseUnsafeMigrations(context.files, plan.results, {
+      await refuseUnsafeMigrations(context.files, pending.results, {
         sessionLockTimeoutMs: context.settings.sessionLockTimeoutMs,
         environment: context.env.name,
       });
+      // Whoever types the environment's name sees what is pending; CI passing --confirm needs no list.
+      if (!json && input.flags.confirm === undefined)
+        list(io, 'pending (the plan is read again under the migration lock)', pending.results);
     }
+    // Confirmed before the lock is taken: a prompt waiting on a person must not hold up other deploys.
     await confirmChange(context.env, input, io, location);
     const run = await migrateUp(db, context.files, {
       ...options,
+      // The lint gate judged these; anything else pending once the lock is held is refused.
+      ...(context.env.guarded ? { checked: new Set(pending.results.map((entry) => entry.version)) } : {}),
       onEvent: (event) => {
-        if (json || event.type !== 'migrated') return;
+        if (json) return;
+        if (event.type === 'planned') {
+          if (event.plan.length > 0) list(io, 'plan', event.plan);
+          else
+            io.err(
+              `plan: nothing left to apply; another run applied the ${count(pending.results.length)} pending before this one held the migration lock\n`,
+            );
+        }
+        if (event.type !== 'migrated') return;
         const { result } = event;
         const mark = result.status === 'applied' ? io.style('green', 'applied') : io.style('red', 'failed ');
         io.out(
@@ -66,6 +77,18 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   } finally {
     await db.close();
   }
+}
+
+/** `plan: 3 migrations` and the first of their files. */
+function list(io: Io, title: string, files: readonly Pick<MigrationFile, 'file'>[]): void {
+  io.err(`${title}: ${count(files.length)}\n`);
+  for (const entry of files.slice(0, PLAN_LINES)) io.err(`  ${entry.file}\n`);
+  const more = files.length - PLAN_LINES;
+  if (more > 0) io.err(`  … and ${more} more (--dry-run lists them all)\n`);
+}
+
+function count(migrations: number): string {
+  return `${migrations} migration${migrations === 1 ? '' : 's'}`;
 }
 
 function report(io: Io, run: MigrateRun, json: boolean): void {
