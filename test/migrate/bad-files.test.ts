@@ -132,9 +132,9 @@ describe('reading migration files', () => {
     const sibling = join(outside, 'sibling');
     mkdirSync(sibling, { recursive: true });
     writeFileSync(join(sibling, '20260101000000_sibling.sql'), 'select 1;\n');
-    expect(readMigrations(root, { layout: 'launchdb', dir: sibling }).map((m) => m.name)).toEqual([
-      'sibling',
-    ]);
+    expect(
+      readMigrations(root, { layout: 'launchdb', dir: relative(root, sibling) }).map((m) => m.name),
+    ).toEqual(['sibling']);
     rmSync(root, { recursive: true, force: true });
   });
 
