@@ -99,7 +99,10 @@ export const appRolePrivileges: Check<PostgresCheckContext> = {
     if (verdict.status === 'pass' && unmatched.length === 0) {
       return {
         status: 'pass',
-        summary: `app role "${app}" holds what it needs on ${audit.tables.length} app table(s), and default privileges cover new ones`,
+        summary:
+          audit.tables.length === 0
+            ? `app role "${app}" needs nothing yet: no app tables`
+            : `app role "${app}" holds what it needs on ${audit.tables.length} app table(s), and default privileges cover new ones`,
         details,
       };
     }

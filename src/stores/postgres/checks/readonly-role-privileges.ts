@@ -63,7 +63,10 @@ export const readonlyRolePrivileges: Check<PostgresCheckContext> = {
     if (verdict.status === 'pass') {
       return {
         status: 'pass',
-        summary: `read-only role "${name}" can read ${audit.tables.length} app table(s) and new ones, and change none`,
+        summary:
+          audit.tables.length === 0
+            ? `read-only role "${name}" needs nothing yet: no app tables`
+            : `read-only role "${name}" can read ${audit.tables.length} app table(s) and new ones, and change none`,
         details,
       };
     }
