@@ -4,7 +4,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { shippedExtensionFiles } from './embedded-extensions.js';
 
 /** The PGlite version launchdb pins; a template made by another version is never used. */
 const PGLITE_VERSION = '0.5.14';
@@ -19,16 +20,21 @@ export function templateDir(): string {
 /** Opens PGlite on `dataDir`, seeding a new data dir from the cached template, or making the template. */
 export async function createPGlite(dataDir: string): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir, withExtensions());
   const template = templateDir();
   if (existsSync(join(template, 'PG_VERSION'))) {
     cpSync(template, dataDir, { recursive: true });
-    return PGlite.create(dataDir);
+    return PGlite.create(dataDir, withExtensions());
   }
   const fresh = await PGlite.create(dataDir);
   await fresh.close();
   saveTemplate(dataDir, template);
-  return PGlite.create(dataDir);
+  return PGlite.create(dataDir, withExtensions());
+}
+
+/** Every PGlite launchdb uses can create any extension PGlite ships; the template itself has none. */
+function withExtensions(options: PGliteOptions = {}): PGliteOptions {
+  return { ...options, extensions: { shipped: shippedExtensionFiles() } };
 }
 
 /** Copied under a private name, then renamed into place, so a reader never sees half a template. */
@@ -61,12 +67,12 @@ export async function createMemoryPGlite(): Promise<PGlite> {
   const tarball = templateTarball();
   if (existsSync(tarball)) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([readFileSync(tarball)]) });
+      return await PGlite.create(withExtensions({ loadDataDir: new Blob([readFileSync(tarball)]) }));
     } catch {
       // A damaged tarball costs an initdb, not a failure: the fresh one below replaces it.
     }
   }
-  const fresh = await PGlite.create();
+  const fresh = await PGlite.create(withExtensions());
   await saveTemplateTarball(fresh, tarball);
   return fresh;
 }
