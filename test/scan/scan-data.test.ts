@@ -343,7 +343,7 @@ describe.each(BACKINGS)('scan data on %s Postgres', (backing) => {
   test('exits 2 on bad input: a cap of 0, a non-number, a disable id that names no pattern', async () => {
     const zero = await p.cli(['scan', 'data', '--env', 'production', '--rows-per-table', '0']);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain('--rows-per-table must be at least 1');
+    expect(zero.stderr).toContain('--rows-per-table expects a whole number from 1 to 2147483647, got 0');
     expect((await p.cli(['scan', 'data', '--env', 'production', '--rows-per-table', 'lots'])).code).toBe(2);
     p.configure(`{ disable: ['placeholder.smaple'] }`);
     try {
