@@ -9,6 +9,7 @@ import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { ensureHistory, readHistory, recordSql } from './history.js';
 import { describeFailure, type MigrationFailure, type SentSql } from './migration-error.js';
 import type { MigrationFile } from './migration-files.js';
+import { refuseUnshippedExtensions } from './refuse-unshipped-extensions.js';
 import { migrationStatus } from './status.js';
 import { refuseInvalidPlan, validatePending } from './validate.js';
 
@@ -69,6 +70,7 @@ export async function migrateUp(
   if (options.dryRun) {
     const plan = choose(migrationStatus(files, await readHistory(db)), options);
     await validatePending(plan);
+    if (db.backing === 'embedded') await refuseUnshippedExtensions(db, plan);
     return finish(
       true,
       plan.map((file) => result(file, 'pending')),
@@ -84,6 +86,7 @@ export async function migrateUp(
       const plan = choose(migrationStatus(files, await readHistory(session)), options);
       refuseUnchecked(plan, options.checked);
       await validatePending(plan);
+      if (db.backing === 'embedded') await refuseUnshippedExtensions(session, plan);
       options.onEvent?.({ type: 'planned', plan });
       const results: MigrationResult[] = [];
       for (const batch of batches(plan)) {
