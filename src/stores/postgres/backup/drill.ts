@@ -7,6 +7,7 @@ import { runChecks } from '../../../core/checks/run-checks.js';
 import type { Environment, Project } from '../../../core/project.js';
 import { schemaCatalogChecks } from '../checks/schema-checks.js';
 import type { Connection, PostgresDatabase } from '../database.js';
+import { notShipped, unavailableExtensions } from '../embedded-extensions.js';
 import { diffSnapshots } from '../schema/diff.js';
 import { major, withShadowDatabase } from '../schema/shadow.js';
 import { takeSnapshot } from '../schema/snapshot.js';
@@ -68,6 +69,16 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
           notes,
         });
         try {
+          // Said before restoring: Postgres's own "is not available" names neither PGlite nor a way out.
+          const missing =
+            scratch.backing === 'embedded'
+              ? await unavailableExtensions(scratch.db, Object.keys(expected.extensions))
+              : [];
+          if (missing.length > 0) {
+            throw new Error(
+              `the backup needs ${notShipped(missing)}; drill it on a server with --scratch-url`,
+            );
+          }
           const restored = await restoreBackup(backup, scratch.db, {
             marker: 'as-backed-up',
             createRoles: scratch.backing === 'embedded',
