@@ -7,7 +7,7 @@ import { TextDecoder } from 'node:util';
 import { UsageError } from './errors.js';
 
 /** Bytes read at a time; a piece is at least this long unless the file ends, and ends at a line end. */
-const READ_BYTES = 1024 * 1024;
+const READ_BYTES = 64 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 

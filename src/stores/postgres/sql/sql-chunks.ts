@@ -13,7 +13,7 @@ export interface SqlChunk {
 }
 
 /** What a chunk may grow to before it is cut at the next line end between statements. */
-export const CHUNK_CHARS = 256 * 1024;
+export const CHUNK_CHARS = 64 * 1024;
 
 /**
  * The chunks of `pieces`, which must end at line ends (all but the last may; the reader of project

@@ -1,0 +1,111 @@
+// Large seeds are read and applied a part at a time: SQL in chunks of statements, CSV and JSON a
+// batch of rows at a time, so the CLI runs them in a heap far smaller than the file.
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { runBin } from '../helpers/cli.js';
+import { BACKINGS } from '../helpers/databases.js';
+import { type SeedProject, withSeedProject } from './helpers.js';
+
+const MB = 1024 * 1024;
+/** A heap the CLI fits in while the files are many times larger; reading any of them whole overflows it. */
+const HEAP = { NODE_OPTIONS: '--max-old-space-size=96' };
+
+/** Writes `head`, `line(i)` for i = 0, 1, … until the file holds `mb` MB, then `tail`; returns the number of lines. */
+function writeLines(path: string, mb: number, line: (i: number) => string, head = '', tail = ''): number {
+  mkdirSync(join(path, '..'), { recursive: true });
+  const fd = openSync(path, 'w');
+  let buffer = head;
+  let size = 0;
+  let lines = 0;
+  while (size + buffer.length < mb * MB) {
+    buffer += line(lines++);
+    if (buffer.length < MB) continue;
+    writeSync(fd, buffer);
+    size += buffer.length;
+    buffer = '';
+  }
+  writeSync(fd, buffer + tail);
+  closeSync(fd);
+  return lines;
+}
+
+/** Values that cross what a reader in pieces must carry over: quotes, separators and line ends inside fields. */
+const FILES = {
+  'items.csv': {
+    mb: 16,
+    head: 'id,name,meta\n',
+    line: (i: number) =>
+      `${i},"item ${i}, with ""quotes""\nand a line end","{""n"": ${i}, ""s"": ""[x]""}"\n`,
+  },
+  'items.json': {
+    // Parsed whole, JSON costs less per byte than CSV rows: it takes more to overflow the heap.
+    mb: 32,
+    head: '[\n',
+    line: (i: number) =>
+      `${i ? ',\n' : ''}${JSON.stringify({ id: i, name: `item ${i}, with "quotes" ] } [ {`, meta: { n: i, s: '[x]' } })}`,
+    tail: '\n]\n',
+  },
+  '090_items.sql': {
+    mb: 16,
+    head: '',
+    line: (i: number) =>
+      `insert into items values (${i}, 'item ${i}; with ''quotes''', '{"n": ${i}}') on conflict (id) do nothing;\n`,
+  },
+};
+
+for (const backing of BACKINGS) {
+  describe(`large seeds on ${backing} Postgres`, () => {
+    let p: SeedProject;
+    const it = withSeedProject(backing, (made) => {
+      p = made;
+    });
+
+    for (const [name, { mb, head, line, tail }] of Object.entries(FILES) as [
+      string,
+      { mb: number; head: string; line: (i: number) => string; tail?: string },
+    ][]) {
+      it(`applies a ${mb} MB ${name.split('.').pop()} seed with a 96 MB heap`, async () => {
+        p.clearSeeds();
+        p.project.write(
+          'db/migrations/20260101000000_items.sql',
+          'create table items (id bigint primary key, name text not null, meta jsonb);\n',
+        );
+        expect((await p.cli(['migrate', 'up', '--env', 'development'])).code).toBe(0);
+        await p.query('development', 'truncate items');
+        const rows = writeLines(join(p.project.dir, 'db/seeds/reference', name), mb, line, head, tail);
+        const result = await runBin(['seed', '--env', 'development', '--json'], {
+          cwd: p.project.dir,
+          env: HEAP,
+          timeoutMs: 240_000,
+        });
+        expect(result.stderr).not.toContain('heap');
+        expect(result.code).toBe(0);
+        const [counted] = await p.query<{ n: string; meta: number }>(
+          'development',
+          `select count(*) as n, sum((meta->>'n')::int) as meta from items`,
+        );
+        expect(Number(counted!.n)).toBe(rows);
+        expect(Number(counted!.meta)).toBe((rows * (rows - 1)) / 2);
+      }, 300_000);
+    }
+
+    it('rolls back a large SQL seed that fails near its end, naming the line', async () => {
+      p.clearSeeds();
+      await p.query('development', 'truncate items');
+      const lines = writeLines(
+        join(p.project.dir, 'db/seeds/reference/095_fails.sql'),
+        1,
+        (i) => `insert into items values (${i}, 'x', null) on conflict (id) do nothing;\n`,
+        '',
+        'select 1;\n   select * from nowhere;\n',
+      );
+      const result = await p.cli(['seed', '--env', 'development']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        `db/seeds/reference/095_fails.sql:${lines + 2}:18: relation "nowhere" does not exist`,
+      );
+      expect(await p.query('development', 'select id from items limit 1')).toEqual([]);
+    }, 120_000);
+  });
+}
