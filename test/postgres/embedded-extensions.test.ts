@@ -48,7 +48,21 @@ describe('an embedded database', () => {
         { uuid: true, hstore: '1', ltree: true, levenshtein: 3, unaccent: 'creme', earthdistance: true },
       ]);
       const asked = ['plpgsql', 'pgcrypto', 'citext', 'pg_trgm', '"uuid-ossp"', 'postgis', 'vector'];
-      expect(await unavailableExtensions(db, asked)).toEqual(['postgis', 'vector']);
+      expect(await unavailableExtensions(db, asked)).toEqual(['postgis']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('creates pgvector, which PGlite ships in its own package, and searches by distance with an index', async () => {
+    const db = await openInMemory();
+    try {
+      await db.query(`create extension vector;
+        create table item (id int primary key, embedding vector(3));
+        insert into item values (1, '[1,0,0]'), (2, '[0,1,0]'), (3, '[0.9,0.1,0]');
+        create index item_embedding on item using hnsw (embedding vector_l2_ops)`);
+      const { rows } = await db.query(`select id from item order by embedding <-> '[1,0,0]' limit 2`);
+      expect(rows).toEqual([{ id: 1 }, { id: 3 }]);
     } finally {
       await db.close();
     }

@@ -77,12 +77,20 @@ export function notShipped(extensions: readonly string[]): string {
 
 let unpacking: Promise<BundleFile[]> | undefined;
 
-/** PGlite's bundles (`<name>.tar.gz` beside its entry point), unpacked once per process. */
+/** The packages holding bundles: PGlite's contrib, and pgvector, which PGlite ships apart. */
+const BUNDLE_PACKAGES = ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'];
+
+/** The bundles (`<name>.tar.gz` beside each package's entry point), unpacked once per process. */
 function unpackedBundles(): Promise<BundleFile[]> {
   unpacking ??= (async () => {
-    const dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-    const bundles = readdirSync(dir).filter((name) => name.endsWith('.tar.gz'));
-    const tars = await Promise.all(bundles.map(async (name) => gunzipAsync(await readFile(join(dir, name)))));
+    const require = createRequire(import.meta.url);
+    const paths = BUNDLE_PACKAGES.flatMap((name) => {
+      const dir = dirname(require.resolve(name));
+      return readdirSync(dir)
+        .filter((file) => file.endsWith('.tar.gz'))
+        .map((file) => join(dir, file));
+    });
+    const tars = await Promise.all(paths.map(async (path) => gunzipAsync(await readFile(path))));
     return tars.flatMap(tarFiles);
   })();
   return unpacking;
