@@ -90,6 +90,41 @@ for (const backing of BACKINGS) {
       }, 300_000);
     }
 
+    // Server only: the same code, and a million upserts take a minute embedded.
+    it.skipIf(backing === 'embedded')(
+      'checks the keys of a file of very many short rows without holding them: a repeated one is still named',
+      async () => {
+        p.clearSeeds();
+        p.project.write(
+          'db/migrations/20260101000001_codes.sql',
+          'create table codes (code bigint primary key);\n',
+        );
+        expect((await p.cli(['migrate', 'up', '--env', 'development'])).code).toBe(0);
+        const file = join(p.project.dir, 'db/seeds/reference/codes.csv');
+        const rows = writeLines(file, 12, (i) => `${i}\n`, 'code\n');
+        const run = (args: string[]) =>
+          runBin(['seed', '--env', 'development', ...args], {
+            cwd: p.project.dir,
+            env: { NODE_OPTIONS: '--max-old-space-size=48' },
+            timeoutMs: 240_000,
+          });
+        const applied = await run(['--json']);
+        expect(applied.stderr).not.toContain('heap');
+        expect(applied.code).toBe(0);
+        expect(
+          Number((await p.query<{ n: string }>('development', 'select count(*) as n from codes'))[0]!.n),
+        ).toBe(rows);
+        writeLines(file, 12, (i) => `${i}\n`, 'code\n', '17\n');
+        const repeated = await run([]);
+        expect(repeated.stderr).not.toContain('heap');
+        expect(repeated.code).toBe(2);
+        expect(repeated.stderr).toContain(
+          `db/seeds/reference/codes.csv: row ${rows + 2} repeats the key (code) of row 19`,
+        );
+      },
+      300_000,
+    );
+
     it('rolls back a large SQL seed that fails near its end, naming the line', async () => {
       p.clearSeeds();
       await p.query('development', 'truncate items');

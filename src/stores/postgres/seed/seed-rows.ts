@@ -82,7 +82,7 @@ export async function prepareRowsSeed(
   const key = declaredAs
     ? await declaredKey(db, table.oid, name, declaredAs, keys[declaredAs]!, columns)
     : await primaryKey(db, table.oid, file, name);
-  checkRows(file, name, columns, key);
+  await checkRows(db, file, name, columns, key);
   return { file, table: table.qualified, key, columns };
 }
 
@@ -164,42 +164,86 @@ async function declaredKey(
   return key;
 }
 
-/** Every row against the table, read from the file; only the keys seen so far are kept, to find a repeated one. */
-function checkRows(file: SeedFile, name: string, columns: Map<string, ColumnInfo>, key: string[]): void {
-  const seen = new Map<string, number>();
-  let index = -1;
-  for (const row of seedRows(file)) {
-    index++;
-    const at = `${file.file}: ${rowLabel(file, index)}`;
-    for (const column of Object.keys(row)) {
-      const info = columns.get(column);
-      if (!info) {
-        throw new UsageError(`${at} has column ${column}, which ${name} does not have`, {
-          fix: `use the columns of ${name}: ${[...columns.keys()].join(', ')}`,
-        });
+/**
+ * Every row against the table, read from the file a row at a time. The keys seen go to a temporary
+ * table, a part at a time, so the database finds a key the file repeats: a large file's keys would
+ * not fit in memory any better than its rows.
+ */
+async function checkRows(
+  db: Queryable,
+  file: SeedFile,
+  name: string,
+  columns: Map<string, ColumnInfo>,
+  key: string[],
+): Promise<void> {
+  await db.query(`create temporary table if not exists ${SEEN} (key text primary key, row integer not null)`);
+  await db.query(`truncate ${SEEN}`);
+  try {
+    let part: { key: string; row: number }[] = [];
+    let index = -1;
+    for (const row of seedRows(file)) {
+      index++;
+      const at = `${file.file}: ${rowLabel(file, index)}`;
+      for (const column of Object.keys(row)) {
+        const info = columns.get(column);
+        if (!info) {
+          throw new UsageError(`${at} has column ${column}, which ${name} does not have`, {
+            fix: `use the columns of ${name}: ${[...columns.keys()].join(', ')}`,
+          });
+        }
+        if (info.generated) {
+          throw new UsageError(`${at} sets ${column}, a generated column Postgres computes`, {
+            fix: `leave ${column} out`,
+          });
+        }
       }
-      if (info.generated) {
-        throw new UsageError(`${at} sets ${column}, a generated column Postgres computes`, {
-          fix: `leave ${column} out`,
-        });
+      const missing = key.find((column) => row[column] === undefined || row[column] === null);
+      if (missing) {
+        throw new UsageError(
+          `${at} has no value for key column ${missing}: without its key a row would be added again on every run`,
+          { fix: `give every row its ${key.join(', ')}` },
+        );
       }
+      part.push({ key: JSON.stringify(key.map((column) => row[column])), row: index });
+      if (part.length < ROWS_PER_STATEMENT) continue;
+      await refuseRepeatedKey(db, file, key, part);
+      part = [];
     }
-    const missing = key.find((column) => row[column] === undefined || row[column] === null);
-    if (missing) {
-      throw new UsageError(
-        `${at} has no value for key column ${missing}: without its key a row would be added again on every run`,
-        { fix: `give every row its ${key.join(', ')}` },
-      );
-    }
-    const identity = JSON.stringify(key.map((column) => row[column]));
-    const first = seen.get(identity);
-    if (first !== undefined) {
-      throw new UsageError(`${at} repeats the key (${key.join(', ')}) of ${rowLabel(file, first)}`, {
-        fix: 'keep one row per key',
-      });
-    }
-    seen.set(identity, index);
+    await refuseRepeatedKey(db, file, key, part);
+  } finally {
+    await db.query(`drop table if exists ${SEEN}`);
   }
+}
+
+/** The session's own table of the keys a file's rows have had so far. */
+const SEEN = 'pg_temp.launchdb_seed_keys';
+
+/** Adds a part's keys to those seen; the first row whose key was seen before is refused, naming both rows. */
+async function refuseRepeatedKey(
+  db: Queryable,
+  file: SeedFile,
+  key: string[],
+  part: { key: string; row: number }[],
+): Promise<void> {
+  if (part.length === 0) return;
+  const keys = JSON.stringify(part);
+  const { rows } = await db.query<{ added: number }>(
+    `with added as (insert into ${SEEN} select key, row from jsonb_to_recordset($1::jsonb) as x(key text, row integer)
+                    on conflict (key) do nothing returning 1)
+     select count(*)::int as added from added`,
+    [keys],
+  );
+  if (rows[0]?.added === part.length) return;
+  const { rows: repeats } = await db.query<{ row: number; first: number }>(
+    `select x.row, seen.row as first from jsonb_to_recordset($1::jsonb) as x(key text, row integer)
+       join ${SEEN} seen using (key) where seen.row <> x.row order by x.row limit 1`,
+    [keys],
+  );
+  const repeat = repeats[0]!;
+  throw new UsageError(
+    `${file.file}: ${rowLabel(file, repeat.row)} repeats the key (${key.join(', ')}) of ${rowLabel(file, repeat.first)}`,
+    { fix: 'keep one row per key' },
+  );
 }
 
 /** The file's rows for the upsert: CSV fields of json columns are JSON text, parsed so `{"a":1}` is an object, not a string. */
