@@ -1,8 +1,10 @@
 // The plan `migrate up` prints is read once it holds the migration lock: a deploy that lost the race
 // to another says nothing was left, instead of a plan it never applied.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, until } from '../helpers/cli.js';
-import { serverAvailable } from '../helpers/databases.js';
+import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
+import { tempProject } from '../helpers/project.js';
 import { type MigrationProject, migrationProject } from './helpers.js';
 
 describe.skipIf(!serverAvailable)('the plan of migrate up, on the server', () => {
@@ -36,5 +38,46 @@ describe.skipIf(!serverAvailable)('the plan of migrate up, on the server', () =>
       'plan: nothing left to apply; another run applied the 2 migrations pending before this one held the migration lock',
     );
     expect(loser.stdout).toContain('0 applied');
+  }, 60_000);
+
+  it('refuses, in a guarded environment, a plan that grew past what was checked and confirmed', async () => {
+    const database = uniqueName('ldb_guard');
+    await adminQuery(`create database ${database}`);
+    const url = serverUrlFor(database);
+    const project = tempProject(
+      `{ project: '{project}', environments: { production: { postgres: { url: '${url}' } } } }`,
+    );
+    const cli = (args: string[]) =>
+      runBin([...args, '--env', 'production', '--confirm', 'production'], { cwd: project.dir });
+    const holder = new pg.Client({ connectionString: url });
+    try {
+      expect((await cli(['attach', 'postgres'])).code).toBe(0);
+      project.write('db/migrations/20260401000000_first.sql', 'create table first_one (id int);\n');
+      expect((await cli(['migrate', 'up'])).code).toBe(0);
+      project.write('db/migrations/20260401000001_second.sql', 'create table second_one (id int);\n');
+      await holder.connect();
+      await holder.query('select pg_advisory_lock($1, $2)', [0x6c64626d, 1]);
+      const waiting = cli(['migrate', 'up', '--lock-timeout', '30000']);
+      await until(async () => {
+        const { rows } = await holder.query(
+          `select 1 from pg_stat_activity where datname = current_database() and application_name = 'launchdb migrate'`,
+        );
+        return rows.length > 0;
+      }, 30_000);
+      // Meanwhile the first migration's history row goes: it is pending again, but was not checked.
+      await holder.query(`delete from launchdb.migrations where version = '20260401000000'`);
+      await holder.query('select pg_advisory_unlock($1, $2)', [0x6c64626d, 1]);
+      const refused = await waiting;
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        'the plan changed while waiting for the migration lock: db/migrations/20260401000000_first.sql became pending; nothing was applied',
+      );
+      const { rows } = await holder.query(`select to_regclass('second_one') as second`);
+      expect(rows[0].second).toBeNull();
+    } finally {
+      await holder.end().catch(() => {});
+      project.remove();
+      await adminQuery(`drop database if exists ${database} with (force)`);
+    }
   }, 60_000);
 });
