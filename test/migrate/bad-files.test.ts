@@ -1,12 +1,14 @@
 // Migration files launchdb refuses to read: bytes that are not UTF-8, a NUL byte, a symbolic link
 // out of the project. Every layout's reader, `migrate up` and `migrate lint FILES` refuse them with
 // the file and the byte offset (exit 2), and never show what a link points at.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationLayout } from '../../src/core/config/types.js';
 import { ProjectFolder } from '../../src/core/project-file.js';
+import { matchHistory } from '../../src/stores/postgres/migrate/adopt/match-history.js';
 import { readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
 import { checksumOf } from '../../src/stores/postgres/migrate/migration-files.js';
 import { runCli } from '../helpers/cli.js';
@@ -154,6 +156,22 @@ describe('reading migration files', () => {
       const source = new ProjectFolder(root, 'db').file(`${index}.sql`);
       expect(source.measure().checksum).toBe(checksumOf(readFileSync(join(root, `db/${index}.sql`), 'utf8')));
     }
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("matches another tool's SHA-256 of the file's own bytes, byte-order mark and CRLF included", () => {
+    fresh();
+    write(
+      'prisma/migrations/20260101000000_init/migration.sql',
+      '\uFEFFcreate table a (id int);\r\n-- é\r\n',
+    );
+    const files = readMigrations(root, { layout: 'prisma', dir: 'prisma/migrations' });
+    const bytes = readFileSync(join(root, 'prisma/migrations/20260101000000_init/migration.sql'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // Matched by the hash alone: the row names no version.
+    expect(matchHistory([{ label: 'renamed', sha256 }], files).applied.map((file) => file.name)).toEqual([
+      'init',
+    ]);
     rmSync(root, { recursive: true, force: true });
   });
 });
