@@ -41,7 +41,8 @@ describe.skipIf(!serverAvailable)('migrations under concurrency, on the server',
     try {
       for (let i = 0; i < 200; i++) {
         const rows = await p.query<{ n: string }>(
-          `select count(*) as n from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
+          `select count(*) as n from pg_stat_activity
+            where datname = current_database() and query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
         );
         if (Number(rows[0]!.n) > 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -51,7 +52,8 @@ describe.skipIf(!serverAvailable)('migrations under concurrency, on the server',
       // The server notices the dead connection and rolls its transaction back.
       for (let i = 0; i < 100; i++) {
         const rows = await p.query<{ n: string }>(
-          `select count(*) as n from pg_stat_activity where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
+          `select count(*) as n from pg_stat_activity
+            where datname = current_database() and query like '%pg_sleep(60)%' and pid <> pg_backend_pid()`,
         );
         if (Number(rows[0]!.n) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -61,8 +63,10 @@ describe.skipIf(!serverAvailable)('migrations under concurrency, on the server',
         (r) => r.version,
       );
       expect(versions).not.toContain('20260202000000');
+      // Advisory locks are per database: other databases' holders on this server are not ours.
       const locks = await p.query<{ n: string }>(
-        `select count(*) as n from pg_locks where locktype = 'advisory'`,
+        `select count(*) as n from pg_locks
+          where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
       );
       expect(Number(locks[0]!.n)).toBe(0);
     } finally {

@@ -216,19 +216,26 @@ describe('on embedded', () => {
 
 describe.skipIf(!serverAvailable)('on the server', () => {
   describe('connections.usage', () => {
-    it('passes below the warn share, against max_connections less the superuser reserve', async () => {
+    it('passes below the warn share, against max_connections less the superuser reserve, whoever else is connected', async () => {
       const { fresh } = await database();
       const outcome = await connectionsUsage.run(contextFor(fresh.url));
-      expect(outcome.status, outcome.summary).toBe('pass');
       const { rows } = await adminQuery(
         `select current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int as available`,
       );
       const details = detailsOf<{ inUse: number; available: number; thisDatabase: number }>(outcome);
       expect(details.available).toBe(rows[0].available);
       expect(details.thisDatabase).toBeGreaterThanOrEqual(1);
+      expect(details.inUse).toBeGreaterThanOrEqual(details.thisDatabase);
+      // The count is the whole server's, and other clients share the server: the verdict is judged
+      // against the count measured (a pass on a quiet server), not against a count assumed.
+      const share = details.inUse / details.available;
+      const { usageWarn, usageFail } = DEFAULT_CONNECTION_THRESHOLDS;
+      expect(outcome.status, outcome.summary).toBe(
+        share < usageWarn ? 'pass' : share < usageFail ? 'warn' : 'fail',
+      );
       expect(outcome.summary).toMatch(
         new RegExp(
-          `^${details.inUse} of ${details.available} connections in use \\(\\d+%; max_connections \\d+ less \\d+ reserved for superusers\\)$`,
+          `^${details.inUse} of ${details.available} connections in use \\(\\d+%; max_connections \\d+ less \\d+ reserved for superusers\\)${share < usageWarn ? '$' : ', at or over'}`,
         ),
       );
     });
