@@ -5,6 +5,7 @@ import { type MigrateOptions, type MigrateRun, migrateUp } from '../../stores/po
 import { refuseUnsafeMigrations } from '../../stores/postgres/migrate/lint-gate.js';
 import { formatFailure } from '../../stores/postgres/migrate/migration-error.js';
 import type { MigrationFile } from '../../stores/postgres/migrate/migration-files.js';
+import { environmentRoles, withPlaceholders } from '../../stores/postgres/migrate/placeholders.js';
 import { loadParser } from '../../stores/postgres/sql/parser.js';
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
@@ -21,8 +22,11 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   loadParser().catch(() => {});
   const context = await migrateContext(input, io, 'migrate up');
   const json = input.flags.json === true;
-  const { db, location } = await context.open();
+  const { db, location, target } = await context.open();
   try {
+    // The files as they run here: their role placeholders name this environment's roles.
+    const roles = environmentRoles(context.env.name, target);
+    const files = context.files.map((file) => withPlaceholders(file, roles));
     const to = stringFlag(input, 'to');
     const options: MigrateOptions = {
       ...(to ? { to } : {}),
@@ -33,14 +37,14 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       location,
     };
     // Pending as of now, without the lock: enough to refuse or confirm, never promised as the plan.
-    const pending = await migrateUp(db, context.files, { ...options, dryRun: true });
+    const pending = await migrateUp(db, files, { ...options, dryRun: true });
     if (input.flags['dry-run'] || pending.results.length === 0) {
       io.err(`target: project ${context.env.project}, environment ${context.env.name}, ${location}\n`);
       report(io, pending, json);
       return 0;
     }
     if (context.env.guarded) {
-      await refuseUnsafeMigrations(context.files, pending.results, {
+      await refuseUnsafeMigrations(files, pending.results, {
         sessionLockTimeoutMs: context.settings.sessionLockTimeoutMs,
         environment: context.env.name,
       });
@@ -50,7 +54,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     }
     // Confirmed before the lock is taken: a prompt waiting on a person must not hold up other deploys.
     await confirmChange(context.env, input, io, location);
-    const run = await migrateUp(db, context.files, {
+    const run = await migrateUp(db, files, {
       ...options,
       // The lint gate judged these; anything else pending once the lock is held is refused.
       ...(context.env.guarded ? { checked: new Set(pending.results.map((entry) => entry.version)) } : {}),

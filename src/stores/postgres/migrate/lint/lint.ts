@@ -1,6 +1,7 @@
 // Lints migration SQL with the real Postgres parser: each finding names a rule, a place, the danger and the fix.
 
 import { loadParser, type SqlParser } from '../../sql/parser.js';
+import { withPlaceholderStandIns } from '../placeholders.js';
 import { LintFacts } from './facts.js';
 import { parseChunks, type SqlText } from './parsed-chunks.js';
 import type { LintSeverity, RuleContext } from './rule.js';
@@ -82,7 +83,10 @@ function lintFile(
   const findings: LintFinding[] = [];
   // A file-wide directive holds for statements before it too, in earlier chunks.
   const offForFile = new Set<string>();
-  for (const chunk of parseChunks(parser, input.sql)) {
+  // Role placeholders (`${launchdb:app_role}`) read as names: lint runs without an environment.
+  const sql = input.sql;
+  const pieces = () => withPlaceholderStandIns(typeof sql === 'string' ? [sql] : sql(), input.file);
+  for (const chunk of parseChunks(parser, pieces)) {
     if ('failure' in chunk) {
       return [
         {
