@@ -210,11 +210,23 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'migrate drift',
     summary: 'differences between the live schema and what the migrations produce',
-    usage: 'launchdb migrate drift [--env NAME] [--json]',
+    usage: 'launchdb migrate drift [--env NAME] [--admin-url URL] [--json]',
     description:
-      'Replays every migration into a shadow database (a scratch database on the server when the admin URL\n' +
-      'allows, else embedded) and compares catalog snapshots. Exit 1 when there is drift.',
-    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+      'Replays the migrations the environment applied, in the order it applied them, into a shadow\n' +
+      'database (a scratch database on the server when the admin URL allows, else embedded, saying why)\n' +
+      'and compares catalog snapshots. Exit 1 when there is drift.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      'admin-url': {
+        type: 'url',
+        value: 'URL',
+        env: 'DATABASE_ADMIN_URL',
+        envAfterConfig: true,
+        description:
+          "a server URL allowed to create databases, for the shadow (default: the environment's admin URL, else embedded)",
+      },
+    },
     examples: ['launchdb migrate drift --env production'],
     load: () => import('./commands/migrate-drift.js'),
   },

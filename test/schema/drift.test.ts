@@ -7,6 +7,8 @@ import { drift as driftCheck } from '../../src/stores/postgres/checks/drift.js';
 import type { PostgresDatabase } from '../../src/stores/postgres/database.js';
 import { openEmbedded } from '../../src/stores/postgres/embedded.js';
 import { ensureMarker } from '../../src/stores/postgres/marker.js';
+import { migrateUp } from '../../src/stores/postgres/migrate/apply.js';
+import { readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
 import { detectDrift } from '../../src/stores/postgres/schema/drift.js';
 import { ReplayError } from '../../src/stores/postgres/schema/replay.js';
 import { openServer } from '../../src/stores/postgres/server.js';
@@ -68,21 +70,15 @@ create table audit_log (id bigint generated always as identity primary key, at t
 `,
 };
 
-/** Runs the files on the live database the way a migration tool would, with its history table. */
-async function applyMigrations(db: PostgresDatabase, files: Record<string, string>): Promise<void> {
-  await db.query(
-    'create schema if not exists launchdb; create table if not exists launchdb.migrations (version text primary key)',
-  );
-  for (const [name, sql] of Object.entries(files)) {
-    if (sql.startsWith('-- launchdb:no-transaction')) {
-      for (const statement of sql.split(/;\s*\n/)) if (statement.trim()) await db.query(statement);
-    } else {
-      await db.transaction(async (tx) => {
-        await tx.query(sql);
-        await tx.query('insert into launchdb.migrations values ($1)', [name.slice(0, 14)]);
-      });
-    }
-  }
+/** Applies the project's migration files to the live database as `migrate up` does, history and all. */
+async function applyMigrations(db: PostgresDatabase, root: string): Promise<void> {
+  const run = await migrateUp(db, readMigrations(root, { layout: 'launchdb', dir: 'db/migrations' }), {
+    lockTimeoutMs: 30_000,
+    sessionLockTimeoutMs: 0,
+    statementTimeoutMs: 0,
+    location: db.location,
+  });
+  if (run.failed) throw new Error(`migrate up failed: ${JSON.stringify(run.failed.error)}`);
 }
 
 function writeMigrations(project: TempProject, files: Record<string, string>): void {
@@ -108,7 +104,6 @@ async function liveProject(backing: BackingName, files: Record<string, string>):
     backing === 'server'
       ? `{ project: '{project}', environments: {
           staging: { postgres: { url: '${url}', adminUrl: '${SERVER_URL}' } },
-          preview: { postgres: { url: '${url}' } },
         } }`
       : `{ project: '{project}', environments: { staging: { postgres: {} } } }`,
   );
@@ -129,7 +124,7 @@ async function liveProject(backing: BackingName, files: Record<string, string>):
   };
   await use(async (db) => {
     await ensureMarker(db, env.project, env.name, 'live');
-    await applyMigrations(db, files);
+    await applyMigrations(db, project.dir);
   });
   return {
     project,
@@ -221,7 +216,7 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
     const result = await runCli(['migrate', 'drift', '--env', 'staging'], { cwd: live.project.dir });
     expect(result.stderr).toContain('comparing');
     expect(result.stdout).toMatch(
-      /^no drift: .* is what the migrations make \(4 migrations in db\/migrations/,
+      /^no drift: .* is what the migrations make \(4 applied migrations in db\/migrations/,
     );
     expect(result.code).toBe(0);
   });
@@ -255,13 +250,18 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
   );
 
   it.skipIf(skip)(
-    'names the file and line of a migration that does not replay, and leaves no shadow behind',
+    'names the file and line of an applied migration that does not replay, and leaves no shadow behind',
     async () => {
       const before = backing === 'server' ? await shadowsLeft() : [];
+      // Applied on a table made by hand, which no migration makes: live it ran, in the shadow it cannot.
       live.project.write(
         'db/migrations/20260105000000_broken.sql',
-        'select 1;\n\ninsert into nope select * from users;\n',
+        'select 1;\n\ninsert into nope select id from users;\n',
       );
+      await live.use(async (db) => {
+        await db.query('create table nope (id bigint)');
+        await applyMigrations(db, live.project.dir);
+      });
       try {
         const error = await live
           .use((db) => detectDrift(live.env, live.target, { live: db }))
@@ -272,6 +272,9 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
         if (backing === 'server') expect(await shadowsLeft()).toEqual(before);
       } finally {
         rmSync(join(live.project.dir, 'db/migrations/20260105000000_broken.sql'));
+        await live.use((db) =>
+          db.query(`delete from launchdb.migrations where version = '20260105000000'; drop table nope`),
+        );
       }
     },
   );
@@ -285,8 +288,7 @@ describe.skipIf(!serverAvailable)('migrate drift against a server without an adm
   afterAll(() => live?.drop());
 
   it('replays into an embedded shadow and compares across major versions without false drift', async () => {
-    const env = (await Project.load(live.project.dir)).environment('preview');
-    const result = await detectDrift(env, resolvePostgresTarget(env)!);
+    const result = await detectDrift(live.env, live.target, { adminUrl: null });
     expect(result.shadow).toBe('embedded');
     expect(result.versions).toEqual({ live: 15, shadow: 18 });
     expect(result.notes.join(' ')).toContain('views are compared by the columns they return');
@@ -313,7 +315,7 @@ describe.skipIf(!serverAvailable)('migrate drift on an environment launchdb atta
     // The migrations run as the owner role, as `migrate up` would run them.
     const owner = await openServer(target.migrationUrl);
     try {
-      await applyMigrations(owner, MIGRATIONS);
+      await applyMigrations(owner, project.dir);
     } finally {
       await owner.close();
     }

@@ -5,8 +5,10 @@ import { type DriftResult, detectDrift } from '../../stores/postgres/schema/drif
 import {
   connectTimeoutOf,
   type PostgresTarget,
+  resolveAdminUrl,
   resolvePostgresTarget,
 } from '../../stores/postgres/target.js';
+import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
@@ -21,10 +23,13 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   const { dir, layout } = migrationSettings(project);
   const json = input.flags.json === true;
+  const adminUrl = resolveAdminUrl(env, stringFlag(input, 'admin-url'));
+  if (adminUrl) io.secrets.add(new URL(adminUrl).password);
   if (!json) io.err(io.style('dim', `comparing ${where(target)} with the migrations in ${dir}…\n`));
   const result = await detectDrift(env, target, {
     migrationsDir: dir,
     layout,
+    adminUrl: adminUrl ?? null,
     connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
     command: 'migrate drift',
   });
@@ -52,7 +57,7 @@ function where(target: PostgresTarget): string {
 function render(result: DriftResult, environment: string, location: string, dir: string, io: Io): string {
   const lines = result.notes.map((note) => io.style('yellow', `note: ${note}`));
   const seconds = (result.durations.totalMs / 1000).toFixed(1);
-  const how = `${result.migrations} migration${result.migrations === 1 ? '' : 's'} in ${dir}, replayed into ${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow, ${seconds} s`;
+  const how = `${result.migrations} applied migration${result.migrations === 1 ? '' : 's'} in ${dir}, replayed into ${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow, ${seconds} s`;
   if (result.items.length === 0) {
     lines.push(`${io.style('green', 'no drift')}: ${location} is what the migrations make (${how})`);
   } else {

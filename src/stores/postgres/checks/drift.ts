@@ -22,6 +22,7 @@ export const drift: Check<PostgresCheckContext> = {
       return { status: 'skip', summary: `no migration files in ${dir} to compare with` };
     const result = await detectDrift(ctx.env, ctx.postgres.target, {
       files,
+      layout,
       live: await ctx.postgres.db(),
       command: 'check',
     });
@@ -35,7 +36,7 @@ export const drift: Check<PostgresCheckContext> = {
     if (result.items.length === 0) {
       return {
         status: 'pass',
-        summary: `no drift: the schema is what the ${files.length} migrations in ${dir} make`,
+        summary: `no drift: the schema is what the ${result.migrations} applied migration${result.migrations === 1 ? '' : 's'} in ${dir} make`,
         details,
       };
     }

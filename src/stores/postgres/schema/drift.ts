@@ -3,27 +3,34 @@ import type { MigrationLayout } from '../../../core/config/types.js';
 import type { Environment } from '../../../core/project.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import type { PostgresDatabase } from '../database.js';
+import { readHistory } from '../migrate/history.js';
 import { LAYOUTS, readMigrations } from '../migrate/layouts/index.js';
+import { openMigrationDatabase } from '../migrate/migration-database.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
-import { openPostgres } from '../open.js';
+import { environmentRoles, withPlaceholders } from '../migrate/placeholders.js';
 import { quoteIdent } from '../sql-quote.js';
-import type { PostgresTarget } from '../target.js';
+import { type PostgresTarget, resolveAdminUrl } from '../target.js';
+import { appliedFiles } from './applied-migrations.js';
 import { type DriftItem, diffSnapshots } from './diff.js';
-import { liveRoles, withAttachGrants } from './environment-roles.js';
+import { liveRoles, shadowRoles, withAttachGrants } from './environment-roles.js';
 import { replayMigrations } from './replay.js';
 import { major, type Shadow, withShadowDatabase } from './shadow.js';
 import { type CatalogSnapshot, takeSnapshot } from './snapshot.js';
+import { adoptedTools, findToolHistories, withoutToolHistories } from './tool-history.js';
 
 export interface DriftOptions {
   /** The migrations folder, relative to the project root. Default: the layout's, `db/migrations` for launchdb's. */
   migrationsDir?: string;
   /** Whose layout the migrations follow. Default `launchdb`. */
   layout?: MigrationLayout;
-  /** The migration files, when the caller has read them already. */
+  /** The migration files, when the caller has read them already (in `layout`). */
   files?: MigrationFile[];
-  /** An open connection to the live database (a check's session); else one is opened with the migration URL. */
+  /**
+   * An open connection to the live database (a check's session); else one is opened with the
+   * migration URL, refused when the database is not attached to this environment.
+   */
   live?: PostgresDatabase;
-  /** Where the shadow may be created; see `withShadowDatabase`. Default: the environment's admin URL. */
+  /** Where the shadow may be created; see `withShadowDatabase`. Default: the environment's admin URL; null: embedded. */
   adminUrl?: string | null;
   connectTimeoutMs?: number;
   /** This process's command, named to another process that finds the embedded database busy. */
@@ -36,7 +43,7 @@ export interface DriftResult {
   shadow: 'server' | 'embedded';
   /** Postgres major versions of each side; when they differ, views are compared by what they return. */
   versions: { live: number; shadow: number };
-  /** How many migration files were replayed. */
+  /** How many migrations were replayed: those the live database applied. */
   migrations: number;
   /** Why the shadow is where it is, and what could not be compared; for the user to read. */
   notes: string[];
@@ -60,57 +67,75 @@ export async function detectDrift(
   options: DriftOptions = {},
 ): Promise<DriftResult> {
   const started = performance.now();
+  const layout = options.layout ?? 'launchdb';
   const files =
     options.files ??
-    readMigrations(env.root, {
-      layout: options.layout ?? 'launchdb',
-      dir: options.migrationsDir ?? LAYOUTS[options.layout ?? 'launchdb'].defaultDir,
-    });
+    readMigrations(env.root, { layout, dir: options.migrationsDir ?? LAYOUTS[layout].defaultDir });
   const live =
     options.live ??
-    (await openPostgres(target, {
-      as: 'migration',
-      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-      root: env.root,
-      command: options.command ?? 'migrate drift',
-    }));
+    (
+      await openMigrationDatabase(env, {
+        command: options.command ?? 'migrate drift',
+        ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      })
+    ).db;
   let liveSnapshot: Promise<CatalogSnapshot> | undefined;
   try {
     const facts = await liveFacts(live);
+    // What the live database applied, in its order: the replay makes that, and only that.
+    const history = await readHistory(live);
+    const applied = appliedFiles(files, history);
+    const histories = await findToolHistories(live, adoptedTools(layout, history));
     const migrationUser =
       target.backing === 'server' ? parseConnectionUrl(target.migrationUrl).user : 'postgres';
     const { roles, provisioned } = liveRoles(facts.database, migrationUser, facts.roles);
+    const placeholders = environmentRoles(env.name, target);
     const durations = { replayMs: 0, snapshotMs: 0 };
     // The live snapshot and the replay touch different databases: they run side by side.
     liveSnapshot = timed(takeSnapshot(live, { roles }), (ms) => {
       durations.snapshotMs += ms;
     });
     liveSnapshot.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+    const adminUrl = options.adminUrl !== undefined ? options.adminUrl : (resolveAdminUrl(env) ?? null);
+    const why =
+      adminUrl || target.backing !== 'server'
+        ? []
+        : [
+            `no admin URL to create the shadow database on the server with (--admin-url, DATABASE_ADMIN_URL or environments.${env.name}.postgres.adminUrl): the shadow is embedded`,
+          ];
     const shadowOptions = {
       liveVersion: facts.version,
       database: target.backing === 'server' ? target.database : facts.database,
-      ...(options.adminUrl !== undefined ? { adminUrl: options.adminUrl } : {}),
+      adminUrl,
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     };
     const replayed = await withShadowDatabase(env, shadowOptions, async (shadow) => {
-      if (shadow.backing === 'embedded' && target.backing === 'server') await copyRoles(shadow, facts.roles);
-      await timed(replayMigrations(shadow.db, files), (ms) => {
+      if (shadow.backing === 'embedded') await copyRoles(shadow, facts.roles);
+      // The placeholders name the shadow's roles, as they named the environment's when applied.
+      const resolved = shadowRoles(placeholders, shadow.user);
+      const replay = applied.files.map((file) => withPlaceholders(file, resolved));
+      await timed(replayMigrations(shadow.db, replay), (ms) => {
         durations.replayMs += ms;
       });
-      const snapshot = await timed(takeSnapshot(shadow.db, { roles: { [shadow.user]: 'owner' } }), (ms) => {
-        durations.snapshotMs += ms;
-      });
+      // Named as live: the environment's roles for what they are, the shadow's user as the owner.
+      const snapshot = await timed(
+        takeSnapshot(shadow.db, { roles: { ...roles, [shadow.user]: 'owner' } }),
+        (ms) => {
+          durations.snapshotMs += ms;
+        },
+      );
       return { shadow, snapshot };
     });
-    const actual = await liveSnapshot;
-    const expected = provisioned ? withAttachGrants(replayed.snapshot) : replayed.snapshot;
+    const actual = withoutToolHistories(await liveSnapshot, histories);
+    const made = withoutToolHistories(replayed.snapshot, histories);
+    const expected = provisioned ? withAttachGrants(made) : made;
     const { ignore, notes } = comparable(facts, replayed.shadow);
     return {
       items: diffSnapshots(expected, actual, { actual: env.name, ignore }),
       shadow: replayed.shadow.backing,
       versions: { live: major(facts.version), shadow: major(replayed.shadow.version) },
-      migrations: files.length,
-      notes: [...replayed.shadow.notes, ...notes],
+      migrations: applied.files.length,
+      notes: [...why, ...replayed.shadow.notes, ...notes, ...applied.notes],
       durations: {
         replayMs: Math.round(durations.replayMs),
         snapshotMs: Math.round(durations.snapshotMs),
@@ -141,8 +166,9 @@ async function liveFacts(live: PostgresDatabase): Promise<LiveFacts> {
 }
 
 /**
- * An embedded shadow has none of the server's roles, which the migrations may grant to; a scratch
- * database on that server would see them all, so the embedded one gets them too (without logins).
+ * An embedded shadow has none of the live database's roles, which the migrations may grant to; a
+ * scratch database on the server would see them all, so the embedded one gets them too (without
+ * logins, as restore's stand-ins).
  */
 async function copyRoles(shadow: Shadow, roles: string[]): Promise<void> {
   const { rows } = await shadow.db.query<{ rolname: string }>(

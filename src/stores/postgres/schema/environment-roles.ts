@@ -4,11 +4,13 @@
 // without anyone having changed the schema by hand:
 // - role names: the migrations ran as production's owner role, the replay as the shadow's user; and
 //   `launchdb attach` names its roles after the database (`shop_production_app`). Both snapshots
-//   rename them to what they are: `owner`, `app`, `readonly`.
+//   rename them to what they are: `owner`, `app`, `readonly`; a migration granting to them by
+//   placeholder (`${launchdb:app_role}`) grants to the same roles in the replay (see `shadowRoles`).
 // - what `attach` grants (see provision/grants.ts): USAGE on schema public to the app and read-only
 //   roles, and default privileges by which every table and sequence the owner creates in public is
 //   granted to them. The replay has none of it, so it is added to the expected snapshot, exactly;
 //   any other privilege, or one of these missing, is drift.
+import type { PlaceholderRoles } from '../migrate/placeholders.js';
 import { roleNamesOf } from '../provision/roles.js';
 import type { CatalogSnapshot, DefaultPrivilegeEntry, GrantEntry } from './snapshot-types.js';
 
@@ -24,6 +26,19 @@ export function liveRoles(database: string, migrationUser: string, existing: rea
     roles[names.readonly] = 'readonly';
   }
   return { roles, provisioned };
+}
+
+/**
+ * The roles a migration's placeholders name in the shadow: the shadow's user for the owner's (it
+ * owns what the replay creates, as the owner does live), the environment's own for the others
+ * (roles are the server's, so a shadow there has them; an embedded shadow is given them).
+ */
+export function shadowRoles(live: PlaceholderRoles, shadowUser: string): PlaceholderRoles {
+  const owner = live.roles.owner_role;
+  const roles = Object.fromEntries(
+    Object.entries(live.roles).map(([name, role]) => [name, role === owner ? shadowUser : role]),
+  );
+  return { ...live, roles };
 }
 
 function provisionedNames(database: string) {

@@ -40,6 +40,11 @@ export function keyName(expression: string): string {
     else '"' || replace(${expression}::text, '"', '""') || '"' end)`;
 }
 
+/** A name as keys spell it: `keyName` for a name at hand. */
+export function keyOf(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
 /** SQL: `schema.name` as a key, from a namespace and a name column. */
 export function qualifiedKey(schema: string, name: string): string {
   return `${keyName(schema)} || '.' || ${keyName(name)}`;
