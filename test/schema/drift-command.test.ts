@@ -16,7 +16,7 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 
 const MIGRATION = 'create table users (id bigint primary key, email text not null);\n';
 
-describe.each(BACKINGS)('migrate drift on a %s environment never attached', (backing) => {
+describe.each(BACKINGS)('migrate drift on %s Postgres never attached', (backing) => {
   const skip = backing === 'server' && !serverAvailable;
   let project: TempProject;
   let database: string | undefined;
