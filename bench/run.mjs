@@ -11,6 +11,7 @@ const suites = [
   './code-scan.mjs',
   './backup.mjs',
   './backup-s3.mjs',
+  './memory.mjs',
 ];
 const only = process.argv[2];
 
