@@ -1,7 +1,7 @@
 // What the migrate commands share: the project, environment, settings, files, and the database.
 
 import type { MigrationLayout } from '../core/config/types.js';
-import { readMigrations } from '../stores/postgres/migrate/layouts/index.js';
+import { readMigrationLayout } from '../stores/postgres/migrate/layouts/index.js';
 import {
   type MigrationDatabase,
   openMigrationDatabase,
@@ -16,6 +16,8 @@ import type { CommandInput } from './spec.js';
 export interface MigrateContext extends CommandContext {
   settings: MigrationSettings;
   files: MigrationFile[];
+  /** Files the layout passed over as its tool does, one line each: printed as notes. */
+  notes: string[];
   /** Opens the environment's database as its owner; close it when done. */
   open(): Promise<MigrationDatabase>;
 }
@@ -33,15 +35,21 @@ export async function migrateContext(
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
     ...(options.defaultLayout === undefined ? {} : { defaultLayout: options.defaultLayout }),
   });
-  const files = readMigrations(context.project.root, settings);
+  const { files, notes } = readMigrationLayout(context.project.root, settings);
   return {
     ...context,
     settings,
     files,
+    notes,
     open: () =>
       openMigrationDatabase(context.env, {
         command,
         ...(context.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: context.connectTimeoutMs }),
       }),
   };
+}
+
+/** `note: …` lines on stderr, for what a command passed over on purpose. */
+export function printNotes(io: Io, notes: readonly string[]): void {
+  for (const note of notes) io.err(io.style('yellow', `note: ${note}\n`));
 }

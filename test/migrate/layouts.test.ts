@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
+import { readMigrationLayout, readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
 import type { MigrationFile } from '../../src/stores/postgres/migrate/migration-files.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -49,6 +49,28 @@ describe('the prisma layout', () => {
     expect(message).toContain('prisma/migrations/20240105120000_init: has no migration.sql');
     expect(message).toContain('prisma/migrations/init: expected a <yyyymmddhhmmss>_<name> folder');
   });
+
+  it('refuses a folder holding only a data script, as Prisma does (P3015), saying so and what to do', () => {
+    // prisma migrate deploy lists every folder as a migration and stops at one without migration.sql.
+    write({
+      'prisma/migrations/migration_lock.toml': 'provider = "postgresql"',
+      'prisma/migrations/20240105120000_init/migration.sql': 'CREATE TABLE "User" (id int);',
+      'prisma/migrations/20240106093000_backfill_names/backfill.ts': 'await prisma.user.updateMany({});\n',
+    });
+    let refused: unknown;
+    try {
+      read('prisma', 'prisma/migrations');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ exitCode: 2 });
+    expect((refused as Error).message).toBe(
+      'prisma/migrations/20240106093000_backfill_names: has no migration.sql; Prisma stops at it too (P3015, "Could not find the migration file")',
+    );
+    expect((refused as { fix: string }).fix).toContain(
+      'restore a missing migration.sql or delete its folder',
+    );
+  });
 });
 
 describe('the drizzle layout', () => {
@@ -76,10 +98,9 @@ describe('the drizzle layout', () => {
     expect(files[0]!.sql).toContain('--> statement-breakpoint');
   });
 
-  it('names files missing from the journal, entries missing a file, and a missing journal', () => {
+  it('names entries missing a file, and a missing journal', () => {
     write({
       'drizzle/0000_first.sql': 'CREATE TABLE "a" ("id" integer);',
-      'drizzle/0002_stray.sql': 'CREATE TABLE "s" ("id" integer);',
       'drizzle/meta/_journal.json': journal([
         { idx: 0, when: 1, tag: '0000_first' },
         { idx: 1, when: 2, tag: '0001_gone' },
@@ -87,9 +108,22 @@ describe('the drizzle layout', () => {
     });
     const message = problems(() => read('drizzle', 'drizzle'));
     expect(message).toContain('drizzle/0001_gone.sql: listed in meta/_journal.json but missing');
-    expect(message).toContain('drizzle/0002_stray.sql: not in meta/_journal.json');
     write({ 'other/0000_x.sql': 'select 1;' });
     expect(problems(() => read('drizzle', 'other'))).toContain('other/meta/_journal.json is missing');
+  });
+
+  it('passes over a .sql file the journal does not list, as drizzle does, with a note', () => {
+    // drizzle's migrator reads meta/_journal.json and runs each entry's file; nothing else.
+    write({
+      'drizzle/0000_first.sql': 'CREATE TABLE "a" ("id" integer);',
+      'drizzle/0001_scratch.sql': 'DROP TABLE "a";',
+      'drizzle/meta/_journal.json': journal([{ idx: 0, when: 1717430400123, tag: '0000_first' }]),
+    });
+    const reading = readMigrationLayout(project.dir, { layout: 'drizzle', dir: 'drizzle' });
+    expect(reading.files.map((file) => file.file)).toEqual(['drizzle/0000_first.sql']);
+    expect(reading.notes).toEqual([
+      'drizzle/0001_scratch.sql is not in meta/_journal.json: drizzle does not run it, nor does launchdb',
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ import { ADOPT_TOOLS, type AdoptTool, isAdoptTool } from '../../stores/postgres/
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
 import type { Io } from '../io.js';
-import { migrateContext } from '../migrate-context.js';
+import { migrateContext, printNotes } from '../migrate-context.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -18,7 +18,10 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   // The files are read with the config's layout when it names one, else with the tool's own.
   const context = await migrateContext(input, io, 'migrate adopt', { defaultLayout: tool });
   const { layout, dir } = context.settings;
-  const notes = notesOf(tool, context.project.config.migrations?.layout, layout, dir, context.files.length);
+  const notes = [
+    ...context.notes,
+    ...notesOf(tool, context.project.config.migrations?.layout, layout, dir, context.files.length),
+  ];
   const { db, location } = await context.open();
   let result: AdoptResult;
   try {
@@ -56,7 +59,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     };
     io.out(`${JSON.stringify(document, null, 2)}\n`);
   } else {
-    for (const note of notes) io.err(io.style('yellow', `note: ${note}\n`));
+    printNotes(io, notes);
     io.out(render(result, dir, io));
   }
   return 0;

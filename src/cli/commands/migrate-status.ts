@@ -3,7 +3,7 @@ import type { ExitCode } from '../../core/errors.js';
 import { readHistory } from '../../stores/postgres/migrate/history.js';
 import { isClean, migrationStatus } from '../../stores/postgres/migrate/status.js';
 import type { Io } from '../io.js';
-import { migrateContext } from '../migrate-context.js';
+import { migrateContext, printNotes } from '../migrate-context.js';
 import { renderTable } from '../render/table.js';
 import type { CommandInput } from '../spec.js';
 
@@ -34,9 +34,10 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   };
   if (input.flags.json) {
     io.out(
-      `${JSON.stringify({ project: context.env.project, environment: context.env.name, location, clean, counts, migrations: status.entries }, null, 2)}\n`,
+      `${JSON.stringify({ project: context.env.project, environment: context.env.name, location, clean, counts, migrations: status.entries, notes: context.notes }, null, 2)}\n`,
     );
   } else {
+    printNotes(io, context.notes);
     io.out(`migrations of ${context.env.project}, environment ${context.env.name} (${location})\n\n`);
     if (status.entries.length > 0) {
       const rows = status.entries.map((entry) => [

@@ -10,7 +10,7 @@ import { loadParser } from '../../stores/postgres/sql/parser.js';
 import { stringFlag } from '../args.js';
 import { confirmChange } from '../context.js';
 import type { Io } from '../io.js';
-import { migrateContext } from '../migrate-context.js';
+import { migrateContext, printNotes } from '../migrate-context.js';
 import type { CommandInput } from '../spec.js';
 
 /** Plans longer than this are listed in part: the first ones and a count. */
@@ -22,6 +22,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   loadParser().catch(() => {});
   const context = await migrateContext(input, io, 'migrate up');
   const json = input.flags.json === true;
+  if (!json) printNotes(io, context.notes);
   const { db, location, target } = await context.open();
   try {
     // The files as they run here: their role placeholders name this environment's roles.
@@ -40,7 +41,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     const pending = await migrateUp(db, files, { ...options, dryRun: true });
     if (input.flags['dry-run'] || pending.results.length === 0) {
       io.err(`target: project ${context.env.project}, environment ${context.env.name}, ${location}\n`);
-      report(io, pending, json);
+      report(io, pending, json, context.notes);
       return 0;
     }
     if (context.env.guarded) {
@@ -76,7 +77,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
         if (result.error) io.out(`        ${formatFailure(result.error)}\n`);
       },
     });
-    report(io, run, json);
+    report(io, run, json, context.notes);
     return run.failed ? 1 : 0;
   } finally {
     await db.close();
@@ -95,10 +96,10 @@ function count(migrations: number): string {
   return `${migrations} migration${migrations === 1 ? '' : 's'}`;
 }
 
-function report(io: Io, run: MigrateRun, json: boolean): void {
+function report(io: Io, run: MigrateRun, json: boolean, notes: readonly string[]): void {
   if (json) {
     io.out(
-      `${JSON.stringify({ dryRun: run.dryRun, applied: run.applied, failed: run.failed ? 1 : 0, results: run.results }, null, 2)}\n`,
+      `${JSON.stringify({ dryRun: run.dryRun, applied: run.applied, failed: run.failed ? 1 : 0, results: run.results, notes }, null, 2)}\n`,
     );
     return;
   }

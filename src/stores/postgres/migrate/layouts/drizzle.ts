@@ -4,7 +4,7 @@ import { UsageError } from '../../../../core/errors.js';
 import { ProjectFolder } from '../../../../core/project-file.js';
 import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, type ListedMigration } from './layout-support.js';
+import { finishLayout, type ListedMigration, noMigrations } from './layout-support.js';
 
 /** drizzle-kit numbers files `0000_…`: the journal's idx padded to that width is the version. */
 const IDX_WIDTH = 4;
@@ -59,11 +59,11 @@ export const drizzleLayout: Layout = {
   read(root, dir) {
     const folder = new ProjectFolder(root, dir);
     const entries = folder.list();
-    if (!entries) return [];
+    if (!entries) return noMigrations();
     const sqlFiles = entries.filter((entry) => entry.endsWith('.sql'));
     const journal = readDrizzleJournal(root, dir);
     if (!journal) {
-      if (sqlFiles.length === 0) return [];
+      if (sqlFiles.length === 0) return noMigrations();
       throw new UsageError(
         `${folder.file('meta/_journal.json').shown} is missing; drizzle-kit lists its migrations there`,
         {
@@ -93,9 +93,13 @@ export const drizzleLayout: Layout = {
         }),
       );
     }
-    for (const entry of sqlFiles) {
-      if (!listed.has(entry)) problems.push(`${folder.file(entry).shown}: not in meta/_journal.json`);
-    }
-    return finishLayout(found, problems, FIX);
+    // drizzle's migrator runs the journal's entries and nothing else: a file it does not list stays unrun.
+    const notes = sqlFiles
+      .filter((entry) => !listed.has(entry))
+      .map(
+        (entry) =>
+          `${folder.file(entry).shown} is not in meta/_journal.json: drizzle does not run it, nor does launchdb`,
+      );
+    return finishLayout(found, problems, FIX, notes);
   },
 };

@@ -4,7 +4,13 @@ import { existsSync } from 'node:fs';
 import { type ProjectFile, ProjectFolder } from '../../../../core/project-file.js';
 import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, type ListedMigration, padVersion, VERSION_WIDTH } from './layout-support.js';
+import {
+  finishLayout,
+  type ListedMigration,
+  noMigrations,
+  padVersion,
+  VERSION_WIDTH,
+} from './layout-support.js';
 
 const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__.*\.sql$/;
@@ -33,7 +39,7 @@ export const flywayLayout: Layout = {
     const folder = new ProjectFolder(root, dir);
     // Flyway scans its locations recursively.
     const entries = folder.list({ recursive: true });
-    if (!entries) return [];
+    if (!entries) return noMigrations();
     const problems: string[] = [];
     const found: ListedMigration[] = [];
     for (const entry of entries) {

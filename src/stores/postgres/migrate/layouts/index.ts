@@ -5,12 +5,12 @@ import { dbmateLayout } from './dbmate.js';
 import { drizzleLayout } from './drizzle.js';
 import { flywayLayout } from './flyway.js';
 import { launchdbLayout } from './launchdb.js';
-import type { Layout } from './layout.js';
+import type { Layout, LayoutReading } from './layout.js';
 import { nodePgMigrateLayout } from './node-pg-migrate.js';
 import { prismaLayout } from './prisma.js';
 import { supabaseLayout } from './supabase.js';
 
-export type { Layout } from './layout.js';
+export type { Layout, LayoutReading } from './layout.js';
 
 /** Every layout; `satisfies` makes a new name in MigrationLayout a type error here until it has a reader. */
 export const LAYOUTS = {
@@ -23,10 +23,21 @@ export const LAYOUTS = {
   'node-pg-migrate': nodePgMigrateLayout,
 } as const satisfies Record<MigrationLayout, Layout>;
 
-/** The project's migrations in apply order, read with its layout from its folder (relative to `root`). */
+/**
+ * The project's migrations in apply order, read with its layout from its folder (relative to
+ * `root`), and notes on the files passed over as the tool passes over them.
+ */
+export function readMigrationLayout(
+  root: string,
+  settings: { layout: MigrationLayout; dir: string },
+): LayoutReading {
+  return LAYOUTS[settings.layout].read(root, settings.dir);
+}
+
+/** The project's migrations in apply order, for callers that print no notes. */
 export function readMigrations(
   root: string,
   settings: { layout: MigrationLayout; dir: string },
 ): MigrationFile[] {
-  return LAYOUTS[settings.layout].read(root, settings.dir);
+  return readMigrationLayout(root, settings).files;
 }

@@ -5,5 +5,5 @@ import type { Layout } from './layout.js';
 export const launchdbLayout: Layout = {
   name: 'launchdb',
   defaultDir: 'db/migrations',
-  read: readMigrationFiles,
+  read: (root, dir) => ({ files: readMigrationFiles(root, dir), notes: [] }),
 };

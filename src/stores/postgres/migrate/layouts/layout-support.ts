@@ -6,6 +6,7 @@ import {
   migrationFromFile,
   reportProblems,
 } from '../migration-files.js';
+import type { LayoutReading } from './layout.js';
 
 /** The width numeric versions are padded to: a UTC `yyyymmddhhmmss` timestamp, as most tools name files. */
 export const VERSION_WIDTH = 14;
@@ -16,6 +17,11 @@ export function padVersion(digits: string, width = VERSION_WIDTH): string | unde
   return plain.length > width ? undefined : plain.padStart(width, '0');
 }
 
+/** A folder with no migrations in it (or no folder at all). */
+export function noMigrations(): LayoutReading {
+  return { files: [], notes: [] };
+}
+
 /** A listed migration, and whether it holds no statement (which `finishLayout` reports). */
 export type ListedMigration = ReturnType<typeof migrationFromFile>;
 
@@ -23,7 +29,12 @@ export type ListedMigration = ReturnType<typeof migrationFromFile>;
  * The migrations in version order, after the checks every layout shares: two files with one
  * version, a file with no SQL. Every problem, the readers' own included, is reported at once.
  */
-export function finishLayout(found: ListedMigration[], problems: string[], fix: string): MigrationFile[] {
+export function finishLayout(
+  found: ListedMigration[],
+  problems: string[],
+  fix: string,
+  notes: string[] = [],
+): LayoutReading {
   const byVersion = new Map<string, MigrationFile>();
   for (const { migration, empty } of [...found].sort((a, b) => byVersionThenFile(a.migration, b.migration))) {
     const twin = byVersion.get(migration.version);
@@ -32,7 +43,7 @@ export function finishLayout(found: ListedMigration[], problems: string[], fix: 
     else byVersion.set(migration.version, migration);
   }
   reportProblems(problems, fix);
-  return [...byVersion.values()];
+  return { files: [...byVersion.values()], notes };
 }
 
 function byVersionThenFile(a: MigrationFile, b: MigrationFile): number {
@@ -57,10 +68,10 @@ export interface SqlFolderOptions {
 }
 
 /** A flat folder of `.sql` files, one migration each (Supabase, dbmate, node-pg-migrate). */
-export function readSqlFolder(root: string, dir: string, options: SqlFolderOptions): MigrationFile[] {
+export function readSqlFolder(root: string, dir: string, options: SqlFolderOptions): LayoutReading {
   const folder = new ProjectFolder(root, dir);
   const entries = folder.list();
-  if (!entries) return [];
+  if (!entries) return noMigrations();
   const problems: string[] = [];
   const found: ListedMigration[] = [];
   for (const entry of entries) {

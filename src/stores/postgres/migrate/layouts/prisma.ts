@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ProjectFolder } from '../../../../core/project-file.js';
 import { migrationFromFile } from '../migration-files.js';
 import type { Layout } from './layout.js';
-import { finishLayout, type ListedMigration, padVersion } from './layout-support.js';
+import { finishLayout, type ListedMigration, noMigrations, padVersion } from './layout-support.js';
 
 /** Prisma names folders `<timestamp>_<name>`; its baselining guide uses `0_init`, so any digits do. */
 const FOLDER_NAME = /^(\d+)_(.+)$/;
@@ -22,7 +22,7 @@ export const prismaLayout: Layout = {
   read(root, dir) {
     const migrations = new ProjectFolder(root, dir);
     const entries = migrations.list();
-    if (!entries) return [];
+    if (!entries) return noMigrations();
     const problems: string[] = [];
     const found: ListedMigration[] = [];
     for (const entry of entries) {
@@ -36,8 +36,11 @@ export const prismaLayout: Layout = {
         continue;
       }
       const source = migrations.file(join(entry, 'migration.sql'));
+      // Prisma counts every folder here as a migration: one without migration.sql stops it (P3015).
       if (!existsSync(source.path)) {
-        problems.push(`${folder.shown}: has no migration.sql`);
+        problems.push(
+          `${folder.shown}: has no migration.sql; Prisma stops at it too (P3015, "Could not find the migration file")`,
+        );
         continue;
       }
       found.push(migrationFromFile(source, { version, name: match[2]! }));
@@ -45,7 +48,7 @@ export const prismaLayout: Layout = {
     return finishLayout(
       found,
       problems,
-      'keep one <yyyymmddhhmmss>_<name>/migration.sql per migration, as `prisma migrate dev` makes them',
+      'keep one <yyyymmddhhmmss>_<name>/migration.sql per migration, as `prisma migrate dev` makes them: restore a missing migration.sql or delete its folder, and keep scripts and notes outside the migrations folder',
     );
   },
 };
