@@ -40,6 +40,24 @@ function flywayChecksum(text: string): number {
   return (crc ^ 0xffffffff) | 0;
 }
 
+/** prisma-engines' own DDL for its history table. */
+export const PRISMA_HISTORY_TABLE = `CREATE TABLE "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+);`;
+
+/** The row Prisma records for an attempt at a migration folder: its checksum is SHA-256 of migration.sql. */
+export function prismaHistoryRow(name: string, sql: string, state: 'applied' | 'rolled back'): string {
+  return `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+     VALUES (${literal(randomUUID())}, ${literal(sha256(sql))}, ${state === 'applied' ? 'now()' : 'NULL'}, ${literal(name)}, ${state === 'applied' ? 'NULL' : literal('Database error code: 40P01')}, ${state === 'applied' ? 'NULL' : 'now()'}, now(), ${state === 'applied' ? 1 : 0});`;
+}
+
 function prisma(): ToolFixture {
   const init = `-- CreateTable
 CREATE TABLE "User" (
@@ -69,9 +87,7 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
   const index = `-- CreateIndex
 CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
 `;
-  const row = (name: string, sql: string, state: 'applied' | 'rolled back') =>
-    `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
-     VALUES (${literal(randomUUID())}, ${literal(sha256(sql))}, ${state === 'applied' ? 'now()' : 'NULL'}, ${literal(name)}, ${state === 'applied' ? 'NULL' : literal('Database error code: 40P01')}, ${state === 'applied' ? 'NULL' : 'now()'}, now(), ${state === 'applied' ? 1 : 0});`;
+  const row = prismaHistoryRow;
   return {
     tool: 'prisma',
     third: '"Post_authorId_idx"',
@@ -84,17 +100,8 @@ CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
       'prisma/migrations/20240110170000_post_author_index/migration.sql': index,
     },
     applied: [init, posts],
-    // prisma-engines' own DDL; a first attempt at add_posts failed and was resolved as rolled back.
-    history: `CREATE TABLE "_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-);
+    // A first attempt at add_posts failed and was resolved as rolled back.
+    history: `${PRISMA_HISTORY_TABLE}
 ${row('20240105120000_init', init, 'applied')}
 ${row('20240106093000_add_posts', posts, 'rolled back')}
 ${row('20240106093000_add_posts', posts, 'applied')}`,

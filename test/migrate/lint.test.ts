@@ -75,20 +75,76 @@ describe('lint rules: each with a true positive and a safe negative', () => {
     expect(await rules('REINDEX INDEX CONCURRENTLY users_email_idx;', NO_TX)).toEqual([]);
   });
 
-  it('transaction-control: flags BEGIN and COMMIT inside a migration', async () => {
-    const sql = 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n';
-    const findings = await lint(sql);
+  it('transaction-control: accepts plain BEGIN … COMMIT blocks, which launchdb folds into its transaction', async () => {
+    // Prisma's enum change, between steps outside the block, as `prisma migrate dev` writes it.
+    const sql = `-- CreateEnum
+CREATE TYPE "Plan" AS ENUM ('FREE', 'PRO');
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "public"."Role_old";
+COMMIT;
+
+-- AlterEnum
+START TRANSACTION;
+CREATE TYPE "Plan_new" AS ENUM ('FREE');
+END;
+`;
+    expect(await at('transaction-control', sql)).toEqual([]);
+  });
+
+  it('transaction-control: flags what the blocks cannot hold, and a BEGIN never committed', async () => {
+    const findings = await lint('START TRANSACTION; SAVEPOINT a; ROLLBACK TO SAVEPOINT a; END;');
     expect(findings.map((f) => `${f.rule} ${f.line}:${f.column}`)).toEqual([
-      'transaction-control 1:1',
-      'transaction-control 3:1',
+      'transaction-control 1:20',
+      'transaction-control 1:33',
     ]);
-    expect(findings[1]!.message).toContain('COMMIT');
-    expect(await rules('START TRANSACTION; SAVEPOINT a; ROLLBACK TO SAVEPOINT a; END;')).toEqual([
-      'transaction-control',
-      'transaction-control',
-      'transaction-control',
-      'transaction-control',
+    expect(findings[0]!.message).toContain("SAVEPOINT inside the file's own BEGIN … COMMIT");
+    const stray = await lint('ALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n');
+    expect(stray.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([
+      "2:1 COMMIT with no BEGIN before it ends launchdb's transaction: a later failure leaves the change half applied and unrecorded",
     ]);
+    expect(await at('transaction-control', 'BEGIN;\nBEGIN;\nselect 1;\nCOMMIT;\nCOMMIT;\n')).toEqual([
+      '2:1',
+      '5:1',
+    ]);
+    expect(
+      await at('transaction-control', 'BEGIN ISOLATION LEVEL SERIALIZABLE;\nselect 1;\nCOMMIT;\n'),
+    ).toEqual(['1:1', '3:1']);
+    const unclosed = await lint('select 1;\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n');
+    expect(unclosed.map((f) => `${f.rule} ${f.line}:${f.column} ${f.message}`)).toEqual([
+      'transaction-control 2:1 BEGIN is never committed: the file does not say where its transaction ends',
+    ]);
+  });
+
+  it('transaction-control: accepts a no-transaction file whose whole body is one BEGIN … COMMIT block', async () => {
+    const sql =
+      '-- launchdb:no-transaction\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = name;\nCOMMIT;\n';
+    expect(await at('transaction-control', sql, NO_TX)).toEqual([]);
+  });
+
+  it('transaction-control: flags a no-transaction file with statements outside its block, or a block never committed', async () => {
+    const after = await lint(
+      '-- launchdb:no-transaction\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_nickname_idx ON users (nickname);\nselect 1;\n',
+      NO_TX,
+    );
+    expect(
+      after.filter((f) => f.rule === 'transaction-control').map((f) => `${f.line}:${f.column} ${f.message}`),
+    ).toEqual([
+      "5:1 a statement after the file's COMMIT runs on its own: a failure from here leaves the block applied and the migration unrecorded",
+    ]);
+    const before =
+      '-- launchdb:no-transaction\nCREATE INDEX CONCURRENTLY i ON users (email);\nBEGIN;\nselect 1;\nCOMMIT;\n';
+    expect(await at('transaction-control', before, NO_TX)).toEqual(['3:1', '5:1']);
+    expect(await at('transaction-control', '-- launchdb:no-transaction\nBEGIN;\nselect 1;\n', NO_TX)).toEqual(
+      ['2:1'],
+    );
+    expect(await at('transaction-control', '-- launchdb:no-transaction\nBEGIN;\nROLLBACK;\n', NO_TX)).toEqual(
+      ['2:1', '3:1'],
+    );
   });
 
   it('transaction-control: accepts the same change without them', async () => {

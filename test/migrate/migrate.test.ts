@@ -125,11 +125,13 @@ describe.each(BACKINGS)('migrations on %s Postgres', (backing) => {
     rmSync(join(p.project.dir, 'db/migrations/20260106000000_typo.sql'));
   });
 
-  test('refuses transaction control inside a migration', async () => {
-    p.migration('20260106100000', 'txn', 'begin;\ncreate table t_txn (id int);\ncommit;');
+  test('refuses transaction control inside a migration beyond plain BEGIN … COMMIT blocks', async () => {
+    p.migration('20260106100000', 'txn', 'begin;\ncreate table t_txn (id int);\nrollback;');
     const result = await p.cli(['migrate', 'up', '--env', p.env]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('20260106100000_txn.sql:1: transaction control inside a migration');
+    expect(result.stderr).toContain(
+      '20260106100000_txn.sql:3: transaction control inside a migration: ROLLBACK',
+    );
     rmSync(join(p.project.dir, 'db/migrations/20260106100000_txn.sql'));
   });
 

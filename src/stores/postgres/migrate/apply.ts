@@ -68,8 +68,7 @@ export async function migrateUp(
     throw new UsageError(`--to ${options.to} is not the version of any migration file`);
   }
   if (options.dryRun) {
-    const plan = choose(migrationStatus(files, await readHistory(db)), options);
-    await validatePending(plan);
+    const plan = await validatePending(choose(migrationStatus(files, await readHistory(db)), options));
     if (db.backing === 'embedded') await refuseUnshippedExtensions(db, plan);
     return finish(
       true,
@@ -83,9 +82,10 @@ export async function migrateUp(
       options.onEvent?.({ type: 'locked' });
       await ensureHistory(session);
       // Read after taking the lock: whatever a concurrent run applied meanwhile is not pending.
-      const plan = choose(migrationStatus(files, await readHistory(session)), options);
-      refuseUnchecked(plan, options.checked);
-      await validatePending(plan);
+      const chosen = choose(migrationStatus(files, await readHistory(session)), options);
+      refuseUnchecked(chosen, options.checked);
+      // As they run: a file's own BEGIN … COMMIT blocks folded into its transaction.
+      const plan = await validatePending(chosen);
       if (db.backing === 'embedded') await refuseUnshippedExtensions(session, plan);
       options.onEvent?.({ type: 'planned', plan });
       const results: MigrationResult[] = [];

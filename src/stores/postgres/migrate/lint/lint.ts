@@ -1,6 +1,7 @@
 // Lints migration SQL with the real Postgres parser: each finding names a rule, a place, the danger and the fix.
 
 import { loadParser, type SqlParser } from '../../sql/parser.js';
+import type { Position } from '../../sql/source-text.js';
 import { withPlaceholderStandIns } from '../placeholders.js';
 import { LintFacts } from './facts.js';
 import { parseChunks, type SqlText } from './parsed-chunks.js';
@@ -72,6 +73,7 @@ function lintFile(
 ): LintFinding[] {
   facts.startFile();
   const seen = new Set<string>();
+  let positionOfByte: ((byte: number) => Position) | undefined;
   const context: RuleContext = {
     file: input.file,
     noTransaction: input.noTransaction,
@@ -79,6 +81,7 @@ function lintFile(
     facts,
     once: (key) => !seen.has(key) && Boolean(seen.add(key)),
     isNewTable: (relation) => facts.isNewTable(relation),
+    positionOf: (byte) => positionOfByte!(byte),
   };
   const findings: LintFinding[] = [];
   // A file-wide directive holds for statements before it too, in earlier chunks.
@@ -100,6 +103,7 @@ function lintFile(
       ];
     }
     for (const rule of chunk.suppressions.file) offForFile.add(rule);
+    positionOfByte = chunk.positionOfByte;
     chunk.statements.forEach((statement, index) => {
       for (const rule of RULES) {
         if (isSuppressed(chunk.suppressions, rule.id, index)) continue;
@@ -116,6 +120,18 @@ function lintFile(
       }
       facts.observe(statement);
     });
+  }
+  for (const rule of RULES) {
+    for (const hit of rule.finish?.(context) ?? []) {
+      findings.push({
+        rule: rule.id,
+        severity: rule.severity,
+        file: input.file,
+        ...hit.at,
+        message: hit.message,
+        fix: hit.fix ?? rule.fix,
+      });
+    }
   }
   return findings
     .filter((finding) => !offForFile.has(finding.rule))

@@ -1,5 +1,6 @@
 // What a lint rule is: an id, a severity, and a check that reads one statement in its context.
 import type { RangeVar } from 'libpg-query';
+import type { Position } from '../../sql/source-text.js';
 import type { LintFacts } from './facts.js';
 import type { LintStatement } from './statement.js';
 
@@ -16,6 +17,8 @@ export interface RuleContext {
   once(key: string): boolean;
   /** The table was created earlier in this file, so it is empty: scans and locks on it cost nothing. */
   isNewTable(relation: RangeVar | undefined): boolean;
+  /** Where a byte offset of the statement being checked is in the file. */
+  positionOf(byte: number): Position;
 }
 
 export interface RuleHit {
@@ -36,4 +39,13 @@ export interface Rule {
   /** The safe alternative, one line. */
   fix: string;
   check(statement: LintStatement, context: RuleContext): RuleHit[];
+  /** After the file's last statement: what only the whole file shows (a BEGIN never committed). */
+  finish?(context: RuleContext): FileHit[];
+}
+
+/** A hit found once the file has been read: at a position the rule noted on the way. */
+export interface FileHit {
+  message: string;
+  fix?: string;
+  at: Position;
 }

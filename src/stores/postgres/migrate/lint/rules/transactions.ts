@@ -1,5 +1,6 @@
 // Statements that fight launchdb's one-transaction-per-migration model, and DDL without a lock_timeout.
-import type { TransactionStmtKind } from 'libpg-query';
+
+import { OwnTransactions } from '../../own-transactions.js';
 import { displayName, relationOf, strings, tableCommands } from '../nodes.js';
 import type { Rule, RuleContext } from '../rule.js';
 import { type LintStatement, nodeOf } from '../statement.js';
@@ -36,35 +37,31 @@ function concurrentStatement(statement: LintStatement): string | undefined {
   return detach ? 'DETACH PARTITION CONCURRENTLY' : undefined;
 }
 
-const TRANSACTION_WORDS: Record<TransactionStmtKind, string> = {
-  TRANS_STMT_BEGIN: 'BEGIN',
-  TRANS_STMT_START: 'START TRANSACTION',
-  TRANS_STMT_COMMIT: 'COMMIT',
-  TRANS_STMT_ROLLBACK: 'ROLLBACK',
-  TRANS_STMT_SAVEPOINT: 'SAVEPOINT',
-  TRANS_STMT_RELEASE: 'RELEASE SAVEPOINT',
-  TRANS_STMT_ROLLBACK_TO: 'ROLLBACK TO SAVEPOINT',
-  TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
-  TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
-  TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
-};
+/** Each file's own transactions, read as the rule sees its statements (the context is one per file). */
+const ownTransactions = new WeakMap<RuleContext, OwnTransactions>();
+
+function transactionsOf(context: RuleContext): OwnTransactions {
+  let transactions = ownTransactions.get(context);
+  if (!transactions) {
+    transactions = new OwnTransactions(context.noTransaction);
+    ownTransactions.set(context, transactions);
+  }
+  return transactions;
+}
 
 export const transactionControl: Rule = {
   id: 'transaction-control',
   severity: 'error',
-  summary: 'BEGIN, COMMIT, ROLLBACK or SAVEPOINT inside a migration file',
-  fix: 'remove it: launchdb wraps each migration and its history row in one transaction (use `-- launchdb:no-transaction` for statements that cannot run in one)',
+  summary:
+    'ROLLBACK, SAVEPOINT, a stray BEGIN or COMMIT in a migration file, or statements outside the one BEGIN … COMMIT of a no-transaction file',
+  fix: "keep to plain `BEGIN; … COMMIT;` blocks, which launchdb folds into the migration's transaction with its history row (in a `-- launchdb:no-transaction` file, one block around the whole body)",
   check(statement, context) {
-    const transaction = statement.get('TransactionStmt');
-    if (!transaction?.kind) return [];
-    const word = TRANSACTION_WORDS[transaction.kind];
-    return [
-      {
-        message: context.noTransaction
-          ? `${word} in a no-transaction migration: a failure part-way leaves some statements applied and the migration unrecorded`
-          : `${word} inside a migration ends or nests launchdb's transaction: a later failure leaves the change half applied and unrecorded`,
-      },
-    ];
+    const problem = transactionsOf(context).next(statement, context.positionOf);
+    return problem ? [{ message: problem.message }] : [];
+  },
+  finish(context) {
+    const problem = ownTransactions.get(context)?.end();
+    return problem ? [problem] : [];
   },
 };
 
