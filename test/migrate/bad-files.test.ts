@@ -219,6 +219,19 @@ describe('migrate up and migrate lint on bad files, embedded', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain('TOPSECRET');
   });
 
+  it('applies a migration that starts with a byte-order mark (as Windows editors write), and drift is clean', async () => {
+    clear();
+    writeFileSync(
+      join(p.project.dir, 'db/migrations/20260101000003_bom.sql'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('create table with_bom (id int);\n')]),
+    );
+    const result = await p.cli(['migrate', 'up', '--env', p.env]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await tables()).toContain('with_bom');
+    expect((await p.cli(['migrate', 'verify', '--env', p.env])).code).toBe(0);
+    expect((await p.cli(['migrate', 'drift', '--env', p.env])).code).toBe(0);
+  });
+
   it('migrate lint FILES refuses the same files', async () => {
     clear();
     writeFileSync(join(p.project.dir, 'latin1.sql'), latin1());

@@ -79,7 +79,16 @@ export function migrationFromFile(
   const checksum = listed.checksum;
   function* pieces(): Generator<string> {
     if (range && range.lines > 0) yield '\n'.repeat(range.lines);
-    yield* source.pieces({ ...(range ? { start: range.start, end: range.end } : {}), expect: checksum });
+    let first = true;
+    for (const piece of source.pieces({
+      ...(range ? { start: range.start, end: range.end } : {}),
+      expect: checksum,
+    })) {
+      // A byte-order mark (Windows editors write one) is no SQL: Postgres would not parse it, and
+      // editors do not count it as a column. The checksum is of the bytes, mark included.
+      yield first ? piece.replace(/^\uFEFF/, '') : piece;
+      first = false;
+    }
   }
   const migration: MigrationFile = {
     version: parts.version,
