@@ -287,6 +287,9 @@ async function applyWithoutTransaction(session: Queryable, file: MigrationFile):
       }
     }
   } catch (error) {
+    // A BEGIN of the file's own may have left the session in an aborted transaction: end it, so the
+    // lock is released and the connection goes back usable (outside a transaction it only warns).
+    await session.query('rollback').catch(() => {});
     return {
       ...result(file, 'failed'),
       durationMs: Math.round(performance.now() - started),
