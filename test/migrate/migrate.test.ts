@@ -235,7 +235,9 @@ describe.each(BACKINGS)('guarded environments and baselines on %s Postgres', (ba
     );
     const refused = await p.cli(['migrate', 'up', '--env', 'production']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('pending (the plan is read again under the migration lock): 1 migration');
+    expect(refused.stderr).toContain(
+      'pending (the plan is read again under the migration lock): 1 migration',
+    );
     expect(refused.stderr).not.toContain('plan: 1 migration');
     expect(refused.stderr).toContain('target: project');
     expect(refused.stderr).toContain('--confirm production');
