@@ -206,6 +206,7 @@ describe('URL flags', () => {
         'backup drill --scratch-url',
         'backup restore --admin-url',
         'backup restore --to',
+        'migrate drift --admin-url',
       ].sort(),
     );
   });

@@ -1,4 +1,5 @@
 // Drift against real databases built by their migrations: none when untouched, each manual change reported.
+
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { migrateUp } from '../../src/stores/postgres/migrate/apply.js';
 import { readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
 import { detectDrift } from '../../src/stores/postgres/schema/drift.js';
 import { ReplayError } from '../../src/stores/postgres/schema/replay.js';
+import { scratchBase } from '../../src/stores/postgres/schema/shadow.js';
 import { openServer } from '../../src/stores/postgres/server.js';
 import { PostgresSession } from '../../src/stores/postgres/session.js';
 import { type PostgresTarget, resolvePostgresTarget } from '../../src/stores/postgres/target.js';
@@ -139,8 +141,12 @@ async function liveProject(backing: BackingName, files: Record<string, string>):
   };
 }
 
-async function shadowsLeft(): Promise<string[]> {
-  const { rows } = await adminQuery(`select datname from pg_database where datname like '%\\_shadow\\_%'`);
+/** This test's own shadows on the server: other programs' drift runs make theirs beside them. */
+async function shadowsLeft(live: Live): Promise<string[]> {
+  const database = (live.target as { database: string }).database;
+  const { rows } = await adminQuery('select datname from pg_database where starts_with(datname, $1)', [
+    `${scratchBase(database, 'shadow')}_shadow_`,
+  ]);
   return rows.map((row) => row.datname as string);
 }
 
@@ -161,13 +167,13 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
   });
 
   it.skipIf(skip)('finds no drift on a database built by the migrations', async () => {
-    const before = backing === 'server' ? await shadowsLeft() : [];
+    const before = backing === 'server' ? await shadowsLeft(live) : [];
     const result = await live.use((db) => detectDrift(live.env, live.target, { live: db }));
     expect(result.items).toEqual([]);
     expect(result.shadow).toBe(backing);
     expect(result.migrations).toBe(4);
     expect(result.notes).toEqual([]);
-    if (backing === 'server') expect(await shadowsLeft()).toEqual(before);
+    if (backing === 'server') expect(await shadowsLeft(live)).toEqual(before);
   });
 
   it.skipIf(skip)('reports a manual column, index, grant and policy, each once', async () => {
@@ -252,7 +258,7 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
   it.skipIf(skip)(
     'names the file and line of an applied migration that does not replay, and leaves no shadow behind',
     async () => {
-      const before = backing === 'server' ? await shadowsLeft() : [];
+      const before = backing === 'server' ? await shadowsLeft(live) : [];
       // Applied on a table made by hand, which no migration makes: live it ran, in the shadow it cannot.
       live.project.write(
         'db/migrations/20260105000000_broken.sql',
@@ -269,7 +275,7 @@ describe.each(BACKINGS)('migrate drift on %s', (backing) => {
         expect(error).toBeInstanceOf(ReplayError);
         expect(error.message).toContain('migration db/migrations/20260105000000_broken.sql:3 fails');
         expect(error.message).toContain('relation "nope" does not exist');
-        if (backing === 'server') expect(await shadowsLeft()).toEqual(before);
+        if (backing === 'server') expect(await shadowsLeft(live)).toEqual(before);
       } finally {
         rmSync(join(live.project.dir, 'db/migrations/20260105000000_broken.sql'));
         await live.use((db) =>
