@@ -12,6 +12,11 @@ const TARGET_FLAG: Record<string, FlagSpec> = {
   },
 };
 
+/** The admin URL of a server (DATABASE_ADMIN_URL after the config), for what the command needs it for. */
+function adminUrlFlag(description: string): FlagSpec {
+  return { type: 'url', value: 'URL', env: 'DATABASE_ADMIN_URL', envAfterConfig: true, description };
+}
+
 export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
@@ -56,13 +61,7 @@ export const COMMANDS: CommandSpec[] = [
         envAfterConfig: true,
         description: "the app's database URL (a managed database)",
       },
-      'admin-url': {
-        type: 'url',
-        value: 'URL',
-        env: 'DATABASE_ADMIN_URL',
-        envAfterConfig: true,
-        description: 'a URL allowed to create databases and roles',
-      },
+      'admin-url': adminUrlFlag('a URL allowed to create databases and roles'),
       rotate: { type: 'boolean', description: 'set new passwords for the provisioned roles' },
       'print-secrets': { type: 'boolean', description: 'print the connection URLs with their passwords' },
     },
@@ -218,14 +217,9 @@ export const COMMANDS: CommandSpec[] = [
     flags: {
       ...ENV_FLAGS,
       ...JSON_FLAG,
-      'admin-url': {
-        type: 'url',
-        value: 'URL',
-        env: 'DATABASE_ADMIN_URL',
-        envAfterConfig: true,
-        description:
-          "a server URL allowed to create databases, for the shadow (default: the environment's admin URL, else embedded)",
-      },
+      'admin-url': adminUrlFlag(
+        "a server URL allowed to create databases, for the shadow (default: the environment's admin URL, else embedded)",
+      ),
     },
     examples: ['launchdb migrate drift --env production'],
     load: () => import('./commands/migrate-drift.js'),
@@ -471,14 +465,9 @@ export const COMMANDS: CommandSpec[] = [
         description: 'the environment or postgres:// URL to restore into',
       },
       clean: { type: 'boolean', description: 'replace what the target holds' },
-      'admin-url': {
-        type: 'url',
-        value: 'URL',
-        env: 'DATABASE_ADMIN_URL',
-        envAfterConfig: true,
-        description:
-          "a server URL allowed to create databases: load a fresh one and switch it in (default: the environment's admin URL)",
-      },
+      'admin-url': adminUrlFlag(
+        "a server URL allowed to create databases: load a fresh one and switch it in (default: the environment's admin URL)",
+      ),
       confirm: ENV_FLAGS.confirm!,
     },
     maxPositionals: 1,

@@ -46,10 +46,18 @@ export function runBin(
   argv: string[],
   options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
 ): Promise<CliResult & { durationMs: number }> {
+  return runNode([BIN, ...argv], options);
+}
+
+/** `node ARGS` as a child process, its output collected; killed after `timeoutMs` (default 60 s). */
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<CliResult & { durationMs: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
-      cwd: options.cwd,
+    const child = spawn(process.execPath, args, {
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

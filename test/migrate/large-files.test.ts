@@ -1,35 +1,14 @@
 // Large migrations and seeds are read, checked and applied a chunk at a time: the CLI runs them in a
 // heap far smaller than the file, one failure still leaves nothing behind, and positions stay right.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runBin } from '../helpers/cli.js';
 import { BACKINGS } from '../helpers/databases.js';
-import { type MigrationProject, withMigrationProject } from './helpers.js';
+import { SMALL_HEAP, writeLines } from '../helpers/large-file.js';
 
-const MB = 1024 * 1024;
-/** A heap the CLI fits in while the files are many times larger; reading any of them whole overflows it. */
-const HEAP = { NODE_OPTIONS: '--max-old-space-size=96' };
 const TABLE = 'create table items (id bigint primary key, name text not null, note text);\n';
 
-/** Writes `line(i)` for i = 0, 1, … until the file holds `mb` MB; returns the number of lines. */
-function writeLines(path: string, mb: number, line: (i: number) => string, head = '', tail = ''): number {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const fd = openSync(path, 'w');
-  let buffer = head;
-  let size = 0;
-  let lines = 0;
-  while (size + buffer.length < mb * MB) {
-    buffer += line(lines++);
-    if (buffer.length < MB) continue;
-    writeSync(fd, buffer);
-    size += buffer.length;
-    buffer = '';
-  }
-  writeSync(fd, buffer + tail);
-  closeSync(fd);
-  return lines;
-}
+import { type MigrationProject, withMigrationProject } from './helpers.js';
 
 const insert = (i: number) =>
   `insert into items (id, name, note) values (${2 * i}, 'item ${i}', 'a ''quoted'' note; with a semicolon'), (${2 * i + 1}, $$dollar; quoted$$, null);\n`;
@@ -48,7 +27,7 @@ for (const backing of BACKINGS) {
       const lines = writeLines(path('db/migrations/20260101000001_load.sql'), 24, insert);
       const result = await runBin(['migrate', 'up', '--env', p.env], {
         cwd: p.project.dir,
-        env: HEAP,
+        env: SMALL_HEAP,
         timeoutMs: 240_000,
       });
       expect(result.stderr).not.toContain('heap');

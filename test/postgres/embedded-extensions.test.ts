@@ -2,14 +2,13 @@
 // and pg_trgm applies on PGlite, the extensions work again when another process opens the data dir,
 // check, drift (embedded shadow) and a drill (embedded scratch) all pass; a migration or a backup
 // that needs an extension PGlite does not ship is refused in one line, with nothing applied.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInMemory } from '../../src/stores/postgres/embedded.js';
 import { unavailableExtensions } from '../../src/stores/postgres/embedded-extensions.js';
 import { serveEmbedded } from '../../src/stores/postgres/serve.js';
-import { BIN, runBin, runCli } from '../helpers/cli.js';
+import { BIN, runBin, runCli, runNode } from '../helpers/cli.js';
 import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
@@ -201,28 +200,14 @@ describe.skipIf(!serverAvailable)('a server backup drilled into an embedded scra
 });
 
 /** Runs `sql` on the embedded data dir from a new node process, through the built module. */
-function queryInNewProcess(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
+async function queryInNewProcess(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
   const embedded = new URL('../stores/postgres/embedded.js', `file://${BIN}`).href;
   const script = `const { openEmbedded } = await import(${JSON.stringify(embedded)});
 const db = await openEmbedded(${JSON.stringify(dataDir)});
 try { process.stdout.write(JSON.stringify((await db.query(${JSON.stringify(sql)})).rows)); }
 finally { await db.close(); }`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout) as Record<string, unknown>[]);
-      else reject(new Error(`exit ${code}: ${stderr.split('\n').slice(0, 5).join('\n')}`));
-    });
-  });
+  const result = await runNode(['--input-type=module', '-e', script]);
+  if (result.code !== 0)
+    throw new Error(`exit ${result.code}: ${result.stderr.split('\n').slice(0, 5).join('\n')}`);
+  return JSON.parse(result.stdout) as Record<string, unknown>[];
 }

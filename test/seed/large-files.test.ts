@@ -1,34 +1,11 @@
 // Large seeds are read and applied a part at a time: SQL in chunks of statements, CSV and JSON a
 // batch of rows at a time, so the CLI runs them in a heap far smaller than the file.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runBin } from '../helpers/cli.js';
 import { BACKINGS } from '../helpers/databases.js';
+import { SMALL_HEAP, writeLines } from '../helpers/large-file.js';
 import { type SeedProject, withSeedProject } from './helpers.js';
-
-const MB = 1024 * 1024;
-/** A heap the CLI fits in while the files are many times larger; reading any of them whole overflows it. */
-const HEAP = { NODE_OPTIONS: '--max-old-space-size=96' };
-
-/** Writes `head`, `line(i)` for i = 0, 1, … until the file holds `mb` MB, then `tail`; returns the number of lines. */
-function writeLines(path: string, mb: number, line: (i: number) => string, head = '', tail = ''): number {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const fd = openSync(path, 'w');
-  let buffer = head;
-  let size = 0;
-  let lines = 0;
-  while (size + buffer.length < mb * MB) {
-    buffer += line(lines++);
-    if (buffer.length < MB) continue;
-    writeSync(fd, buffer);
-    size += buffer.length;
-    buffer = '';
-  }
-  writeSync(fd, buffer + tail);
-  closeSync(fd);
-  return lines;
-}
 
 /** Values that cross what a reader in pieces must carry over: quotes, separators and line ends inside fields. */
 const FILES = {
@@ -76,7 +53,7 @@ for (const backing of BACKINGS) {
         const rows = writeLines(join(p.project.dir, 'db/seeds/reference', name), mb, line, head, tail);
         const result = await runBin(['seed', '--env', 'development', '--json'], {
           cwd: p.project.dir,
-          env: HEAP,
+          env: SMALL_HEAP,
           timeoutMs: 240_000,
         });
         expect(result.stderr).not.toContain('heap');
