@@ -24,6 +24,28 @@ export function mainHelp(version: string): string {
   return lines.join('\n');
 }
 
+/** The commands named `group …` (`migrate up`, `migrate status`); none when `group` is no group. */
+export function groupMembers(group: string): CommandSpec[] {
+  return COMMANDS.filter((command) => command.name.startsWith(`${group} `));
+}
+
+/** The commands of `group` with their summaries, or undefined when `group` is not a group. */
+export function groupHelp(group: string): string | undefined {
+  const members = groupMembers(group);
+  if (members.length === 0) return undefined;
+  const width = Math.max(...members.map((command) => command.name.length));
+  const lines = [
+    `Usage: launchdb ${group} <command> [flags]`,
+    '',
+    'Commands:',
+    ...members.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    `Run \`launchdb ${group} <command> --help\` for a command’s flags and examples.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
 export function commandHelp(spec: CommandSpec): string {
   const lines = [`${spec.summary}`, '', `Usage: ${spec.usage}`, ''];
   if (spec.description) lines.push(spec.description, '');

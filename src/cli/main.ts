@@ -9,6 +9,7 @@ import { parseArgs } from './args.js';
 import { COMMANDS, commandNames } from './commands.js';
 import { fileProblemError } from './file-problem.js';
 import { type Io, processIo } from './io.js';
+import type { CommandSpec } from './spec.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   const debug = argv.includes('--debug');
@@ -25,16 +26,26 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     io.out(`${version()}\n`);
     return 0;
   }
-  const { mainHelp, commandHelp } = await import('./help.js');
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  const { mainHelp, commandHelp, groupHelp, groupMembers } = await import('./help.js');
+  if (first === undefined || isHelpFlag(first) || first === 'help') {
     const topic = first === 'help' ? argv.slice(1).join(' ') : '';
     const spec = COMMANDS.find((command) => command.name === topic);
-    io.out(spec ? commandHelp(spec) : mainHelp(version()));
+    io.out(spec ? commandHelp(spec) : (groupHelp(topic) ?? mainHelp(version())));
     return 0;
   }
   const two = argv.slice(0, 2).join(' ');
   const spec =
     COMMANDS.find((command) => command.name === two) ?? COMMANDS.find((command) => command.name === first);
+  const group = spec ? undefined : groupHelp(first);
+  if (group !== undefined) {
+    // `launchdb migrate` and `launchdb migrate --help` list the group; a mistyped subcommand falls through.
+    const rest = argv.slice(1);
+    if (rest.length === 0 || rest.some(isHelpFlag)) {
+      io.out(group);
+      return 0;
+    }
+    if (rest[0]!.startsWith('-')) throw groupNeedsCommand(first, groupMembers(first));
+  }
   if (!spec) {
     const typed = first.startsWith('-') ? first : first === two.split(' ')[0] && argv[1] ? two : first;
     const guess = suggest(typed, commandNames()) ?? suggest(first, commandNames());
@@ -53,6 +64,18 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   const command = await spec.load();
   return command.run(input, io);
+}
+
+function isHelpFlag(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
+/** `launchdb backup --env production`: flags, but no command of the group to give them to. */
+function groupNeedsCommand(group: string, members: CommandSpec[]): UsageError {
+  const words = members.map((command) => command.name.slice(group.length + 1));
+  return new UsageError(`\`launchdb ${group}\` needs a command: ${words.join(', ')}`, {
+    fix: `run \`launchdb ${group} --help\` for what each does`,
+  });
 }
 
 function reportError(thrown: unknown, io: Io, debug: boolean): ExitCode {
