@@ -16,15 +16,28 @@ export function backupTarget(project: Project, env: Environment, input: CommandI
   return backupTargetOf(project, env, stringFlag(input, 'target'));
 }
 
-/** The environment a backup id names; an id that is not one is bad input. */
-export function environmentOfBackup(project: Project, id: string): Environment {
+/**
+ * The environment a backup id names; an id that is not one is bad input. `--env`, when given, must
+ * name the same one ($LAUNCHDB_ENV is not read: the id decides).
+ */
+export function environmentOfBackup(project: Project, id: string, input: CommandInput): Environment {
   const match = BACKUP_ID.exec(id);
   if (!match) {
     throw new UsageError(`"${id}" is not a backup id (like production-20261126-030000-a1b2)`, {
       fix: 'run `launchdb backup list --env ENV` to see the ids',
     });
   }
-  return project.environment(match[1]!);
+  const named = stringFlag(input, 'env');
+  // An --env that is no environment is refused as such first, with its did-you-mean.
+  const flagged = named === undefined ? undefined : project.environment(named);
+  const env = project.environment(match[1]!);
+  if (flagged && flagged.name !== env.name) {
+    throw new UsageError(
+      `backup ${id} is of environment ${env.name}, not ${flagged.name} (--env ${flagged.name}); nothing was changed`,
+      { fix: `pass --env ${env.name}, or leave --env out: the id names the environment` },
+    );
+  }
+  return env;
 }
 
 /** The secrets of the environment's backups, registered so that no output can ever show them. */

@@ -12,6 +12,18 @@ const TARGET_FLAG: Record<string, FlagSpec> = {
   },
 };
 
+/**
+ * For a command given a backup id: the id names the backup's environment (whose backup folder is
+ * read), so --env only repeats it, and is refused when it names another one.
+ */
+const BACKUP_ENV_FLAG: Record<string, FlagSpec> = {
+  env: {
+    type: 'string',
+    value: 'NAME',
+    description: "the backup's environment (default: the one its id names; must be that one)",
+  },
+};
+
 /** The admin URL of a server (DATABASE_ADMIN_URL after the config), for what the command needs it for. */
 function adminUrlFlag(description: string): FlagSpec {
   return { type: 'url', value: 'URL', env: 'DATABASE_ADMIN_URL', envAfterConfig: true, description };
@@ -433,19 +445,22 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'backup verify',
     summary: 'decrypt a backup and check every checksum without restoring it',
-    usage: 'launchdb backup verify ID [--target DIR] [--json]',
+    usage: 'launchdb backup verify ID [--env NAME] [--target DIR] [--json]',
     description:
       "Checks the manifest's seal, then each file's stored bytes, then its content once decrypted and\n" +
       'decompressed. Exit 1 naming the first table or file that does not match.',
-    flags: { ...JSON_FLAG, ...TARGET_FLAG },
+    flags: { ...BACKUP_ENV_FLAG, confirm: ENV_FLAGS.confirm!, ...JSON_FLAG, ...TARGET_FLAG },
     maxPositionals: 1,
-    examples: ['launchdb backup verify production-20261126-030000-a1b2'],
+    examples: [
+      'launchdb backup verify production-20261126-030000-a1b2',
+      'launchdb backup verify production-20261126-030000-a1b2 --env production --target /mnt/backups',
+    ],
     load: () => import('./commands/backup-verify.js'),
   },
   {
     name: 'backup restore',
     summary: 'restore a backup into an environment or a database, all or nothing',
-    usage: 'launchdb backup restore ID --to ENV|URL [--clean] [--confirm NAME] [--json]',
+    usage: 'launchdb backup restore ID --to ENV|URL [--env NAME] [--clean] [--confirm NAME] [--json]',
     description:
       'With an admin URL (or an owner allowed to create databases) the backup loads into a fresh\n' +
       'database beside the target, on two connections, which one transaction then renames into its place;\n' +
@@ -453,8 +468,10 @@ export const COMMANDS: CommandSpec[] = [
       'target as it was. A target that is not empty is refused unless --clean. A guarded environment\n' +
       '(production) asks for its name to be typed, or takes --confirm NAME. A URL that reaches an\n' +
       "environment's database is that environment; any other database (postgres, template0/1, one\n" +
-      'launchdb did not create) needs --confirm DATABASE, and the URL must name it.',
+      'launchdb did not create) needs --confirm DATABASE, and the URL must name it. --env names the\n' +
+      "backup's environment, not the target: the id names it already, and --to is where it goes.",
     flags: {
+      ...BACKUP_ENV_FLAG,
       ...JSON_FLAG,
       ...TARGET_FLAG,
       to: {

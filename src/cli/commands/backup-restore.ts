@@ -30,7 +30,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     });
   }
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
-  const from = environmentOfBackup(project, id);
+  const from = environmentOfBackup(project, id, input);
   const target = backupTarget(project, from, input);
   const backup = await openBackup(target, id, secretsFor(project, from, io));
   const clean = input.flags.clean === true;

@@ -16,7 +16,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       fix: 'launchdb backup verify ID (see `launchdb backup list`)',
     });
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
-  const env = environmentOfBackup(project, id);
+  const env = environmentOfBackup(project, id, input);
   const target = backupTarget(project, env, input);
   const backup = await openBackup(target, id, secretsFor(project, env, io));
   const result = await verifyBackup(backup);
