@@ -68,7 +68,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
               `plan: nothing left to apply; another run applied the ${count(pending.results.length)} pending before this one held the migration lock\n`,
             );
         }
-        if (event.type !== 'migrated') return;
+        // Those never attempted after a failure are listed together once the run ends.
+        if (event.type !== 'migrated' || event.result.status === 'skipped') return;
         const { result } = event;
         const mark = result.status === 'applied' ? io.style('green', 'applied') : io.style('red', 'failed ');
         io.out(
@@ -77,6 +78,11 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
         if (result.error) io.out(`        ${formatFailure(result.error)}\n`);
       },
     });
+    if (!json) {
+      for (const entry of run.results) {
+        if (entry.status === 'skipped') io.out(`${io.style('yellow', 'skipped')} ${entry.file}\n`);
+      }
+    }
     report(io, run, json, context.notes);
     return run.failed ? 1 : 0;
   } finally {
