@@ -57,7 +57,8 @@ sequences as (
   from pg_sequence s
   join pg_class c on c.oid = s.seqrelid
   join pg_namespace n on n.oid = c.relnamespace
-  where not pg_is_other_temp_schema(n.oid)
+  -- launchdb's own (the canary's identity) are not the app's, and the app role may not read them
+  where not pg_is_other_temp_schema(n.oid) and n.nspname <> 'launchdb'
 ),
 judged as (
   select q.*,
