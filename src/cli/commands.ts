@@ -29,6 +29,13 @@ function adminUrlFlag(description: string): FlagSpec {
   return { type: 'url', value: 'URL', env: 'DATABASE_ADMIN_URL', envAfterConfig: true, description };
 }
 
+/** The CI formats beside text (docs/CI.md): for migrate lint, scan code and check. */
+const CI_FORMATS =
+  'github (workflow commands: annotations on the pull request) or sarif (SARIF 2.1.0 for code scanning)';
+const CI_FORMAT_FLAG: Record<string, FlagSpec> = {
+  format: { type: 'string', value: 'FORMAT', description: `text (default), ${CI_FORMATS}` },
+};
+
 export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
@@ -117,7 +124,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'check',
     summary: 'run the readiness checks of an environment and give the verdict',
-    usage: 'launchdb check [--env NAME] [--only AREA] [--strict] [--json] [--junit FILE] [--markdown FILE]',
+    usage:
+      'launchdb check [--env NAME] [--only AREA] [--strict] [--json | --format text|github|sarif] [--junit FILE] [--markdown FILE]',
     description: 'Exit 0 when ready, 1 when not, 3 when the database cannot be reached.',
     flags: {
       ...ENV_FLAGS,
@@ -126,11 +134,14 @@ export const COMMANDS: CommandSpec[] = [
       strict: { type: 'boolean', description: 'warnings make the verdict not ready' },
       junit: { type: 'string', value: 'FILE', description: 'also write the report as JUnit XML' },
       markdown: { type: 'string', value: 'FILE', description: 'also write the report as Markdown' },
+      ...CI_FORMAT_FLAG,
     },
+    conflicts: [['json', 'format']],
     examples: [
       'launchdb check --env production',
       'launchdb check --env production --json > report.json',
       'launchdb check --env staging --junit reports/launchdb.xml --strict',
+      'launchdb check --env production --format sarif > launchdb-check.sarif',
     ],
     load: () => import('./commands/check.js'),
   },
@@ -201,20 +212,22 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'migrate lint',
     summary: 'safety lint of migration SQL with the real Postgres parser',
-    usage: 'launchdb migrate lint [FILES…] [--json] [--format text|compact]',
+    usage: 'launchdb migrate lint [FILES…] [--json | --format text|compact|github|sarif]',
     description: 'Lints the given files, or every migration. Exit 1 when there is an error.',
     flags: {
       ...JSON_FLAG,
       format: {
         type: 'string',
         value: 'FORMAT',
-        description: 'text (default) or compact: file:line:col: rule: message',
+        description: `text (default), compact (file:line:col: rule: message), ${CI_FORMATS}`,
       },
     },
+    conflicts: [['json', 'format']],
     maxPositionals: 10_000,
     examples: [
       'launchdb migrate lint',
       'launchdb migrate lint db/migrations/20260101000000_users.sql --format compact',
+      'launchdb migrate lint --format github',
     ],
     load: () => import('./commands/migrate-lint.js'),
   },
@@ -348,14 +361,19 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'scan code',
     summary: "find pools and clients made per request, and clients not released, in the app's code",
-    usage: 'launchdb scan code [DIR…] [--json]',
+    usage: 'launchdb scan code [DIR…] [--json | --format text|github|sarif]',
     description:
       'Parses the TypeScript/JavaScript under DIRs (default: connections.source, else the project root)\n' +
       'and reports each pool or client made inside a request handler or a function it calls, and each\n' +
       'client checked out with connect() that is not released on every path. Exit 1 when anything is found.',
-    flags: { ...JSON_FLAG },
+    flags: { ...JSON_FLAG, ...CI_FORMAT_FLAG },
+    conflicts: [['json', 'format']],
     maxPositionals: 10_000,
-    examples: ['launchdb scan code', 'launchdb scan code src app --json'],
+    examples: [
+      'launchdb scan code',
+      'launchdb scan code src app --json',
+      'launchdb scan code --format sarif > code.sarif',
+    ],
     load: () => import('./commands/scan-code.js'),
   },
   {

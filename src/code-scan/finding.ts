@@ -3,6 +3,13 @@
 export const CODE_RULES = ['pool-per-request', 'client-not-released'] as const;
 export type CodeRule = (typeof CODE_RULES)[number];
 
+/** What each rule catches, one line. */
+export const CODE_SUMMARIES: Record<CodeRule, string> = {
+  'pool-per-request':
+    'a pool or client made inside a request handler, or a function it calls: a new pool on every request',
+  'client-not-released': 'a client checked out with connect() that is not released on every path',
+};
+
 /** The fix of each rule, one line. */
 export const CODE_FIXES: Record<CodeRule, string> = {
   'pool-per-request': 'create the pool once at module scope and reuse it; see docs/POOL.md',

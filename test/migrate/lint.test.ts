@@ -602,9 +602,9 @@ describe('launchdb migrate lint', () => {
     const missing = await runCli(['migrate', 'lint', clean, 'db/migrations/nope.sql'], { cwd: project.dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file: db/migrations/nope.sql');
-    const format = await runCli(['migrate', 'lint', '--format', 'sarif'], { cwd: project.dir });
+    const format = await runCli(['migrate', 'lint', '--format', 'xml'], { cwd: project.dir });
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('unknown --format "sarif"');
+    expect(format.stderr).toContain('unknown --format "xml"');
   });
 
   it('exits 1 on a syntax error, naming file:line:col', async () => {

@@ -5,21 +5,27 @@ import { AREAS, type Area } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
 import { runChecks } from '../../core/checks/run-checks.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
+import type { Project } from '../../core/project.js';
 import { suggest } from '../../core/suggest.js';
 import { postgresChecks } from '../../stores/postgres/checks/index.js';
 import { PostgresSession } from '../../stores/postgres/session.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../../stores/postgres/target.js';
 import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
+import { formatFlag } from '../format-flag.js';
 import type { Io } from '../io.js';
+import { renderGithub } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { renderReport } from '../render/report-terminal.js';
+import { reportAnnotations } from '../render/report-annotations.js';
+import { countsText, renderReport } from '../render/report-terminal.js';
+import { renderSarif } from '../render/sarif.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const only = parseAreas(stringFlag(input, 'only'));
   const strict = input.flags.strict === true;
+  const format = formatFlag(input, ['text', 'github', 'sarif']);
   const { project, env, connectTimeoutMs } = await commandContext(input, io);
   const target = resolvePostgresTarget(env);
   if (!target) {
@@ -52,11 +58,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (junit) writeReportFile(io.cwd, junit, renderJunit(report, { strict }));
   const markdown = stringFlag(input, 'markdown');
   if (markdown) writeReportFile(io.cwd, markdown, renderMarkdown(report));
-  io.out(
-    input.flags.json
-      ? `${JSON.stringify(reportDocument(report), null, 2)}\n`
-      : renderReport(report, io.style),
-  );
+  if (input.flags.json) io.out(`${JSON.stringify(reportDocument(report), null, 2)}\n`);
+  else if (format === 'text') io.out(renderReport(report, io.style));
+  else io.out(renderForCi(format, report, project, strict));
 
   if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail'))
     return 3;
@@ -79,6 +83,13 @@ export function reportDocument(report: Report) {
     })),
     durationMs: report.durationMs,
   };
+}
+
+/** GitHub workflow commands, then the counts and verdict; or a SARIF log. */
+function renderForCi(format: 'github' | 'sarif', report: Report, project: Project, strict: boolean): string {
+  const run = reportAnnotations(report, { project, checks: postgresChecks, strict });
+  if (format === 'sarif') return renderSarif(run);
+  return renderGithub(run, `launchdb check: ${report.verdict}; ${countsText(report)}`);
 }
 
 function parseAreas(value: string | undefined): Area[] | undefined {

@@ -5,17 +5,31 @@ import { type ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
 import { ProjectFolder } from '../../core/project-file.js';
 import { readMigrations } from '../../stores/postgres/migrate/layouts/index.js';
-import type { LintFinding, LintInput } from '../../stores/postgres/migrate/lint/lint.js';
+import type { LintFinding, LintInput, RULES, SYNTAX_ERROR } from '../../stores/postgres/migrate/lint/lint.js';
 import { startsWithNoTransaction } from '../../stores/postgres/migrate/migration-files.js';
 import { migrationSettings } from '../../stores/postgres/migrate/migration-settings.js';
 import { stringFlag } from '../args.js';
+import { formatFlag } from '../format-flag.js';
 import type { Io } from '../io.js';
+import {
+  type AnnotatedRun,
+  type AnnotationRule,
+  fileAnnotations,
+  repositoryRoot,
+} from '../render/annotation.js';
+import { renderGithub } from '../render/github.js';
+import { renderSarif } from '../render/sarif.js';
 import type { CommandInput } from '../spec.js';
 
-const FORMATS = ['text', 'compact'] as const;
-type Format = (typeof FORMATS)[number];
 const DEFAULT_MIGRATIONS_DIR = 'db/migrations';
 const DEFAULT_SESSION_LOCK_TIMEOUT = 5000;
+/** Not a rule of RULES (the parser finds it), but findings name it like one. */
+const SYNTAX_RULE = {
+  id: 'syntax-error' satisfies typeof SYNTAX_ERROR,
+  severity: 'error',
+  summary: 'SQL that does not parse; nothing else in the file is linted',
+  fix: 'correct the SQL at the position the parser names',
+} as const;
 
 export interface LintDocument {
   /** How many files were linted. */
@@ -26,7 +40,7 @@ export interface LintDocument {
 }
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
-  const format = formatOf(input);
+  const format = formatFlag(input, ['text', 'compact', 'github', 'sarif']);
   // The parser's WASM compiles in the background while the config and the files are read.
   const linting = import('../../stores/postgres/migrate/lint/lint.js').then(async (lint) => {
     await lint.prepareLint();
@@ -41,7 +55,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       : readMigrations(project!.root, migrationSettings(project!));
   const sessionLockTimeout =
     (project?.config.migrations?.sessionLockTimeout ?? DEFAULT_SESSION_LOCK_TIMEOUT) > 0;
-  const { lintMigrations } = await linting;
+  const { lintMigrations, RULES } = await linting;
   const findings = await lintMigrations(files, { sessionLockTimeout });
   const document: LintDocument = {
     files: files.length,
@@ -51,16 +65,13 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   };
   if (input.flags.json) io.out(`${JSON.stringify(document, null, 2)}\n`);
   else if (format === 'compact') io.out(renderCompact(document));
-  else io.out(renderText(document, io, project ? migrationSettings(project).dir : DEFAULT_MIGRATIONS_DIR));
+  else if (format === 'github' || format === 'sarif') {
+    // Named files are as given, from the current folder; the project's migrations are from its root.
+    const base = input.positionals.length > 0 ? io.cwd : project!.root;
+    const run = lintRun(document, RULES, base);
+    io.out(format === 'github' ? renderGithub(run) : renderSarif(run));
+  } else io.out(renderText(document, io, project ? migrationSettings(project).dir : DEFAULT_MIGRATIONS_DIR));
   return document.errors > 0 ? 1 : 0;
-}
-
-function formatOf(input: CommandInput): Format {
-  const format = stringFlag(input, 'format') ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown --format "${format}"`, { fix: 'use --format text or --format compact' });
-  }
-  return format as Format;
 }
 
 /**
@@ -104,6 +115,20 @@ function readGivenFiles(root: string, cwd: string, paths: string[]): LintInput[]
     const [first = ''] = source.pieces();
     return { file: path, sql: () => source.pieces(), noTransaction: startsWithNoTransaction(first) };
   });
+}
+
+/** The findings for CI: each placed in the repository, with every rule and the syntax check. */
+function lintRun(document: LintDocument, rules: typeof RULES, base: string): AnnotatedRun {
+  const root = repositoryRoot(base);
+  const descriptors: AnnotationRule[] = [...rules, SYNTAX_RULE].map((rule) => ({
+    id: rule.id,
+    summary: rule.summary,
+    description: `${rule.summary}. Safe alternative: ${rule.fix}.`,
+    help: `fix: ${rule.fix}. docs/MIGRATIONS.md lists every rule; \`-- launchdb-lint-ignore ${rule.id}\` above a statement accepts it on purpose.`,
+    level: rule.severity === 'error' ? 'error' : 'warning',
+  }));
+  const annotations = fileAnnotations(document.findings, base, root);
+  return { category: 'migrate-lint', root, rules: descriptors, annotations };
 }
 
 /** `file:line:col: rule: message`, one per line, as editors and CI annotations read it. */

@@ -1,12 +1,23 @@
 // `launchdb scan code [DIR…]`: pools made per request and clients never given back, in the app's own code.
 import { relative } from 'node:path';
-import { CODE_FIXES, CODE_RULES, type CodeFinding, type SkippedFile } from '../../code-scan/finding.js';
+import {
+  CODE_FIXES,
+  CODE_RULES,
+  CODE_SEVERITIES,
+  CODE_SUMMARIES,
+  type CodeFinding,
+  type SkippedFile,
+} from '../../code-scan/finding.js';
 import { scanCode } from '../../code-scan/scan-code.js';
 import { resolveFolders } from '../../code-scan/source-files.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { Project } from '../../core/project.js';
 import { stringFlag } from '../args.js';
+import { formatFlag } from '../format-flag.js';
 import type { Io } from '../io.js';
+import { type AnnotatedRun, fileAnnotations, repositoryRoot } from '../render/annotation.js';
+import { renderGithub } from '../render/github.js';
+import { renderSarif } from '../render/sarif.js';
 import type { CommandInput } from '../spec.js';
 
 export interface ScanCodeDocument {
@@ -26,6 +37,7 @@ interface Targets {
 }
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const format = formatFlag(input, ['text', 'github', 'sarif']);
   const { base, paths } = await targetsOf(input, io);
   const result = await scanCode({ paths, base });
   if (result.files === 0 && input.positionals.length > 0) {
@@ -42,6 +54,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     counts,
   };
   if (input.flags.json) io.out(`${JSON.stringify(document, null, 2)}\n`);
+  else if (format === 'github') io.out(renderGithub(codeRun(document, base)));
+  else if (format === 'sarif') io.out(renderSarif(codeRun(document, base)));
   else io.out(render(document, io));
   for (const skipped of result.skipped)
     io.err(`${io.style('dim', 'skipped')} ${skipped.file}: ${skipped.reason}\n`);
@@ -83,6 +97,20 @@ async function loadProject(io: Io, configFlag: string | undefined): Promise<Proj
     if (error instanceof UsageError && configFlag === undefined) return undefined;
     throw error;
   }
+}
+
+/** The findings for CI, each placed in the repository, with both rules. */
+function codeRun(document: ScanCodeDocument, base: string): AnnotatedRun {
+  const root = repositoryRoot(base);
+  const rules = CODE_RULES.map((rule) => ({
+    id: rule,
+    summary: CODE_SUMMARIES[rule],
+    description: `${CODE_SUMMARIES[rule]}. docs/CODE-SCAN.md says what is recognised.`,
+    help: `fix: ${CODE_FIXES[rule]}`,
+    level: CODE_SEVERITIES[rule],
+  }));
+  const annotations = fileAnnotations(document.findings, base, root);
+  return { category: 'scan-code', root, rules, annotations };
 }
 
 /** `file:line:col: rule: message`, one per line as editors and CI annotations read it, then a summary. */
