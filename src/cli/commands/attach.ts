@@ -22,10 +22,13 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   const url = stringFlag(input, 'url');
   const adminUrl = stringFlag(input, 'admin-url');
+  // Read from a file: the target line names the file flag, not a --url the user never typed.
+  const fileFlag = ['url-file', 'admin-url-file'].find((name) => stringFlag(input, name) !== undefined);
   const { env, connectTimeoutMs } = await commandContext(input, io);
   const flags = {
     ...(url ? { url } : {}),
     ...(adminUrl ? { adminUrl } : {}),
+    ...(fileFlag ? { urlFlag: `--${fileFlag} ${stringFlag(input, fileFlag)}` } : {}),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     rotate: input.flags.rotate === true,
   };
@@ -33,7 +36,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const how = { embedded: 'embedded Postgres', url: 'Postgres server', provision: 'provision on server' }[
     plan.mode
   ];
-  await confirmChange(env, input, io, `postgres: ${how} ${plan.location}`);
+  const source = plan.source === 'default' ? 'no URL given' : `from ${plan.source}`;
+  await confirmChange(env, input, io, `postgres: ${how} ${plan.location} (${source})`);
   const result = await attachPostgres(env, plan, flags);
 
   const printSecrets = input.flags['print-secrets'] === true;

@@ -9,6 +9,7 @@ import { type ProvisionResult, provision } from './provision/provision.js';
 import { openServer } from './server.js';
 import {
   configuredUrl,
+  configuredUrlSource,
   connectTimeoutOf,
   databaseNameOf,
   resolveAdminUrl,
@@ -16,14 +17,26 @@ import {
   variableUrl,
 } from './target.js';
 
-export type AttachPlan =
-  | { mode: 'embedded'; dataDir: string; location: string }
-  | { mode: 'url'; url: string; record: boolean; location: string }
-  | { mode: 'provision'; adminUrl: string; database: string; location: string };
+/**
+ * Where the URL came from, printed with the target: `--admin-url`, a config path, `$DATABASE_URL`,
+ * an earlier attachment's secrets file; `default` when there is none (embedded).
+ */
+interface PlanSource {
+  source: string;
+}
+
+export type AttachPlan = PlanSource &
+  (
+    | { mode: 'embedded'; dataDir: string; location: string }
+    | { mode: 'url'; url: string; record: boolean; location: string }
+    | { mode: 'provision'; adminUrl: string; database: string; location: string }
+  );
 
 export interface AttachFlags {
   url?: string;
   adminUrl?: string;
+  /** How --url or --admin-url was given, when not as itself: `--admin-url-file FILE`. */
+  urlFlag?: string;
   connectTimeoutMs?: number;
   rotate?: boolean;
 }
@@ -34,6 +47,8 @@ export interface AttachResult {
   backing: 'embedded' | 'server';
   mode: AttachPlan['mode'];
   location: string;
+  /** Where the URL came from (the plan's source). */
+  source: string;
   /** True when this run marked the database for the environment for the first time. */
   marked: boolean;
   provisioned?: Omit<ProvisionResult, 'urls'>;
@@ -46,36 +61,38 @@ export interface AttachResult {
 /**
  * What attach will do, decided before anything changes: an explicit --url or --admin-url, then the
  * config's url or adminUrl, then DATABASE_URL or DATABASE_ADMIN_URL, then an earlier attachment,
- * then the embedded default.
+ * then the embedded default. The plan says which of them it took.
  */
 export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
   const configUrl = configuredUrl(env, 'url');
   const configAdmin = env.config.postgres?.adminUrl ? resolveAdminUrl(env) : undefined;
   const database = databaseNameOf(env);
-  const provisionAt = (adminUrl: string): AttachPlan => ({
+  const provisionAt = (adminUrl: string, source: string): AttachPlan => ({
     mode: 'provision',
     adminUrl,
     database,
     location: `${describeUrl(adminUrl).replace(/\/[^/]*$/, '')}/${database}`,
+    source,
   });
-  const useUrl = (url: string, record: boolean): AttachPlan => ({
+  const useUrl = (url: string, record: boolean, source: string): AttachPlan => ({
     mode: 'url',
     url,
     record,
     location: describeUrl(url),
+    source,
   });
-  if (flags.url) return useUrl(flags.url, true);
-  if (flags.adminUrl) return provisionAt(flags.adminUrl);
-  if (configUrl) return useUrl(configUrl, false);
-  if (configAdmin) return provisionAt(configAdmin);
+  if (flags.url) return useUrl(flags.url, true, flags.urlFlag ?? '--url');
+  if (flags.adminUrl) return provisionAt(flags.adminUrl, flags.urlFlag ?? '--admin-url');
+  if (configUrl) return useUrl(configUrl, false, configuredUrlSource(env, 'url'));
+  if (configAdmin) return provisionAt(configAdmin, configuredUrlSource(env, 'adminUrl'));
   const variable = variableUrl(env, 'DATABASE_URL');
-  if (variable) return useUrl(variable, true);
+  if (variable) return useUrl(variable, true, '$DATABASE_URL');
   const adminVariable = variableUrl(env, 'DATABASE_ADMIN_URL');
-  if (adminVariable) return provisionAt(adminVariable);
+  if (adminVariable) return provisionAt(adminVariable, '$DATABASE_ADMIN_URL');
   const target = resolvePostgresTarget(env, {});
-  if (target?.backing === 'server') return useUrl(target.url, false);
+  if (target?.backing === 'server') return useUrl(target.url, false, `.launchdb/secrets/${env.name}.env`);
   const dataDir = target?.backing === 'embedded' ? target.dataDir : `${env.stateDir}/${env.name}/postgres`;
-  return { mode: 'embedded', dataDir, location: `.launchdb/${env.name}/postgres` };
+  return { mode: 'embedded', dataDir, location: `.launchdb/${env.name}/postgres`, source: 'default' };
 }
 
 export async function attachPostgres(
@@ -90,6 +107,7 @@ export async function attachPostgres(
     store: 'postgres' as const,
     mode: plan.mode,
     location: plan.location,
+    source: plan.source,
   };
   const done = (rest: Omit<AttachResult, keyof typeof base | 'durationMs'>): AttachResult => ({
     ...base,

@@ -79,6 +79,13 @@ export function configuredUrl(env: Environment, key: 'url' | 'adminUrl'): string
   return resolved;
 }
 
+/** Where the config's `postgres.url` or `postgres.adminUrl` is, and the variable it reads, for output. */
+export function configuredUrlSource(env: Environment, key: 'url' | 'adminUrl'): string {
+  const value = env.config.postgres?.[key];
+  const path = `environments.${env.name}.postgres.${key}`;
+  return isEnvRef(value) ? `${path}, $${value.name}` : path;
+}
+
 /** A URL from the environment's variables (`DATABASE_URL`), checked; undefined when unset or empty. */
 export function variableUrl(env: Environment, name: string): string | undefined {
   const value = env.vars[name];
