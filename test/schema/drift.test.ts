@@ -11,6 +11,7 @@ import { ensureMarker } from '../../src/stores/postgres/marker.js';
 import { migrateUp } from '../../src/stores/postgres/migrate/apply.js';
 import { readMigrations } from '../../src/stores/postgres/migrate/layouts/index.js';
 import { detectDrift } from '../../src/stores/postgres/schema/drift.js';
+import { keptShadowName } from '../../src/stores/postgres/schema/kept-shadow.js';
 import { ReplayError } from '../../src/stores/postgres/schema/replay.js';
 import { scratchBase } from '../../src/stores/postgres/schema/shadow.js';
 import { openServer } from '../../src/stores/postgres/server.js';
@@ -135,7 +136,11 @@ async function liveProject(backing: BackingName, files: Record<string, string>):
     open,
     use,
     drop: async () => {
-      if (database) await adminQuery(`drop database if exists ${database} with (force)`);
+      if (database) {
+        await adminQuery(`drop database if exists ${database} with (force)`);
+        // A large schema's shadow is kept between runs: the test's own, dropped with it.
+        await adminQuery(`drop database if exists ${keptShadowName(database)} with (force)`);
+      }
       project.remove();
     },
   };

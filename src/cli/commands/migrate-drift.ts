@@ -40,6 +40,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       drift: result.items,
       shadow: result.shadow,
       migrations: result.migrations,
+      expectedSchema: result.expectedSchema,
       notes: result.notes,
       durationMs: result.durations.totalMs,
     };
@@ -57,7 +58,7 @@ function where(target: PostgresTarget): string {
 function render(result: DriftResult, environment: string, location: string, dir: string, io: Io): string {
   const lines = result.notes.map((note) => io.style('yellow', `note: ${note}`));
   const seconds = (result.durations.totalMs / 1000).toFixed(1);
-  const how = `${result.migrations} applied migration${result.migrations === 1 ? '' : 's'} in ${dir}, replayed into ${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow, ${seconds} s`;
+  const how = `${result.migrations} applied migration${result.migrations === 1 ? '' : 's'} in ${dir}, ${madeBy(result)}, ${seconds} s`;
   if (result.items.length === 0) {
     lines.push(`${io.style('green', 'no drift')}: ${location} is what the migrations make (${how})`);
   } else {
@@ -72,4 +73,14 @@ function render(result: DriftResult, environment: string, location: string, dir:
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the expected schema came from: a cache, or the migrations replayed into which shadow. */
+function madeBy(result: DriftResult): string {
+  const { cached, source, replayed } = result.expectedSchema;
+  if (cached) return `expected schema from ${source}`;
+  const shadow = `${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow`;
+  if (source === 'kept shadow' && replayed < result.migrations)
+    return `${replayed} replayed into the kept ${shadow.replace(/^an? /, '')}`;
+  return `replayed into ${source === 'kept shadow' ? `the kept ${shadow.replace(/^an? /, '')}` : shadow}`;
 }

@@ -3,7 +3,7 @@
 // `extensions` option compiles each one named at every open (all of them doubled the time to open;
 // and pg_stat_statements there rewrites the data dir's postgresql.conf, which then opens only with
 // it), while which ones a data dir, a migration or a backup needs is known only once it is open.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -79,6 +79,26 @@ let unpacking: Promise<BundleFile[]> | undefined;
 
 /** The packages holding bundles: PGlite's contrib, and pgvector, which PGlite ships apart. */
 const BUNDLE_PACKAGES = ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'];
+
+/**
+ * What embedded databases are built from, as `package version` for each package holding bundles
+ * (PGlite itself first), and the bundles each ships: whatever a replay into PGlite makes follows from
+ * these (drift's cache key).
+ */
+export function embeddedBuild(): { packages: string[]; extensions: string[] } {
+  const require = createRequire(import.meta.url);
+  const packages: string[] = [];
+  const extensions: string[] = [];
+  for (const name of BUNDLE_PACKAGES) {
+    const dir = dirname(require.resolve(name));
+    const { version } = JSON.parse(readFileSync(join(dir, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    packages.push(`${name} ${version}`);
+    extensions.push(...readdirSync(dir).filter((file) => file.endsWith('.tar.gz')));
+  }
+  return { packages, extensions: extensions.sort() };
+}
 
 /** The bundles (`<name>.tar.gz` beside each package's entry point), unpacked once per process. */
 function unpackedBundles(): Promise<BundleFile[]> {

@@ -1,4 +1,4 @@
-// Drift: the live schema against what the migrations make, replayed into a shadow database.
+// Drift: the live schema against what the migrations make (replayed into a shadow database, or cached).
 import type { MigrationLayout } from '../../../core/config/types.js';
 import type { Environment } from '../../../core/project.js';
 import { parseConnectionUrl } from '../connection-url.js';
@@ -7,14 +7,13 @@ import { readHistory } from '../migrate/history.js';
 import { LAYOUTS, readMigrations } from '../migrate/layouts/index.js';
 import { openMigrationDatabase } from '../migrate/migration-database.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
-import { environmentRoles, withPlaceholders } from '../migrate/placeholders.js';
-import { quoteIdent } from '../sql-quote.js';
+import { environmentRoles } from '../migrate/placeholders.js';
 import { type PostgresTarget, resolveAdminUrl } from '../target.js';
 import { appliedFiles } from './applied-migrations.js';
 import { type DriftItem, diffSnapshots } from './diff.js';
-import { liveRoles, shadowRoles, withAttachGrants } from './environment-roles.js';
-import { replayMigrations } from './replay.js';
-import { major, type Shadow, withShadowDatabase } from './shadow.js';
+import { liveRoles, withAttachGrants } from './environment-roles.js';
+import { type ExpectedSchemaReport, expectedSchema } from './expected-schema.js';
+import { major } from './shadow.js';
 import { type CatalogSnapshot, takeSnapshot } from './snapshot.js';
 import { adoptedTools, findToolHistories, withoutToolHistories } from './tool-history.js';
 
@@ -30,7 +29,7 @@ export interface DriftOptions {
    * migration URL, refused when the database is not attached to this environment.
    */
   live?: PostgresDatabase;
-  /** Where the shadow may be created; see `withShadowDatabase`. Default: the environment's admin URL; null: embedded. */
+  /** Where the shadow may be created; see `expectedSchema`. Default: the environment's admin URL; null: embedded. */
   adminUrl?: string | null;
   connectTimeoutMs?: number;
   /** This process's command, named to another process that finds the embedded database busy. */
@@ -43,11 +42,13 @@ export interface DriftResult {
   shadow: 'server' | 'embedded';
   /** Postgres major versions of each side; when they differ, views are compared by what they return. */
   versions: { live: number; shadow: number };
-  /** How many migrations were replayed: those the live database applied. */
+  /** How many migrations the expected schema holds: those the live database applied. */
   migrations: number;
+  /** Whether the expected schema came from a cache, its key, and what was replayed to make it. */
+  expectedSchema: ExpectedSchemaReport;
   /** Why the shadow is where it is, and what could not be compared; for the user to read. */
   notes: string[];
-  /** Replaying the migrations; taking both snapshots (which overlap the replay); the whole run. */
+  /** Replaying the migrations (none from a cache); taking both snapshots (which overlap the replay); the whole run. */
   durations: { replayMs: number; snapshotMs: number; totalMs: number };
 }
 
@@ -58,8 +59,8 @@ interface LiveFacts {
 }
 
 /**
- * Snapshots the live database while the migrations replay into a shadow, snapshots the shadow,
- * and compares the two. Reading the live catalog needs no rights beyond connecting.
+ * Snapshots the live database while the expected schema is read from the cache or replayed into a
+ * shadow, and compares the two. Reading the live catalog needs no rights beyond connecting.
  */
 export async function detectDrift(
   env: Environment,
@@ -89,11 +90,11 @@ export async function detectDrift(
     const migrationUser =
       target.backing === 'server' ? parseConnectionUrl(target.migrationUrl).user : 'postgres';
     const { roles, provisioned } = liveRoles(facts.database, migrationUser, facts.roles);
-    const placeholders = environmentRoles(env.name, target);
-    const durations = { replayMs: 0, snapshotMs: 0 };
-    // The live snapshot and the replay touch different databases: they run side by side.
+    let liveSnapshotMs = 0;
+    // The live snapshot and the expected one come from different databases: they are read side by
+    // side. The live one is always read afresh; only what the migrations make is ever cached.
     liveSnapshot = timed(takeSnapshot(live, { roles }), (ms) => {
-      durations.snapshotMs += ms;
+      liveSnapshotMs += ms;
     });
     liveSnapshot.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
     const adminUrl = options.adminUrl !== undefined ? options.adminUrl : (resolveAdminUrl(env) ?? null);
@@ -103,42 +104,30 @@ export async function detectDrift(
         : [
             `no admin URL to create the shadow database on the server with (--admin-url, DATABASE_ADMIN_URL or environments.${env.name}.postgres.adminUrl): the shadow is embedded`,
           ];
-    const shadowOptions = {
+    const expected = await expectedSchema(env, {
+      live,
+      files: applied.files,
+      placeholders: environmentRoles(env.name, target),
+      roles,
+      liveRoles: facts.roles,
+      adminUrl,
       liveVersion: facts.version,
       database: target.backing === 'server' ? target.database : facts.database,
-      adminUrl,
       ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    };
-    const replayed = await withShadowDatabase(env, shadowOptions, async (shadow) => {
-      if (shadow.backing === 'embedded') await copyRoles(shadow, facts.roles);
-      // The placeholders name the shadow's roles, as they named the environment's when applied.
-      const resolved = shadowRoles(placeholders, shadow.user);
-      const replay = applied.files.map((file) => withPlaceholders(file, resolved));
-      await timed(replayMigrations(shadow.db, replay), (ms) => {
-        durations.replayMs += ms;
-      });
-      // Named as live: the environment's roles for what they are, the shadow's user as the owner.
-      const snapshot = await timed(
-        takeSnapshot(shadow.db, { roles: { ...roles, [shadow.user]: 'owner' } }),
-        (ms) => {
-          durations.snapshotMs += ms;
-        },
-      );
-      return { shadow, snapshot };
     });
     const actual = withoutToolHistories(await liveSnapshot, histories);
-    const made = withoutToolHistories(replayed.snapshot, histories);
-    const expected = provisioned ? withAttachGrants(made) : made;
-    const { ignore, notes } = comparable(facts, replayed.shadow);
+    const made = withoutToolHistories(expected.snapshot, histories);
+    const { ignore, notes } = comparable(facts, expected.shadow.version);
     return {
-      items: diffSnapshots(expected, actual, { actual: env.name, ignore }),
-      shadow: replayed.shadow.backing,
-      versions: { live: major(facts.version), shadow: major(replayed.shadow.version) },
+      items: diffSnapshots(provisioned ? withAttachGrants(made) : made, actual, { actual: env.name, ignore }),
+      shadow: expected.shadow.backing,
+      versions: { live: major(facts.version), shadow: major(expected.shadow.version) },
       migrations: applied.files.length,
-      notes: [...why, ...replayed.shadow.notes, ...notes, ...applied.notes],
+      expectedSchema: expected.report,
+      notes: [...why, ...expected.notes, ...notes, ...applied.notes],
       durations: {
-        replayMs: Math.round(durations.replayMs),
-        snapshotMs: Math.round(durations.snapshotMs),
+        replayMs: expected.durations.replayMs,
+        snapshotMs: Math.round(liveSnapshotMs + expected.durations.snapshotMs),
         totalMs: Math.round(performance.now() - started),
       },
     };
@@ -165,28 +154,13 @@ async function liveFacts(live: PostgresDatabase): Promise<LiveFacts> {
   return rows[0]!;
 }
 
-/**
- * An embedded shadow has none of the live database's roles, which the migrations may grant to; a
- * scratch database on the server would see them all, so the embedded one gets them too (without
- * logins, as restore's stand-ins).
- */
-async function copyRoles(shadow: Shadow, roles: string[]): Promise<void> {
-  const { rows } = await shadow.db.query<{ rolname: string }>(
-    'select rolname::text as rolname from pg_roles',
-  );
-  const present = new Set(rows.map((row) => row.rolname));
-  const missing = roles.filter((role) => !present.has(role));
-  if (missing.length > 0)
-    await shadow.db.query(missing.map((role) => `create role ${quoteIdent(role)};`).join('\n'));
-}
-
 /** What cannot be compared between these two sides, and the note that says so. */
-function comparable(facts: LiveFacts, shadow: Shadow): { ignore: string[]; notes: string[] } {
-  if (major(facts.version) === major(shadow.version)) return { ignore: [], notes: [] };
+function comparable(facts: LiveFacts, shadowVersion: number): { ignore: string[]; notes: string[] } {
+  if (major(facts.version) === major(shadowVersion)) return { ignore: [], notes: [] };
   return {
     ignore: ['views.definition', 'extensions.version'],
     notes: [
-      `the shadow runs Postgres ${major(shadow.version)} and the live database ${major(facts.version)}, which print view queries and ship extensions differently: views are compared by the columns they return`,
+      `the shadow runs Postgres ${major(shadowVersion)} and the live database ${major(facts.version)}, which print view queries and ship extensions differently: views are compared by the columns they return`,
     ],
   };
 }

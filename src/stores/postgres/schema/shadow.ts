@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Environment } from '../../../core/project.js';
 import { describeUrl, withCredentials } from '../connection-url.js';
-import type { PostgresDatabase } from '../database.js';
+import type { PostgresDatabase, Queryable } from '../database.js';
 import { openEmbedded, openInMemory } from '../embedded.js';
 import { openServer } from '../server.js';
 import { quoteIdent } from '../sql-quote.js';
@@ -39,6 +39,20 @@ export interface Shadow {
   notes: string[];
 }
 
+/** A server that may hold scratch databases: reached with the admin URL, of the live database's major. */
+export interface ShadowServer {
+  /** One connection to the admin URL's database, to create and drop scratch databases with. */
+  admin: PostgresDatabase;
+  adminUrl: string;
+  /** The admin URL without its password, for messages. */
+  where: string;
+  version: number;
+  /** `version()`: the server's whole build. */
+  build: string;
+  /** The admin URL's `current_user`, who owns the scratch databases and what is replayed into them. */
+  user: string;
+}
+
 const MAX_NAME_BYTES = 63;
 
 /**
@@ -55,24 +69,39 @@ export async function withShadowDatabase<T>(
   const notes: string[] = [];
   const adminUrl = options.adminUrl === undefined ? resolveAdminUrl(env) : options.adminUrl;
   if (adminUrl) {
-    const database = options.database ?? databaseNameOf(env);
-    const ran = await onServer(adminUrl, database, options, notes, fn);
-    if (ran.done) return ran.value;
+    const server = await openShadowServer(adminUrl, options, notes);
+    if (server) {
+      try {
+        const database = options.database ?? databaseNameOf(env);
+        const ran = await withServerScratch(
+          server,
+          shadowName(database, options.purpose),
+          options,
+          notes,
+          fn,
+        );
+        if (ran.done) return ran.value;
+      } finally {
+        await server.admin.close().catch(() => {});
+      }
+    }
   }
-  return embedded(notes, options.purpose ?? 'shadow', options.embedded ?? 'memory', fn);
+  return withEmbeddedScratch(notes, options.purpose ?? 'shadow', options.embedded ?? 'memory', fn);
 }
 
-type Attempt<T> = { done: true; value: T } | { done: false };
+export type Attempt<T> = { done: true; value: T } | { done: false };
 
-async function onServer<T>(
+/**
+ * The admin URL's server, when it can hold the scratch database: reachable, and of the live
+ * database's major version. Otherwise undefined, with a note saying why the scratch is embedded.
+ */
+export async function openShadowServer(
   adminUrl: string,
-  database: string,
-  options: ShadowOptions,
+  options: Pick<ShadowOptions, 'liveVersion' | 'purpose' | 'connectTimeoutMs'>,
   notes: string[],
-  fn: (shadow: Shadow) => Promise<T>,
-): Promise<Attempt<T>> {
+): Promise<ShadowServer | undefined> {
   const where = describeUrl(adminUrl);
-  const scratch = options.purpose === 'drill' ? 'scratch database' : 'shadow';
+  const scratch = scratchWord(options.purpose);
   let admin: PostgresDatabase;
   try {
     admin = await openServer(adminUrl, { max: 1, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 });
@@ -80,53 +109,107 @@ async function onServer<T>(
     notes.push(
       `the admin URL (${where}) could not be reached (${firstLine(error)}): the ${scratch} is embedded`,
     );
-    return { done: false };
+    return undefined;
   }
-  const name = shadowName(database, options.purpose);
   try {
-    const version = await versionOf(admin);
+    const { rows } = await admin.query<{ version: number; build: string; user: string }>(
+      `select current_setting('server_version_num')::int as version, version() as build, current_user::text as user`,
+    );
+    const { version, build, user } = rows[0]!;
     if (options.liveVersion && major(version) !== major(options.liveVersion)) {
       notes.push(
         `the admin URL's server (${where}) runs Postgres ${major(version)}, the ${options.purpose === 'drill' ? 'backup' : 'live database'} ${major(options.liveVersion)}: the ${scratch} is embedded`,
       );
-      return { done: false };
+      await admin.close().catch(() => {});
+      return undefined;
     }
-    try {
-      await admin.query(`create database ${quoteIdent(name)}`);
-    } catch (error) {
-      notes.push(
-        `cannot create a ${scratch} database at ${where} (${firstLine(error)}): the ${scratch} is embedded`,
-      );
-      return { done: false };
-    }
-    try {
-      const db = await openServer(withCredentials(adminUrl, { database: name }), {
-        max: 3,
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        applicationName: 'launchdb shadow',
-      });
-      try {
-        const user = await currentUser(db);
-        return { done: true, value: await fn({ db, backing: 'server', version, user, notes }) };
-      } finally {
-        await db.close().catch(() => {});
-      }
-    } finally {
-      // `with (force)` (Postgres 13+) ends any session a failed replay left behind. A drop that
-      // fails is said, not thrown: it must not hide the drift, or the error, found before it.
-      const force = version >= 130_000 ? ' with (force)' : '';
-      await admin.query(`drop database if exists ${quoteIdent(name)}${force}`).catch((error) => {
-        notes.push(
-          `the shadow database ${name} at ${where} could not be dropped (${firstLine(error)}): drop it by hand`,
-        );
-      });
-    }
-  } finally {
+    return { admin, adminUrl, where, version, build, user };
+  } catch (error) {
     await admin.close().catch(() => {});
+    throw error;
   }
 }
 
-async function embedded<T>(
+/**
+ * Creates the database `name` on `server`, runs `fn` with it, and drops it. Not done (with a note)
+ * when the database cannot be created. `admin` is the session to create and drop it with: the
+ * server's own connection unless the caller holds it.
+ */
+export async function withServerScratch<T>(
+  server: ShadowServer,
+  name: string,
+  options: Pick<ShadowOptions, 'purpose' | 'connectTimeoutMs'>,
+  notes: string[],
+  fn: (shadow: Shadow) => Promise<T>,
+  admin: Queryable = server.admin,
+): Promise<Attempt<T>> {
+  const scratch = scratchWord(options.purpose);
+  try {
+    await admin.query(`create database ${quoteIdent(name)}`);
+  } catch (error) {
+    notes.push(
+      `cannot create a ${scratch} database at ${server.where} (${firstLine(error)}): the ${scratch} is embedded`,
+    );
+    return { done: false };
+  }
+  try {
+    return { done: true, value: await withServerDatabase(server, name, options, notes, fn) };
+  } finally {
+    await dropServerDatabase(server, name, notes, admin);
+  }
+}
+
+/** Runs `fn` on the existing database `name` of `server`, connected as the admin URL's user. */
+export async function withServerDatabase<T>(
+  server: ShadowServer,
+  name: string,
+  options: Pick<ShadowOptions, 'connectTimeoutMs'>,
+  notes: string[],
+  fn: (shadow: Shadow) => Promise<T>,
+): Promise<T> {
+  const shadow = await openServerShadow(server, name, options, notes);
+  try {
+    return await fn(shadow);
+  } finally {
+    await shadow.db.close().catch(() => {});
+  }
+}
+
+/** A connection to the existing database `name` of `server`, as the admin URL's user; the caller closes it. */
+export async function openServerShadow(
+  server: ShadowServer,
+  name: string,
+  options: Pick<ShadowOptions, 'connectTimeoutMs'>,
+  notes: string[],
+): Promise<Shadow> {
+  const db = await openServer(withCredentials(server.adminUrl, { database: name }), {
+    max: 3,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    applicationName: 'launchdb shadow',
+  });
+  return { db, backing: 'server', version: server.version, user: server.user, notes };
+}
+
+/**
+ * Drops `name`. `with (force)` (Postgres 13+) ends any session a failed replay left behind. A drop
+ * that fails is said, not thrown: it must not hide the drift, or the error, found before it.
+ */
+export async function dropServerDatabase(
+  server: ShadowServer,
+  name: string,
+  notes: string[],
+  admin: Queryable = server.admin,
+): Promise<void> {
+  const force = server.version >= 130_000 ? ' with (force)' : '';
+  await admin.query(`drop database if exists ${quoteIdent(name)}${force}`).catch((error) => {
+    notes.push(
+      `the shadow database ${name} at ${server.where} could not be dropped (${firstLine(error)}): drop it by hand`,
+    );
+  });
+}
+
+/** Runs `fn` with a new embedded scratch database, in memory or in a temporary folder, gone after. */
+export async function withEmbeddedScratch<T>(
   notes: string[],
   purpose: string,
   where: 'memory' | 'disk',
@@ -138,15 +221,21 @@ async function embedded<T>(
       ? await openEmbedded(join(folder, 'postgres'), { command: `launchdb ${purpose}` })
       : await openInMemory(`${purpose} (in memory)`);
     try {
-      const version = await versionOf(db);
-      const user = await currentUser(db);
-      return await fn({ db, backing: 'embedded', version, user, notes });
+      return await fn(await embeddedShadow(db, notes));
     } finally {
       await db.close().catch(() => {});
     }
   } finally {
     if (folder) rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** `db`, an open embedded database, as a shadow. */
+export async function embeddedShadow(db: PostgresDatabase, notes: string[]): Promise<Shadow> {
+  const { rows } = await db.query<{ version: number; user: string }>(
+    `select current_setting('server_version_num')::int as version, current_user::text as user`,
+  );
+  return { db, backing: 'embedded', version: rows[0]!.version, user: rows[0]!.user, notes };
 }
 
 /** `<database>_<purpose>_<8 hex>`, the database part a plain name shortened to fit Postgres's 63 bytes. */
@@ -162,22 +251,14 @@ export function scratchBase(database: string, purpose: string): string {
   return base;
 }
 
-async function versionOf(db: PostgresDatabase): Promise<number> {
-  const { rows } = await db.query<{ version: number }>(
-    `select current_setting('server_version_num')::int as version`,
-  );
-  return rows[0]?.version ?? 0;
-}
-
-async function currentUser(db: PostgresDatabase): Promise<string> {
-  const { rows } = await db.query<{ user: string }>('select current_user::text as user');
-  return rows[0]?.user ?? 'postgres';
-}
-
 export function major(versionNum: number): number {
   return Math.floor(versionNum / 10_000);
 }
 
-function firstLine(error: unknown): string {
+function scratchWord(purpose: string | undefined): string {
+  return purpose === 'drill' ? 'scratch database' : 'shadow';
+}
+
+export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -12,6 +12,12 @@ import type { CatalogSnapshot, LaterFamily, StoredSnapshot } from './snapshot-ty
 
 export type * from './snapshot-types.js';
 
+/**
+ * The snapshot's format: raise it whenever what a snapshot records, or how it spells it, changes, so
+ * an expected schema cached by another launchdb is never compared with a new snapshot.
+ */
+export const SNAPSHOT_FORMAT = 1;
+
 export interface SnapshotOptions {
   /** Schemas to leave out besides the system ones. Default `['launchdb']`, launchdb's own state. */
   excludeSchemas?: string[];
