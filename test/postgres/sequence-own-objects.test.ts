@@ -61,7 +61,7 @@ describe.runIf(serverAvailable)('schema.sequence-near-overflow on a provisioned 
     const check = report.checks.find((entry) => entry.id === 'schema.sequence-near-overflow')!;
     expect(check.status, check.summary).toBe('pass');
     expect(check.summary).toBe(
-      '1 sequence below 85% of their limit; the fullest, public.orders_id_seq, at 0.0%',
+      '1 sequence below 85% of its limit; the fullest, public.orders_id_seq, at 0.0%',
     );
     expect(check.summary).not.toContain('launchdb.');
     expect(check.details?.unreadable).toBeUndefined();

@@ -170,7 +170,7 @@ export const sequenceNearOverflow: Check<PostgresCheckContext> = {
       const top = judged[0];
       return {
         status: 'pass',
-        summary: `${judged.length} sequence${judged.length === 1 ? '' : 's'} below ${WARN_AT * 100}% of their limit${top ? `; the fullest, ${top.sequence}, at ${percent(top.used ?? 0)}` : ''}${notRead}`,
+        summary: `${judged.length} sequence${judged.length === 1 ? '' : 's'} below ${WARN_AT * 100}% of ${judged.length === 1 ? 'its' : 'their'} limit${top ? `; the fullest, ${top.sequence}, at ${percent(top.used ?? 0)}` : ''}${notRead}`,
         details,
       };
     }
