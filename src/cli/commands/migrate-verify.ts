@@ -40,7 +40,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       );
     }
     io.out(
-      `${status.applied} applied migration${status.applied === 1 ? '' : 's'} match their files; ${problems.length} do not\n`,
+      `${status.applied === 1 ? '1 applied migration matches its file' : `${status.applied} applied migrations match their files`}; ${problems.length} do${problems.length === 1 ? 'es' : ''} not\n`,
     );
   }
   return problems.length > 0 ? 1 : 0;
