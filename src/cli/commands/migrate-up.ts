@@ -84,6 +84,17 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       }
     }
     report(io, run, json, context.notes);
+    // What drift now expects, cached for the deploy's check on any machine (once drift cached one here).
+    if (run.applied > 0 && !run.failed) {
+      const { recordExpectedSchema } = await import('../../stores/postgres/schema/drift.js');
+      const layout = context.settings.layout;
+      const cached = await recordExpectedSchema(context.env, target, db, {
+        files: context.files,
+        layout,
+      }).catch(() => undefined);
+      if (cached && !json)
+        io.err(io.style('dim', `expected schema cached for drift (${cached.replayed} replayed)\n`));
+    }
     return run.failed ? 1 : 0;
   } finally {
     await db.close();

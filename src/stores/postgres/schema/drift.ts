@@ -9,13 +9,13 @@ import { openMigrationDatabase } from '../migrate/migration-database.js';
 import type { MigrationFile } from '../migrate/migration-files.js';
 import { environmentRoles } from '../migrate/placeholders.js';
 import { type PostgresTarget, resolveAdminUrl } from '../target.js';
-import { appliedFiles } from './applied-migrations.js';
+import { type AppliedFiles, appliedFiles } from './applied-migrations.js';
 import { type DriftItem, diffSnapshots } from './diff.js';
 import { liveRoles, withAttachGrants } from './environment-roles.js';
-import { type ExpectedSchemaReport, expectedSchema } from './expected-schema.js';
+import { type ExpectedSchemaOptions, type ExpectedSchemaReport, expectedSchema } from './expected-schema.js';
 import { major } from './shadow.js';
 import { type CatalogSnapshot, takeSnapshot } from './snapshot.js';
-import { adoptedTools, findToolHistories, withoutToolHistories } from './tool-history.js';
+import { adoptedTools, findToolHistories, type ToolHistory, withoutToolHistories } from './tool-history.js';
 
 export interface DriftOptions {
   /** The migrations folder, relative to the project root. Default: the layout's, `db/migrations` for launchdb's. */
@@ -68,10 +68,7 @@ export async function detectDrift(
   options: DriftOptions = {},
 ): Promise<DriftResult> {
   const started = performance.now();
-  const layout = options.layout ?? 'launchdb';
-  const files =
-    options.files ??
-    readMigrations(env.root, { layout, dir: options.migrationsDir ?? LAYOUTS[layout].defaultDir });
+  const { layout, files } = migrationsOf(env, options);
   const live =
     options.live ??
     (
@@ -82,14 +79,8 @@ export async function detectDrift(
     ).db;
   let liveSnapshot: Promise<CatalogSnapshot> | undefined;
   try {
-    const facts = await liveFacts(live);
-    // What the live database applied, in its order: the replay makes that, and only that.
-    const history = await readHistory(live);
-    const applied = appliedFiles(files, history);
-    const histories = await findToolHistories(live, adoptedTools(layout, history));
-    const migrationUser =
-      target.backing === 'server' ? parseConnectionUrl(target.migrationUrl).user : 'postgres';
-    const { roles, provisioned } = liveRoles(facts.database, migrationUser, facts.roles);
+    const side = await liveSide(target, live, files, layout);
+    const { facts, applied, roles } = side;
     let liveSnapshotMs = 0;
     // The live snapshot and the expected one come from different databases: they are read side by
     // side. The live one is always read afresh; only what the migrations make is ever cached.
@@ -104,17 +95,8 @@ export async function detectDrift(
         : [
             `no admin URL to create the shadow database on the server with (--admin-url, DATABASE_ADMIN_URL or environments.${env.name}.postgres.adminUrl): the shadow is embedded`,
           ];
-    const expected = await expectedSchema(env, {
-      live,
-      files: applied.files,
-      placeholders: environmentRoles(env.name, target),
-      roles,
-      liveRoles: facts.roles,
-      adminUrl,
-      liveVersion: facts.version,
-      database: target.backing === 'server' ? target.database : facts.database,
-      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    });
+    const expected = await expectedSchema(env, expectedOptions(env, target, live, side, adminUrl, options));
+    const { histories, provisioned } = side;
     const actual = withoutToolHistories(await liveSnapshot, histories);
     const made = withoutToolHistories(expected.snapshot, histories);
     const { ignore, notes } = comparable(facts, expected.shadow.version);
@@ -135,6 +117,88 @@ export async function detectDrift(
     await liveSnapshot?.catch(() => {});
     if (!options.live) await live.close().catch(() => {});
   }
+}
+
+/**
+ * Caches what the applied migrations make, for the next drift on any machine: `migrate up` calls it
+ * as the owner right after applying, once drift has cached an expected schema in this database
+ * (`launchdb.expected_schema` exists), so the check after a deploy replays nothing. Undefined when
+ * there is no such table.
+ */
+export async function recordExpectedSchema(
+  env: Environment,
+  target: PostgresTarget,
+  live: PostgresDatabase,
+  options: Pick<DriftOptions, 'files' | 'layout' | 'migrationsDir' | 'connectTimeoutMs'> = {},
+): Promise<ExpectedSchemaReport | undefined> {
+  const { rows } = await live.query<{ present: boolean }>(
+    `select to_regclass('launchdb.expected_schema') is not null as present`,
+  );
+  if (!rows[0]?.present) return undefined;
+  const { layout, files } = migrationsOf(env, options);
+  const side = await liveSide(target, live, files, layout);
+  const expected = await expectedSchema(
+    env,
+    expectedOptions(env, target, live, side, resolveAdminUrl(env) ?? null, options),
+  );
+  return expected.report;
+}
+
+/** The migration files and their layout: as given, else read from the project. */
+function migrationsOf(env: Environment, options: Pick<DriftOptions, 'files' | 'layout' | 'migrationsDir'>) {
+  const layout = options.layout ?? 'launchdb';
+  const files =
+    options.files ??
+    readMigrations(env.root, { layout, dir: options.migrationsDir ?? LAYOUTS[layout].defaultDir });
+  return { layout, files };
+}
+
+/** What drift reads of the live database before either snapshot. */
+interface LiveSide {
+  facts: LiveFacts;
+  /** The migrations it applied, in its order: the replay makes those, and only those. */
+  applied: AppliedFiles;
+  histories: ToolHistory[];
+  /** How its snapshot names its roles, and whether `attach` provisioned them. */
+  roles: Record<string, string>;
+  provisioned: boolean;
+}
+
+async function liveSide(
+  target: PostgresTarget,
+  live: PostgresDatabase,
+  files: MigrationFile[],
+  layout: MigrationLayout,
+): Promise<LiveSide> {
+  const facts = await liveFacts(live);
+  const history = await readHistory(live);
+  const applied = appliedFiles(files, history);
+  const histories = await findToolHistories(live, adoptedTools(layout, history));
+  const migrationUser =
+    target.backing === 'server' ? parseConnectionUrl(target.migrationUrl).user : 'postgres';
+  const { roles, provisioned } = liveRoles(facts.database, migrationUser, facts.roles);
+  return { facts, applied, histories, roles, provisioned };
+}
+
+function expectedOptions(
+  env: Environment,
+  target: PostgresTarget,
+  live: PostgresDatabase,
+  side: LiveSide,
+  adminUrl: string | null,
+  options: Pick<DriftOptions, 'connectTimeoutMs'>,
+): ExpectedSchemaOptions {
+  return {
+    live,
+    files: side.applied.files,
+    placeholders: environmentRoles(env.name, target),
+    roles: side.roles,
+    liveRoles: side.facts.roles,
+    adminUrl,
+    liveVersion: side.facts.version,
+    database: target.backing === 'server' ? target.database : side.facts.database,
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  };
 }
 
 async function timed<T>(work: Promise<T>, add: (ms: number) => void): Promise<T> {
