@@ -46,6 +46,13 @@ interface GitlabJob {
   artifacts?: { paths?: string[]; reports?: { junit?: string } };
 }
 
+it('docs/CI.md quotes both recipes exactly', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/CI.md', import.meta.url)), 'utf8');
+  for (const recipe of [GITHUB_RECIPE, GITLAB_RECIPE]) {
+    expect(doc).toContain(`\`\`\`yaml\n${readFileSync(recipe, 'utf8')}\`\`\`\n`);
+  }
+});
+
 let shop: string;
 beforeAll(async () => {
   shop = mkdtempSync(join(tmpdir(), 'launchdb-ci-shop-'));
