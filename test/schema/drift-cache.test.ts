@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriftResult, detectDrift } from '../../src/stores/postgres/schema/drift.js';
-import { parseEntry } from '../../src/stores/postgres/schema/expected-schema-entry.js';
-import { expectedSchemaDir } from '../../src/stores/postgres/schema/expected-schema-files.js';
+import { decodeEntry } from '../../src/stores/postgres/schema/expected-schema-entry.js';
+import {
+  expectedSchemaDir,
+  expectedSchemaFile,
+} from '../../src/stores/postgres/schema/expected-schema-files.js';
 import { runCli } from '../helpers/cli.js';
 import { BACKINGS, serverAvailable } from '../helpers/databases.js';
 import { type Live, liveProject } from './live-project.js';
@@ -30,7 +33,7 @@ describe.each(BACKINGS)("drift's cached expected schema, %s", (backing) => {
   const drift = (): Promise<DriftResult> =>
     live.use((db) => detectDrift(live.env, live.target, { live: db }));
   const localDir = () => expectedSchemaDir(live.env.stateDir);
-  const localFile = (key: string) => join(localDir(), `${key}.json`);
+  const localFile = (key: string) => expectedSchemaFile(localDir(), key);
   const cli = (args: string[]) => runCli([...args, '--env', 'staging'], { cwd: live.project.dir });
   /** The check run by the CLI, as `check --json` reports it. */
   const checkResult = async (id: string) => {
@@ -42,9 +45,10 @@ describe.each(BACKINGS)("drift's cached expected schema, %s", (backing) => {
   };
   /** The entry for `key` with the orders table taken out, its checksum left as it was: a tampered copy. */
   const tampered = (key: string) => {
-    const entry = JSON.parse(readFileSync(localFile(key), 'utf8'));
-    delete entry.snapshot.tables['public.orders'];
-    return JSON.stringify(entry);
+    const [header, body] = readFileSync(localFile(key), 'utf8').split('\n');
+    const snapshot = JSON.parse(body!);
+    delete snapshot.tables['public.orders'];
+    return `${header}\n${JSON.stringify(snapshot)}`;
   };
   let key: string;
 
@@ -110,7 +114,7 @@ describe.each(BACKINGS)("drift's cached expected schema, %s", (backing) => {
       // Trusted, the tampered copy would report table orders as made by hand.
       expect(result.items).toEqual([]);
       expect(result.expectedSchema).toMatchObject({ key, cached: true, source: 'database cache' });
-      expect(parseEntry(readFileSync(localFile(key), 'utf8'), key)).toBeDefined();
+      expect(decodeEntry(readFileSync(localFile(key), 'utf8'), key)).toBeDefined();
     }
   });
 

@@ -1,7 +1,8 @@
 // One cached expected schema: the shadow's snapshot of the replayed migrations, with its key and its
 // own checksum. Wherever it was kept (the database, a local file), it is trusted only once verified.
+import { createHash } from 'node:crypto';
 import { VERSION } from '../../../version.js';
-import { type CatalogSnapshot, snapshotChecksum } from './snapshot.js';
+import { type CatalogSnapshot, checksummedJson, completeSnapshot, snapshotChecksum } from './snapshot.js';
 
 export interface ExpectedSchemaEntry {
   /** `expectedSchemaKey` of what made it. */
@@ -31,28 +32,37 @@ export function expectedSchemaEntry(
 }
 
 /**
- * The entry `value` holds when it is one for `key` whose snapshot still hashes to its checksum;
- * undefined for anything else (damaged, cut short, edited, or another key's), which is then rebuilt.
+ * The entry as stored: a line of JSON with everything but the snapshot, then the snapshot as the
+ * canonical JSON its checksum is of. So checking it costs one hash of the text as read, not a
+ * canonical re-serialisation (a sixth of a second on 2,000 tables).
  */
-export function verifiedEntry(value: unknown, key: string): ExpectedSchemaEntry | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const entry = value as Partial<ExpectedSchemaEntry>;
-  if (entry.key !== key || typeof entry.checksum !== 'string') return undefined;
-  const shadow = entry.shadow;
-  if (!shadow || (shadow.backing !== 'server' && shadow.backing !== 'embedded')) return undefined;
-  if (typeof shadow.version !== 'number' || !isSnapshot(entry.snapshot)) return undefined;
-  try {
-    if (snapshotChecksum(entry.snapshot) !== entry.checksum) return undefined;
-  } catch {
-    return undefined;
-  }
-  return entry as ExpectedSchemaEntry;
+export function encodeEntry(entry: ExpectedSchemaEntry): string {
+  const { snapshot, ...header } = entry;
+  return `${JSON.stringify(header)}\n${checksummedJson(snapshot)}`;
 }
 
-/** Parsed from JSON text; undefined when it is not JSON. */
-export function parseEntry(text: string, key: string): ExpectedSchemaEntry | undefined {
+/**
+ * The entry `text` holds when it is one for `key` whose snapshot hashes to its checksum; undefined
+ * for anything else (damaged, cut short, edited, or another key's), which is then rebuilt.
+ */
+export function decodeEntry(text: string, key: string): ExpectedSchemaEntry | undefined {
+  const cut = text.indexOf('\n');
+  if (cut < 0) return undefined;
+  const header = parse(text.slice(0, cut)) as Partial<ExpectedSchemaEntry> | undefined;
+  if (!header || header.key !== key || typeof header.checksum !== 'string') return undefined;
+  const shadow = header.shadow;
+  if (!shadow || (shadow.backing !== 'server' && shadow.backing !== 'embedded')) return undefined;
+  if (typeof shadow.version !== 'number') return undefined;
+  const body = text.slice(cut + 1);
+  if (createHash('sha256').update(body).digest('hex') !== header.checksum) return undefined;
+  const snapshot = parse(body);
+  if (!isSnapshot(snapshot)) return undefined;
+  return { ...(header as ExpectedSchemaEntry), snapshot: completeSnapshot(snapshot) };
+}
+
+function parse(text: string): unknown {
   try {
-    return verifiedEntry(JSON.parse(text), key);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

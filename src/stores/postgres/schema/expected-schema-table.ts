@@ -8,8 +8,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Queryable } from '../database.js';
-import { type ExpectedSchemaEntry, parseEntry } from './expected-schema-entry.js';
-import { completeSnapshot } from './snapshot.js';
+import { decodeEntry, type ExpectedSchemaEntry, encodeEntry } from './expected-schema-entry.js';
 
 /** Entries kept: the newest few, enough for the deploys under way and a rollback. */
 const KEEP = 5;
@@ -24,21 +23,27 @@ create table if not exists launchdb.expected_schema (
   created_by text not null default current_user,
   launchdb_version text not null
 );
-comment on table launchdb.expected_schema is 'what the applied migrations make (gzipped JSON, see launchdb migrate drift): a cache, safe to empty';`;
+comment on table launchdb.expected_schema is 'what the applied migrations make (gzipped: a line of JSON, then the snapshot; see launchdb migrate drift): a cache, safe to empty';`;
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** Whether an entry is stored under `key` (damaged or not); false when this role cannot read the table. */
+export async function hasExpectedSchema(db: Queryable, key: string): Promise<boolean> {
+  if (!(await readable(db))) return false;
+  const { rows } = await db.query<{ present: boolean }>(
+    'select exists (select from launchdb.expected_schema where key = $1) as present',
+    [key],
+  );
+  return rows[0]?.present === true;
+}
 
 /** The verified entry for `key`, or undefined: none, unreadable by this role, or damaged. */
 export async function readExpectedSchema(
   db: Queryable,
   key: string,
 ): Promise<ExpectedSchemaEntry | undefined> {
-  const { rows: readable } = await db.query<{ ok: boolean }>(
-    `select to_regclass('launchdb.expected_schema') is not null
-            and has_table_privilege('launchdb.expected_schema', 'SELECT') as ok`,
-  );
-  if (!readable[0]?.ok) return undefined;
+  if (!(await readable(db))) return undefined;
   const { rows } = await db.query<{ snapshot: Buffer }>(
     'select snapshot from launchdb.expected_schema where key = $1',
     [key],
@@ -51,8 +56,7 @@ export async function readExpectedSchema(
   } catch {
     return undefined;
   }
-  const entry = parseEntry(text, key);
-  return entry && { ...entry, snapshot: completeSnapshot(entry.snapshot) };
+  return decodeEntry(text, key);
 }
 
 /**
@@ -63,7 +67,7 @@ export async function writeExpectedSchema(db: Queryable, entry: ExpectedSchemaEn
   try {
     if (!(await mayWrite(db))) return false;
     await db.query(CREATE_TABLE);
-    const snapshot = await gzipAsync(Buffer.from(JSON.stringify(entry)));
+    const snapshot = await gzipAsync(Buffer.from(encodeEntry(entry)));
     await db.query(
       `insert into launchdb.expected_schema (key, snapshot, checksum, launchdb_version) values ($1, $2, $3, $4)
        on conflict (key) do update set snapshot = excluded.snapshot, checksum = excluded.checksum,
@@ -79,6 +83,15 @@ export async function writeExpectedSchema(db: Queryable, entry: ExpectedSchemaEn
     // Two first writers racing to create the table, a read-only standby, a full disk: next time.
     return false;
   }
+}
+
+/** Asked first, so that a role without the table, or without SELECT on it, causes no error in the server's log. */
+async function readable(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>(
+    `select case when to_regclass('launchdb.expected_schema') is null then false
+                 else has_table_privilege('launchdb.expected_schema', 'SELECT') end as ok`,
+  );
+  return rows[0]?.ok === true;
 }
 
 /** The table exists and this role may insert, update and delete in it; or it may create it. */

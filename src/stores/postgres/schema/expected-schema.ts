@@ -18,7 +18,7 @@ import {
   writeExpectedSchemaFile,
 } from './expected-schema-files.js';
 import { expectedSchemaBase, expectedSchemaKey, type ShadowIdentity } from './expected-schema-key.js';
-import { readExpectedSchema, writeExpectedSchema } from './expected-schema-table.js';
+import { hasExpectedSchema, readExpectedSchema, writeExpectedSchema } from './expected-schema-table.js';
 import {
   clearKeptState,
   type KeptShadow,
@@ -236,18 +236,8 @@ export async function expectedSchema(
 
 /** Stores a locally cached entry in the database too, when it is not there and this role may. */
 async function shareIfMissing(live: Queryable, entry: ExpectedSchemaEntry): Promise<['database'] | []> {
-  try {
-    const { rows } = await live.query<{ present: boolean }>(
-      `select to_regclass('launchdb.expected_schema') is not null
-              and has_table_privilege('launchdb.expected_schema', 'SELECT')
-              and exists (select from launchdb.expected_schema where key = $1) as present`,
-      [entry.key],
-    );
-    if (rows[0]?.present) return ['database'];
-  } catch {
-    // Not readable by this role: nor writable, then.
-  }
-  return (await writeExpectedSchema(live, entry)) ? ['database'] : [];
+  const stored = await hasExpectedSchema(live, entry.key).catch(() => false);
+  return stored || (await writeExpectedSchema(live, entry)) ? ['database'] : [];
 }
 
 /** The admin URL's server: its whole build, every extension it offers at the version it creates, its user. */

@@ -170,12 +170,17 @@ export function completeSnapshot(stored: StoredSnapshot): CatalogSnapshot {
  * completed, and a new one of a database without such objects all hash alike.
  */
 export function snapshotChecksum(snapshot: StoredSnapshot): string {
+  return createHash('sha256').update(checksummedJson(snapshot)).digest('hex');
+}
+
+/** The canonical JSON text `snapshotChecksum` is the SHA-256 of: one line, parsed back as the snapshot. */
+export function checksummedJson(snapshot: StoredSnapshot): string {
   const hashed: Record<string, unknown> = { ...snapshot };
   for (const family of LATER_FAMILIES) {
     const entries = hashed[family];
     if (entries !== undefined && Object.keys(entries as object).length === 0) delete hashed[family];
   }
-  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+  return canonicalJson(hashed);
 }
 
 /** JSON with object keys sorted at every level. */
