@@ -79,8 +79,11 @@ function render(result: DriftResult, environment: string, location: string, dir:
 function madeBy(result: DriftResult): string {
   const { cached, source, replayed } = result.expectedSchema;
   if (cached) return `expected schema from ${source}`;
-  const shadow = `${result.shadow === 'embedded' ? 'an embedded' : 'a server'} shadow`;
-  if (source === 'kept shadow' && replayed < result.migrations)
-    return `${replayed} replayed into the kept ${shadow.replace(/^an? /, '')}`;
-  return `replayed into ${source === 'kept shadow' ? `the kept ${shadow.replace(/^an? /, '')}` : shadow}`;
+  const backing = result.shadow === 'embedded' ? 'embedded' : 'server';
+  if (source === 'new shadow')
+    return `replayed into ${backing === 'embedded' ? 'an embedded' : 'a server'} shadow`;
+  const kept = `the kept ${backing} shadow`;
+  if (replayed === 0) return `${kept}, already at the last applied migration`;
+  if (replayed < result.migrations) return `${replayed} new replayed into ${kept}`;
+  return `replayed into ${kept}`;
 }
