@@ -111,3 +111,25 @@ describe.each(BACKINGS)('the kept shadow, %s', (backing) => {
     }
   });
 });
+
+describe.skipIf(!serverAvailable)('a database that only has the kept shadow’s name', () => {
+  let live: Live;
+  let name: string;
+  beforeAll(async () => {
+    live = await liveProject('server', FILES);
+    name = keptShadowName((live.target as { database: string }).database);
+    await adminQuery(`create database ${name}`);
+    await adminQuery('create table precious (id int)', [], name);
+  }, 300_000);
+  afterAll(() => live?.drop());
+
+  it('is left alone: drift uses a new shadow of its own and says why', async () => {
+    const result = await live.use((db) => detectDrift(live.env, live.target, { live: db }));
+    expect(result.items).toEqual([]);
+    expect(result.expectedSchema.source).toBe('new shadow');
+    expect(result.notes.join('\n')).toContain(`the database ${name} at`);
+    expect((await adminQuery(`select to_regclass('public.precious') as kept`, [], name)).rows).toEqual([
+      { kept: 'precious' },
+    ]);
+  });
+});

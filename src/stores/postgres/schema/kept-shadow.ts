@@ -89,6 +89,21 @@ export async function withKeptServerShadow<T>(
       }
       let shadow = await openServerShadow(server, name, options, notes);
       try {
+        // Marked as launchdb's at once: a database of this name without the mark is someone else's,
+        // never emptied nor dropped.
+        if (created) await clearKeptState(shadow.db);
+        else if (!(await isKeptShadow(shadow.db))) {
+          notes.push(
+            `the database ${name} at ${server.where} is not a shadow launchdb kept: the shadow is a new one (drop or rename ${name} to let drift keep its shadow)`,
+          );
+          await shadow.db.close();
+          return { done: false };
+        }
+      } catch (error) {
+        await shadow.db.close().catch(() => {});
+        throw error;
+      }
+      try {
         const value = await fn({
           shadow,
           created,
@@ -97,6 +112,7 @@ export async function withKeptServerShadow<T>(
             await dropServerDatabase(server, name, notes, session);
             await session.query(`create database ${quoteIdent(name)}`);
             shadow = await openServerShadow(server, name, options, notes);
+            await clearKeptState(shadow.db);
             return shadow;
           },
         });
@@ -169,6 +185,14 @@ export async function readKeptState(db: Queryable): Promise<KeptState | undefine
     'select base, migrations, checksum from launchdb.kept_shadow limit 2',
   );
   return rows.length === 1 ? rows[0] : undefined;
+}
+
+/** Whether `db` carries the mark of a kept shadow (its state table, empty or not). */
+async function isKeptShadow(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>(
+    `select to_regclass('launchdb.kept_shadow') is not null as ok`,
+  );
+  return rows[0]?.ok === true;
 }
 
 /** Forgets what the shadow holds: done before replaying into it, so an interrupted replay is never trusted. */
