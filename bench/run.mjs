@@ -6,6 +6,7 @@ const suites = [
   './migrate-apply.mjs',
   './lint.mjs',
   './drift.mjs',
+  './drift-cache.mjs',
   './pool.mjs',
   './scan.mjs',
   './code-scan.mjs',
