@@ -1,5 +1,5 @@
 // What most commands start with: the project, the chosen environment, and the guard on changes.
-import { UsageError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import { type Environment, Project } from '../core/project.js';
 import { integerFlag, stringFlag } from './args.js';
 import type { Io } from './io.js';
@@ -47,15 +47,15 @@ export async function confirmName(
   const confirm = stringFlag(input, 'confirm');
   if (confirm !== undefined) {
     if (confirm === name) return;
-    throw new UsageError(`--confirm ${confirm} does not match ${what}; nothing was changed`, {
+    throw new RefusedError(`--confirm ${confirm} does not match ${what}; nothing was changed`, {
       fix: `pass --confirm ${name}`,
     });
   }
   const typed = await io.ask(`${what} would be changed. Type its name (${name}) to continue: `);
   if (typed === undefined) {
-    throw new UsageError(`refusing to change ${what} without confirmation; nothing was changed`, {
+    throw new RefusedError(`refusing to change ${what} without confirmation; nothing was changed`, {
       fix: `pass --confirm ${name}`,
     });
   }
-  if (typed !== name) throw new UsageError(`"${typed}" is not "${name}"; nothing was changed`);
+  if (typed !== name) throw new RefusedError(`"${typed}" is not "${name}"; nothing was changed`);
 }

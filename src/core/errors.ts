@@ -35,6 +35,13 @@ export class UsageError extends LaunchdbError {
   }
 }
 
+/**
+ * A change refused before anything was changed, because its target was not confirmed (a guarded
+ * environment, a database launchdb did not create). Exit 2, as bad input; the audit trail records
+ * the attempt as refused rather than failed.
+ */
+export class RefusedError extends UsageError {}
+
 /** An invalid configuration: one line per problem, each with its path. Exit 2. */
 export class ConfigError extends LaunchdbError {
   readonly problems: string[];
