@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { AREAS, type Area } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
 import { runChecks } from '../../core/checks/run-checks.js';
+import { dataOwnerOf } from '../../core/config/people.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { suggest } from '../../core/suggest.js';
@@ -37,6 +38,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
     command: 'check',
   });
+  const owner = dataOwnerOf(project.config, env.name);
   let report: Report;
   try {
     report = await runChecks(
@@ -45,6 +47,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       {
         project: project.name,
         environment: env.name,
+        ...(owner ? { owner } : {}),
         ...(project.config.checks?.timeout ? { timeoutMs: project.config.checks.timeout } : {}),
         ...(only ? { only } : {}),
         strict,
@@ -72,6 +75,7 @@ export function reportDocument(report: Report) {
   return {
     project: report.project,
     environment: report.environment,
+    ...(report.owner ? { owner: report.owner } : {}),
     verdict: report.verdict,
     checks: report.checks.map(({ id, area, status, summary, details, fix }) => ({
       id,

@@ -1,5 +1,6 @@
 // `launchdb env list`: every environment × store, probed concurrently; unreachable stores are data, not failure.
 import { existsSync } from 'node:fs';
+import { dataOwnerOf, type Person } from '../../core/config/people.js';
 import type { ExitCode } from '../../core/errors.js';
 import { lockHolder } from '../../core/file-lock.js';
 import { type Environment, Project } from '../../core/project.js';
@@ -54,6 +55,8 @@ export interface StoreListing {
 export interface EnvironmentListing {
   environment: string;
   guarded: boolean;
+  /** The data owner (`environments.<env>.owner`), null when none is named. */
+  owner: Person | null;
   stores: StoreListing[];
 }
 
@@ -98,6 +101,7 @@ export async function listEnvironments(project: Project, options: ListOptions): 
       return {
         environment: name,
         guarded: env.guarded,
+        owner: dataOwnerOf(project.config, name) ?? null,
         stores: await Promise.all(stores.map((store) => store.list(env, options))),
       };
     }),
@@ -249,6 +253,7 @@ function renderListing(document: EnvListDocument, io: Io): string {
   const notes: string[] = [];
   for (const env of document.environments) {
     const name = env.guarded ? `${env.environment} ${io.style('dim', '(guarded)')}` : env.environment;
+    const owner = env.owner ? env.owner.id : '-';
     if (env.stores.length === 0) rows.push([name, io.style('dim', '(no stores)')]);
     for (const store of env.stores) {
       rows.push([
@@ -261,6 +266,7 @@ function renderListing(document: EnvListDocument, io: Io): string {
         store.version?.split(' ')[0] ?? '-',
         store.size ?? '-',
         attachedCell(store, env.environment, document.project),
+        owner,
       ]);
       if (store.error) {
         notes.push(`${env.environment} ${store.store}: ${store.error}`);
@@ -279,6 +285,7 @@ function renderListing(document: EnvListDocument, io: Io): string {
       'VERSION',
       'SIZE',
       'ATTACHED',
+      'OWNER',
     ].map((title) => io.style('bold', title)),
   });
   const head = `${io.style('bold', 'project')} ${document.project}\n\n`;

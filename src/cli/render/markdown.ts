@@ -1,6 +1,7 @@
 // The readiness report as Markdown, for pull-request comments and CI job summaries.
 import type { CheckStatus } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
+import { describePerson } from '../../core/config/people.js';
 import { clean, countsText, groupByArea } from './report-terminal.js';
 
 export interface MarkdownOptions {
@@ -23,6 +24,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const lines = [
     `## launchdb: ${cell(report.project)}, environment ${cell(report.environment)}: ${verdict}`,
     '',
+    ...(report.owner ? [`data owner: ${cell(describePerson(report.owner))}`, ''] : []),
     countsText(report),
   ];
   for (const { area, checks } of groupByArea(report.checks)) {

@@ -1,6 +1,7 @@
 // The readiness report for people: checks grouped by area, each with its fix, then counts and the verdict.
 import { AREAS, type Area, type CheckResult, type CheckStatus } from '../../core/checks/check.js';
 import { countByStatus, type Report } from '../../core/checks/report.js';
+import { describePerson } from '../../core/config/people.js';
 import { redactText } from '../../core/redact.js';
 import type { Io, Style } from '../io.js';
 import { displayWidth, padDisplay, stripAnsi } from './table.js';
@@ -23,6 +24,7 @@ export function renderReport(report: Report, style: Io['style']): string {
   const lines = [
     style('bold', `Readiness of ${clean(report.project)}, environment ${clean(report.environment)}`),
   ];
+  if (report.owner) lines.push(`data owner: ${clean(describePerson(report.owner))}`);
   const idWidth = Math.max(0, ...report.checks.map((check) => displayWidth(check.id)));
   // Continuation lines start under the id column (fixes) or the summary column (long summaries).
   const idColumn = ' '.repeat(INDENT.length + STATUS_WIDTH + GAP.length);

@@ -1,4 +1,5 @@
 // A report: every check of one environment and one verdict.
+import type { Person } from '../config/people.js';
 import type { CheckResult } from './check.js';
 
 export type Verdict = 'ready' | 'not ready';
@@ -6,6 +7,8 @@ export type Verdict = 'ready' | 'not ready';
 export interface Report {
   project: string;
   environment: string;
+  /** The environment's data owner, when the config names one: shown in the report's header. */
+  owner?: Person;
   verdict: Verdict;
   checks: CheckResult[];
   durationMs: number;

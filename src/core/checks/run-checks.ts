@@ -1,4 +1,5 @@
 // Runs checks concurrently, each under a time limit; a check that throws or hangs is `error`.
+import type { Person } from '../config/people.js';
 import type { Area, Check, CheckOutcome, CheckResult } from './check.js';
 import { StoreUnavailable } from './check.js';
 import { type Report, verdictOf } from './report.js';
@@ -6,6 +7,8 @@ import { type Report, verdictOf } from './report.js';
 export interface RunOptions {
   project: string;
   environment: string;
+  /** The environment's data owner, for the report's header. */
+  owner?: Person;
   /** Time limit of each check in ms. Default 15000. */
   timeoutMs?: number;
   /** How many checks run at once. Default 4. */
@@ -41,6 +44,7 @@ export async function runChecks<Context>(
   return {
     project: options.project,
     environment: options.environment,
+    ...(options.owner ? { owner: options.owner } : {}),
     verdict: verdictOf(results, options.strict),
     checks: results,
     durationMs: Math.round(performance.now() - started),

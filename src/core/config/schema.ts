@@ -39,6 +39,7 @@ const DAY_MS = 86_400_000;
 const RPO_MS: NumberRange = { min: 1, max: 366 * DAY_MS, unit: 'ms' };
 const DAYS: NumberRange = { min: 1, max: 36_500 };
 const DAYS_OR_ZERO: NumberRange = { min: 0, max: 36_500 };
+const PEOPLE: NumberRange = { min: 0, max: 10_000 };
 const KEPT_BACKUPS: NumberRange = { min: 0, max: 10_000 };
 const INSTANCES: NumberRange = { min: 0, max: 10_000 };
 const SCAN_CONCURRENCY: NumberRange = { min: 1, max: 32 };
@@ -93,12 +94,23 @@ const postgresStore = z.strictObject({
     .optional(),
 });
 
+/** A person's id: part of their personal roles' names (`<database>_p_<person>`), so no quoting. */
+const personId = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, {
+  message: 'expected a person id: lowercase letters, digits and _, starting with a letter',
+});
+/** A role as Postgres spells it; longer names would be truncated, so they could never match. */
+const roleName = z
+  .string()
+  .min(1)
+  .refine((name) => Buffer.byteLength(name) <= 63, { message: 'expected a role name of at most 63 bytes' });
+
 const environment = z.strictObject({
   guarded: z.boolean().optional(),
   postgres: postgresStore.optional(),
+  owner: z.string().optional(),
 });
 
-const configSchema = z.strictObject({
+const configShape = z.strictObject({
   project: identifier,
   environments: z
     .record(
@@ -188,6 +200,24 @@ const configSchema = z.strictObject({
           none: z.array(tableEntry).optional(),
         })
         .optional(),
+      people: z
+        .record(
+          personId,
+          z.strictObject({
+            email: z.email({ error: (issue) => `expected an email address, got "${issue.input}"` }),
+            name: z.string().min(1).optional(),
+            roles: z.array(roleName).optional(),
+          }),
+        )
+        .optional(),
+      services: z
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, { message: 'expected a lowercase service name' }),
+          z.strictObject({ role: roleName }),
+        )
+        .optional(),
+      approvers: z.array(z.string()).optional(),
+      maxDirect: wholeNumber(PEOPLE).optional(),
     })
     .optional(),
   connections: z
@@ -267,6 +297,27 @@ const configSchema = z.strictObject({
     })
     .optional(),
 });
+const configSchema = configShape.superRefine(namesDeclaredPeople);
+
+/** Environment owners and approvers name people declared in `access.people`, one problem each. */
+function namesDeclaredPeople(config: z.infer<typeof configShape>, ctx: z.RefinementCtx): void {
+  const people = Object.keys(config.access?.people ?? {});
+  const declared = people.length > 0 ? `declared: ${people.join(', ')}` : 'none declared';
+  const check = (id: string, path: (string | number)[], role: string) => {
+    if (people.includes(id)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `"${id}" is not a person in access.people (${declared}); the ${role} must be one`,
+    });
+  };
+  for (const [name, env] of Object.entries(config.environments)) {
+    if (env.owner !== undefined) check(env.owner, ['environments', name, 'owner'], 'data owner');
+  }
+  for (const [i, id] of (config.access?.approvers ?? []).entries()) {
+    check(id, ['access', 'approvers', i], 'approver');
+  }
+}
 
 function parsesAsUrl(text: string): boolean {
   try {
@@ -314,5 +365,7 @@ function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  // A record's key (an environment's or a person's name): what the key's own schema says.
+  if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
   return issue.message;
 }

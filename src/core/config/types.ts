@@ -30,6 +30,11 @@ export interface EnvironmentConfig {
   guarded?: boolean;
   /** The Postgres store of this environment; `{}` for the embedded default. */
   postgres?: PostgresStoreConfig;
+  /**
+   * The data owner: the person (an id from `access.people`) who answers for this environment's data.
+   * `access.data-owner` fails a guarded environment without one. @example 'ada'
+   */
+  owner?: string;
 }
 
 export interface ChecksConfig {
@@ -168,9 +173,37 @@ export interface AppRoleAccess {
   none?: string[];
 }
 
+/** A person of the project, who may own an environment's data, approve access, or be given it. */
+export interface PersonConfig {
+  email: string;
+  name?: string;
+  /**
+   * Login roles this person uses that launchdb did not grant (a DBA made them): `['ada']`. Roles
+   * launchdb grants (`<database>_p_<person>`) are found without this.
+   */
+  roles?: string[];
+}
+
+/** A program that logs in to the database: the app, a worker, a provider's admin. */
+export interface ServiceConfig {
+  /**
+   * The role it logs in as: a kind launchdb provisions (`app`, `owner`, `readonly`) or a role's name
+   * (`rdsadmin`, `postgres`).
+   */
+  role: string;
+}
+
 export interface AccessConfig {
   /** The app role's rights on the app's tables. */
   appRole?: AppRoleAccess;
+  /** The people of the project, by id (lowercase letters, digits, `_`): `{ ada: { email: 'ada@shop.dev', name: 'Ada' } }`. */
+  people?: Record<string, PersonConfig>;
+  /** The programs that log in, by name: `{ web: { role: 'app' }, migrations: { role: 'owner' } }`. */
+  services?: Record<string, ServiceConfig>;
+  /** People (ids from `people`) who may approve access to guarded environments. */
+  approvers?: string[];
+  /** The most people allowed direct access (read or write) to a guarded environment's data, 0 to 10000. Default 2. */
+  maxDirect?: number;
 }
 
 export interface ConnectionsConfig {
@@ -205,7 +238,7 @@ export interface LaunchdbConfig {
   admin?: AdminConfig;
   /** The scan for demo data in production-like environments. */
   scan?: ScanConfig;
-  /** Who may do what to the data: the app role's rights on the app's tables. */
+  /** Who may do what to the data: the people and services, approvers, and the app role's rights on the app's tables. */
   access?: AccessConfig;
   /** Connection thresholds and the app's processes, for the pool, its plan and the connection checks. */
   connections?: ConnectionsConfig;
