@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { UsageError } from '../../core/errors.js';
 import { acquireLock, isLock, type Lock } from '../../core/file-lock.js';
 import { type Connection, EMBEDDED_CAPABILITIES, type PostgresDatabase } from './database.js';
+import { currentHold } from './embedded-hold.js';
 import { createMemoryPGlite, createPGlite } from './embedded-template.js';
 import { openServer } from './server.js';
 
@@ -26,6 +27,10 @@ export async function openEmbedded(
   options: EmbeddedOptions = {},
 ): Promise<PostgresDatabase> {
   const location = options.root ? relative(options.root, dataDir) || '.' : dataDir;
+  // Within an action that holds this database (see embedded-hold.ts), the instance already open.
+  const hold = currentHold();
+  const held = hold?.reuse(dataDir);
+  if (held) return held;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireLock(
     `${dataDir}.lock`,
@@ -46,8 +51,8 @@ export async function openEmbedded(
     );
   }
   try {
-    const db = await createPGlite(dataDir);
-    return new EmbeddedDatabase(db, lock, location);
+    const db = new EmbeddedDatabase(await createPGlite(dataDir), lock, location);
+    return hold ? hold.keep(dataDir, db) : db;
   } catch (error) {
     lock.release();
     throw error;

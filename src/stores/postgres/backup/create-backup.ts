@@ -3,6 +3,7 @@
 // are set, and listed only when whole.
 import { randomBytes } from 'node:crypto';
 import { VERSION } from '../../../version.js';
+import { readSignedHead } from '../audit/read-trail.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { snapshotChecksum, takeSnapshot } from '../schema/snapshot.js';
 import {
@@ -95,8 +96,11 @@ export async function createBackup(
           encode(bytesOf(Buffer.from(JSON.stringify(snapshot))), codec, SCHEMA_FILE),
         );
         const sequences = await sequencePositions(coordinator);
+        // The trail's head as the backup holds it: read in the same snapshot as its rows.
+        const audit = await readSignedHead(coordinator);
         const data = await copyAll((connection, job) => copyPart(connection, job, writer, codec));
         return {
+          audit,
           snapshotAt,
           schema: { checksum: snapshotChecksum(snapshot), file: schemaFile },
           sequences,
@@ -133,6 +137,7 @@ export async function createBackup(
           read.schema.file.bytes,
         ),
       },
+      ...(read.audit ? { audit: read.audit } : {}),
     };
     await writer.writeText(
       MANIFEST_FILE,

@@ -1,5 +1,6 @@
 // The manifest beside a backup's data: what it holds, how to check it, and a seal over itself.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignedHead } from '../audit/audit-event.js';
 import { canonicalJson } from '../schema/snapshot.js';
 
 export const MANIFEST_FORMAT = 'launchdb-backup/1';
@@ -73,6 +74,11 @@ export interface BackupManifest {
   tables: TableData[];
   sequences: SequenceValue[];
   totals: { tables: number; rows: number; rawBytes: number; bytes: number };
+  /**
+   * The environment's audit trail head in the snapshot, signed (docs/ACCESS.md): the backup witnesses
+   * it, so a trail rewritten later no longer extends it. Absent when the trail had no events.
+   */
+  audit?: SignedHead;
 }
 
 /**
