@@ -91,6 +91,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb attach postgres --env staging --admin-url postgres://admin@db.internal/postgres',
       'launchdb attach postgres --env production --url-file /run/secrets/database-url --confirm production',
     ],
+    audit: { action: 'attach' },
     load: () => import('./commands/attach.js'),
   },
   {
@@ -183,6 +184,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb migrate up --env development',
       'launchdb migrate up --env production --confirm production',
     ],
+    audit: { action: 'migrate up', exceptWith: 'dry-run' },
     load: () => import('./commands/migrate-up.js'),
   },
   {
@@ -264,6 +266,7 @@ export const COMMANDS: CommandSpec[] = [
       },
     },
     examples: ['launchdb migrate baseline --env production --confirm production'],
+    audit: { action: 'migrate baseline' },
     load: () => import('./commands/migrate-baseline.js'),
   },
   {
@@ -284,6 +287,7 @@ export const COMMANDS: CommandSpec[] = [
       },
     },
     examples: ['launchdb migrate adopt --from prisma --env production --confirm production'],
+    audit: { action: 'migrate adopt' },
     load: () => import('./commands/migrate-adopt.js'),
   },
   {
@@ -305,6 +309,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb seed --env production --kind reference --confirm production',
       'launchdb seed --env production --status',
     ],
+    audit: { action: 'seed', exceptWith: 'status' },
     load: () => import('./commands/seed.js'),
   },
   {
@@ -326,6 +331,7 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       'launchdb admin create --env production --email ops@shop.dev --owner "Ada Lovelace <ada@shop.dev>" --reason "first operator" --confirm production',
     ],
+    audit: { action: 'admin create' },
     load: () => import('./commands/admin-create.js'),
   },
   {
@@ -395,6 +401,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb pool plan --env production',
       'launchdb pool plan --env production --apply --confirm production',
     ],
+    audit: { action: 'pool plan --apply', onlyWith: 'apply' },
     load: () => import('./commands/pool-plan.js'),
   },
   {
@@ -510,6 +517,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb backup restore production-20261126-030000-a1b2 --to staging --clean',
       'launchdb backup restore production-20261126-030000-a1b2 --to postgresql://postgres@127.0.0.1/scratch --confirm scratch',
     ],
+    audit: { action: 'backup restore', target: 'restore-destination' },
     load: () => import('./commands/backup-restore.js'),
   },
   {
@@ -541,6 +549,7 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb backup drill --env production',
       'launchdb backup drill --env production --fresh --json',
     ],
+    audit: { action: 'backup drill' },
     load: () => import('./commands/backup-drill.js'),
   },
   {
@@ -617,5 +626,45 @@ export const COMMANDS: CommandSpec[] = [
     },
     examples: ['launchdb backup keygen --out ~/.config/launchdb/shop-backups.key'],
     load: () => import('./commands/backup-keygen.js'),
+  },
+  {
+    name: 'audit list',
+    summary: "an environment's audit trail: who changed it, with what, how it ended, when",
+    usage: 'launchdb audit list [--env NAME] [--since AGE|DATE] [--actor TEXT] [--action TEXT] [--json]',
+    description:
+      'Every launchdb action that changed the environment (attach, migrate, seed, admin create, restore,\n' +
+      'drill, pool plan --apply), ok, failed or refused, as recorded in launchdb.audit in its database.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      since: {
+        type: 'string',
+        value: 'AGE|DATE',
+        description: 'only events of the last AGE (30m, 12h, 7d, 2w) or since DATE (2026-01-31)',
+      },
+      actor: { type: 'string', value: 'TEXT', description: 'only events whose actor contains TEXT' },
+      action: {
+        type: 'string',
+        value: 'TEXT',
+        description: 'only this action, or group: migrate, "migrate up"',
+      },
+    },
+    examples: [
+      'launchdb audit list --env production --since 7d',
+      'launchdb audit list --env production --actor ada --action migrate --json',
+    ],
+    load: () => import('./commands/audit-list.js'),
+  },
+  {
+    name: 'audit verify',
+    summary: 'prove the audit trail intact: its hash chain, and every head witnessed locally and in backups',
+    usage: 'launchdb audit verify [--env NAME] [--target DIR] [--json]',
+    description:
+      'Checks that each event hashes to its stored hash and names the one before it, that no sequence\n' +
+      'number is missing, and that the trail still holds every signed head .launchdb/audit-heads and the\n' +
+      "environment's backup manifests witnessed. Exit 1 naming the first bad event.",
+    flags: { ...ENV_FLAGS, ...JSON_FLAG, ...TARGET_FLAG },
+    examples: ['launchdb audit verify --env production', 'launchdb audit verify --env production --json'],
+    load: () => import('./commands/audit-verify.js'),
   },
 ];

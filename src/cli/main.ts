@@ -63,7 +63,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     return 0;
   }
   const command = await spec.load();
-  return command.run(input, io);
+  if (!spec.audit) return command.run(input, io);
+  // A command that changes an environment leaves one event in its audit trail, however it ends.
+  const { runRecorded } = await import('./record-action.js');
+  return runRecorded(spec, input, io, () => command.run(input, io));
 }
 
 function isHelpFlag(arg: string): boolean {

@@ -54,6 +54,21 @@ export interface CommandModule {
   run(input: CommandInput, io: Io): Promise<ExitCode>;
 }
 
+/**
+ * Declared by every command that changes an environment: each run of it appends one event to the
+ * environment's audit trail, ok, failed or refused (src/cli/record-action.ts).
+ */
+export interface AuditSpec {
+  /** The action as the trail names it: `migrate up`. */
+  action: string;
+  /** A flag with which a run changes nothing (`--dry-run`, `--status`): such runs are not recorded. */
+  exceptWith?: string;
+  /** The flag without which a run changes nothing (`pool plan --apply`). */
+  onlyWith?: string;
+  /** Whose trail: the environment of --env (default), or where a restore goes (`--to ENV|URL`). */
+  target?: 'env' | 'restore-destination';
+}
+
 export interface CommandSpec {
   /** One or two words: `check`, `env list`. */
   name: string;
@@ -67,6 +82,8 @@ export interface CommandSpec {
   /** How many positionals it takes at most; extra ones are bad input. */
   maxPositionals?: number;
   examples: string[];
+  /** Present when the command changes an environment: its runs are recorded in the audit trail. */
+  audit?: AuditSpec;
   /** Imported only when the command runs, so start-up stays light. */
   load(): Promise<CommandModule>;
 }

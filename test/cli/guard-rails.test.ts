@@ -71,6 +71,8 @@ const NO_CHANGE: Record<string, string> = {
   'backup export': 'writes files to a new folder',
   'backup schedule': 'adds backups; its pruning runs the config’s retention policy, and its log says so',
   'backup keygen': 'writes a new key file',
+  'audit list': 'reads',
+  'audit verify': 'reads',
 };
 
 describe('every command is classified', () => {

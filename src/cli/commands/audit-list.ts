@@ -1,0 +1,115 @@
+// `launchdb audit list`: the environment's audit trail, who did what and how it ended, filtered.
+import { parseDuration } from '../../core/duration.js';
+import { type ExitCode, UsageError } from '../../core/errors.js';
+import type { AuditEvent } from '../../stores/postgres/audit/audit-event.js';
+import { type EventFilter, listAuditEvents } from '../../stores/postgres/audit/list-events.js';
+import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
+import { stringFlag } from '../args.js';
+import { commandContext } from '../context.js';
+import type { Io } from '../io.js';
+import { renderTable } from '../render/table.js';
+import type { CommandInput } from '../spec.js';
+
+export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
+  const filter = filterOf(input, new Date());
+  const { env, connectTimeoutMs } = await commandContext(input, io);
+  const { db, location } = await openMigrationDatabase(env, {
+    command: 'audit list',
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+  });
+  let listed: Awaited<ReturnType<typeof listAuditEvents>>;
+  try {
+    listed = await listAuditEvents(db, filter);
+  } finally {
+    await db.close();
+  }
+  if (input.flags.json) {
+    const document = {
+      project: env.project,
+      environment: env.name,
+      location,
+      events: listed.events,
+      unreadable: listed.unreadable,
+    };
+    io.out(`${JSON.stringify(document, null, 2)}\n`);
+    return 0;
+  }
+  const count = listed.events.length;
+  io.out(
+    `audit trail of ${env.project}, environment ${env.name} (${location}): ${count} event${count === 1 ? '' : 's'}${filtered(filter) ? ' matching' : ''}\n`,
+  );
+  if (count > 0) {
+    const rows = listed.events.map((event) => [
+      String(event.seq),
+      event.at.slice(0, 19).replace('T', ' '),
+      event.actor.id,
+      event.action,
+      resultText(event, io),
+      parametersText(event),
+    ]);
+    io.out(
+      `\n${renderTable(rows, { header: ['SEQ', 'WHEN (UTC)', 'ACTOR', 'ACTION', 'RESULT', 'PARAMETERS'], align: ['right'] })}\n`,
+    );
+  }
+  if (listed.unreadable.length > 0) {
+    io.out(
+      io.style(
+        'red',
+        `events ${listed.unreadable.join(', ')} are not readable: run \`launchdb audit verify --env ${env.name}\`\n`,
+      ),
+    );
+  }
+  return 0;
+}
+
+/** --since AGE|DATE, --actor, --action; a --since that is neither is bad input. */
+function filterOf(input: CommandInput, now: Date): EventFilter {
+  const since = stringFlag(input, 'since');
+  const actor = stringFlag(input, 'actor');
+  const action = stringFlag(input, 'action');
+  return {
+    ...(since ? { since: sinceOf(since, now) } : {}),
+    ...(actor ? { actor } : {}),
+    ...(action ? { action } : {}),
+  };
+}
+
+function sinceOf(text: string, now: Date): Date {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const at = new Date(text);
+    if (
+      Number.isNaN(at.getTime()) ||
+      !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text)
+    ) {
+      throw new UsageError(`--since ${text} is not a date`, {
+        fix: 'write a date as 2026-01-31 or 2026-01-31T09:30:00Z, or an age as 7d',
+      });
+    }
+    return at;
+  }
+  const at = new Date(now.getTime() - parseDuration(text, '--since'));
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--since ${text} reaches before any date there is`);
+  return at;
+}
+
+function filtered(filter: EventFilter): boolean {
+  return filter.since !== undefined || filter.actor !== undefined || filter.action !== undefined;
+}
+
+function resultText(event: AuditEvent, io: Io): string {
+  const result = event.result;
+  if (result.status === 'ok') return io.style('green', 'ok');
+  if (result.status === 'refused') return io.style('yellow', `refused: ${result.error}`);
+  const exit = `failed (exit ${result.exitCode})`;
+  return io.style('red', result.error ? `${exit}: ${result.error}` : exit);
+}
+
+/** `postgres --env production --confirm production`: as typed, secrets already removed when recorded. */
+function parametersText(event: AuditEvent): string {
+  const parameters = event.parameters as { flags?: Record<string, unknown>; arguments?: unknown[] };
+  const words = (parameters.arguments ?? []).map(String);
+  for (const [name, value] of Object.entries(parameters.flags ?? {})) {
+    words.push(value === true ? `--${name}` : `--${name} ${String(value)}`);
+  }
+  return words.join(' ');
+}
