@@ -23,6 +23,32 @@ export function roleNamesOf(database: string): Record<RoleKind, string> {
   return names;
 }
 
+/**
+ * A person's own login role in a database, for access launchdb grants: `<database>_p_<person>`
+ * (`shop_production_p_ada`). Its COMMENT says whose it is, the level and the expiry (see
+ * access/personal-role.ts), so the role explains itself to anyone reading the catalog.
+ */
+export function personalRoleName(database: string, person: string): string {
+  const name = `${database}${PERSONAL_INFIX}${person}`;
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
+    throw new UsageError(
+      `personal role ${name} would exceed Postgres's ${MAX_NAME_BYTES}-byte limit (database ${database}, person ${person})`,
+      { fix: 'give the person a shorter id in access.people, or the environment a shorter `database` name' },
+    );
+  }
+  return name;
+}
+
+/** The person whose personal role `role` is by its name, in `database`; undefined for any other role. */
+export function personOfRoleName(database: string, role: string): string | undefined {
+  const prefix = `${database}${PERSONAL_INFIX}`;
+  if (!role.startsWith(prefix)) return undefined;
+  const person = role.slice(prefix.length);
+  return /^[a-z][a-z0-9_]*$/.test(person) ? person : undefined;
+}
+
+const PERSONAL_INFIX = '_p_';
+
 export interface RoleState {
   rolsuper: boolean;
   rolcreatedb: boolean;
