@@ -343,6 +343,18 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/admin-list.js'),
   },
   {
+    name: 'access list',
+    summary: 'every role that can log in to the database, what it can do, and whose it is (or UNKNOWN)',
+    usage: 'launchdb access list [--env NAME] [--json]',
+    description:
+      'Read from the catalog: superuser, owned objects, DDL, the tables it can write and read (memberships,\n' +
+      'PUBLIC and default privileges resolved), BYPASSRLS, connection limit, VALID UNTIL, live sessions,\n' +
+      'and the person or service it belongs to by config `access`. Embedded environments have no logins: exit 2.',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    examples: ['launchdb access list --env production', 'launchdb access list --env production --json'],
+    load: () => import('./commands/access-list.js'),
+  },
+  {
     name: 'scan data',
     summary: 'find demo users, test keys, placeholder content and demo-seed values in the data',
     usage: 'launchdb scan data [--env NAME] [--rows-per-table N] [--full] [--strict] [--json]',

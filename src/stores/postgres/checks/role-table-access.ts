@@ -1,10 +1,9 @@
 // What a role may do to the app's tables, as Postgres resolves it (memberships, PUBLIC, column
 // grants): schema USAGE, the four DML rights, the sequences its inserts call, and the default
 // privileges the next migration's tables will get; each gap with the statement that closes it.
+import { appTablesSql, HISTORY_TABLES, heldRightsSql } from '../access/app-tables.js';
 import type { Queryable } from '../database.js';
-import { HISTORY_SOURCES } from '../migrate/adopt/index.js';
 import { defaultGrants, type Grants } from '../provision/privileges.js';
-import { isUserSchema } from './app-role-ddl.js';
 
 export const TABLE_RIGHTS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
 export type TableRight = (typeof TABLE_RIGHTS)[number];
@@ -46,15 +45,8 @@ export interface AccessAudit {
   defaults: AccessGap[];
 }
 
-/** Tables that migration tools keep their history in: the tools' business, not the app's. */
-const HISTORY_TABLES = Object.values(HISTORY_SOURCES).flatMap((source) =>
-  source.schemas.map((schema) => `${schema}.${source.table}`),
-);
-
-// One query whatever the schema's size. App tables: what the scan and the app-role-ddl check call
-// user schemas, but launchdb's own, extensions' tables, partitions (reached through their parent)
-// and tools' history tables. SELECT, INSERT and UPDATE count when granted on any column, as the app
-// may be granted just the columns it uses.
+// One query whatever the schema's size, over the app tables (access/app-tables.ts). SELECT, INSERT
+// and UPDATE count when granted on any column, as the app may be granted just the columns it uses.
 const TABLES_SQL = `
 with schema_counts as (
   -- What GRANT … ON ALL TABLES / SEQUENCES IN SCHEMA would reach besides the app tables.
@@ -84,26 +76,13 @@ sequences_of as (
   join pg_namespace sn on sn.oid = s.relnamespace
   group by ts.table_oid
 ),
-app_tables as (
-  select c.oid, c.relowner, n.oid as nsp, n.nspname as schema, c.relname as name,
-    format('%I.%I', n.nspname, c.relname) as qualified, quote_ident(n.nspname) as quoted_schema
-  from pg_class c join pg_namespace n on n.oid = c.relnamespace
-  where c.relkind in ('r', 'p') and not c.relispartition
-    and ${isUserSchema('n.nspname')} and n.nspname <> 'launchdb'
-    and n.nspname || '.' || c.relname <> all ($2::text[])
-    and not exists (
-      select 1 from pg_depend d
-      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+app_tables as (${appTablesSql('$2')}
 )
 select t.schema, t.name, t.qualified, t.quoted_schema,
   pg_get_userbyid(t.relowner)::text as owner,
   pg_has_role($1::name, t.relowner, 'USAGE') as owned,
   has_schema_privilege($1::name, t.nsp, 'USAGE') as schema_usage,
-  array_remove(array[
-    case when has_any_column_privilege($1::name, t.oid, 'SELECT') then 'SELECT' end,
-    case when has_any_column_privilege($1::name, t.oid, 'INSERT') then 'INSERT' end,
-    case when has_any_column_privilege($1::name, t.oid, 'UPDATE') then 'UPDATE' end,
-    case when has_table_privilege($1::name, t.oid, 'DELETE') then 'DELETE' end], null)::text[] as held,
+  ${heldRightsSql('$1::name', 't.oid')} as held,
   -- Who the rights it has come from (itself, PUBLIC, a role it inherits): where a revoke must go.
   coalesce((
     select json_agg(distinct jsonb_build_object(
