@@ -16,11 +16,15 @@ import { backupsRetention } from './backups-retention.js';
 import { backupsVerify } from './backups-verify.js';
 import { connectionChecks } from './connection-checks.js';
 import type { PostgresCheckContext } from './context.js';
+import { dataOwner } from './data-owner.js';
 import { demoData } from './demo-data.js';
+import { directAccessCount } from './direct-access-count.js';
 import { drift } from './drift.js';
+import { expiredGrants } from './expired-grants.js';
 import { isolation } from './isolation.js';
 import { migrationsChecksum } from './migrations-checksum.js';
 import { migrationsPending } from './migrations-pending.js';
+import { personalPasswordExpiry } from './personal-password-expiry.js';
 import { connectionsPoolPerRequest } from './pool-per-request.js';
 import { publicSchemaCreate } from './public-schema-create.js';
 import { reachable } from './reachable.js';
@@ -29,7 +33,9 @@ import { readonlyRolePrivileges } from './readonly-role-privileges.js';
 import { referenceSeedsChanged } from './reference-seeds-changed.js';
 import { schemaCatalogChecks } from './schema-checks.js';
 import { serverVersion } from './server-version.js';
+import { superusers } from './superusers.js';
 import { tls } from './tls.js';
+import { unknownRoles } from './unknown-roles.js';
 
 export const postgresChecks: Check<PostgresCheckContext>[] = [
   reachable,
@@ -42,6 +48,12 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   appRolePrivileges,
   readonlyRolePrivileges,
   publicSchemaCreate,
+  dataOwner,
+  unknownRoles,
+  superusers,
+  directAccessCount,
+  expiredGrants,
+  personalPasswordExpiry,
   migrationsPending,
   migrationsChecksum,
   drift,
