@@ -45,8 +45,9 @@ export async function appendInTransaction(
 ): Promise<AppendedEvent> {
   await tx.query('select pg_advisory_xact_lock($1, $2)', [...APPEND_LOCK]);
   await ensureAuditTable(tx);
+  // Ordered by the column, not by the text alias: as text, 9 would come after 10.
   const { rows } = await tx.query<{ seq: string; hash: string }>(
-    'select seq::text as seq, hash from launchdb.audit order by seq desc limit 1',
+    'select seq::text as seq, hash from launchdb.audit a order by a.seq desc limit 1',
   );
   const last = rows[0];
   const event: AuditEvent = {

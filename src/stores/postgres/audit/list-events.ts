@@ -21,7 +21,7 @@ export interface ListedEvents {
 export async function listAuditEvents(db: Queryable, filter: EventFilter = {}): Promise<ListedEvents> {
   if (!(await auditTableExists(db))) return { events: [], unreadable: [] };
   const { rows } = await db.query<{ seq: string; event: string }>(
-    'select seq::text as seq, event from launchdb.audit order by seq',
+    'select seq::text as seq, event from launchdb.audit a order by a.seq',
   );
   const listed: ListedEvents = { events: [], unreadable: [] };
   const since = filter.since?.toISOString();

@@ -16,7 +16,7 @@ export interface TrailRow {
 export async function readTrail(db: Queryable): Promise<TrailRow[]> {
   if (!(await auditTableExists(db))) return [];
   const { rows } = await db.query<Omit<TrailRow, 'seq'> & { seq: string }>(
-    'select seq::text as seq, event, hash, key, signature from launchdb.audit order by seq',
+    'select seq::text as seq, event, hash, key, signature from launchdb.audit a order by a.seq',
   );
   return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
 }
@@ -26,7 +26,7 @@ export async function readSignedHead(db: Queryable): Promise<SignedHead | undefi
   if (!(await auditTableExists(db))) return undefined;
   const { rows } = await db.query<{ seq: string; hash: string; at: string; key: string; signature: string }>(
     `select seq::text as seq, hash, event::json->>'at' as at, key, signature
-     from launchdb.audit order by seq desc limit 1`,
+     from launchdb.audit a order by a.seq desc limit 1`,
   );
   const row = rows[0];
   return row ? { ...row, seq: Number(row.seq) } : undefined;
