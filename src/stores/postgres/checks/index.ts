@@ -5,6 +5,7 @@ import { adminExists } from './admin-exists.js';
 import { appRoleDdl } from './app-role-ddl.js';
 import { appRolePrivileges } from './app-role-privileges.js';
 import { appRoleSuperuser } from './app-role-superuser.js';
+import { auditChain } from './audit-chain.js';
 import { backupsConfigured } from './backups-configured.js';
 import { backupsDrill } from './backups-drill.js';
 import { backupsEncrypted } from './backups-encrypted.js';
@@ -54,6 +55,7 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   directAccessCount,
   expiredGrants,
   personalPasswordExpiry,
+  auditChain,
   migrationsPending,
   migrationsChecksum,
   drift,

@@ -1,0 +1,43 @@
+// access.audit-chain: the environment's audit trail is intact and still holds every head that
+// .launchdb/audit-heads and the environment's backups witnessed (as `launchdb audit verify`).
+import type { Check } from '../../../core/checks/check.js';
+import { verifyEnvironmentTrail } from '../audit/verify-environment.js';
+import type { PostgresCheckContext } from './context.js';
+
+export const auditChain: Check<PostgresCheckContext> = {
+  id: 'access.audit-chain',
+  area: 'access',
+  title: 'the audit trail verifies against its witnessed heads',
+  severity: 'fail',
+  async run(ctx) {
+    const verdict = await verifyEnvironmentTrail(ctx.project, ctx.env, await ctx.postgres.db());
+    const details = {
+      events: verdict.events,
+      head: verdict.head,
+      firstBad: verdict.firstBad,
+      problems: verdict.problems,
+      witnessed: verdict.witnessed,
+      notes: verdict.notes,
+    };
+    // Nothing recorded and nothing witnessed: there is no trail to prove, which is not a failure.
+    if (!verdict.started && verdict.witnessed.checked === 0) {
+      return { status: 'skip', summary: `no audit events yet in ${ctx.env.name}: nothing to verify` };
+    }
+    if (!verdict.ok) {
+      const first = verdict.problems[0]!;
+      return {
+        status: 'fail',
+        summary: `the audit trail is broken at event ${verdict.firstBad}: ${first.problem}`,
+        details,
+        fix: `run \`launchdb audit verify --env ${ctx.env.name}\` for every problem, and find out who changed the trail`,
+      };
+    }
+    const { extended, replacedByRestore } = verdict.witnessed;
+    const replaced = replacedByRestore > 0 ? ` (${replacedByRestore} more replaced by a restore)` : '';
+    return {
+      status: 'pass',
+      summary: `${verdict.events} audit event${verdict.events === 1 ? '' : 's'} intact, extending ${extended} witnessed head${extended === 1 ? '' : 's'}${replaced}`,
+      details,
+    };
+  },
+};
