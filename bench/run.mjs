@@ -2,6 +2,7 @@
 const suites = [
   './cli-startup.mjs',
   './check-catalog.mjs',
+  './access-list.mjs',
   './attach.mjs',
   './migrate-apply.mjs',
   './lint.mjs',
