@@ -54,6 +54,7 @@ const NO_CHANGE: Record<string, string> = {
   init: 'writes the config and folders of the project, no environment',
   'env list': 'reads',
   'admin list': 'reads',
+  'access list': 'reads the catalog',
   serve: 'serves an embedded database; every launchdb change made through it confirms itself',
   check: 'reads; its canary row is written and deleted in launchdb.canary',
   'migrate new': 'writes a file',
