@@ -14,6 +14,7 @@ const suites = [
   './backup.mjs',
   './backup-s3.mjs',
   './memory.mjs',
+  './audit.mjs',
 ];
 const only = process.argv[2];
 

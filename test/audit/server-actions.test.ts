@@ -103,7 +103,7 @@ describe.runIf(serverAvailable)('actions on a server', () => {
       environment: 'staging',
       database: expect.stringContaining(database),
     });
-    expect(String(events[3]!.parameters.flags!.to)).toContain(':***@');
+    expect(String((events[3]!.parameters.flags as { to?: string }).to)).toContain(':***@');
 
     const heads = readFileSync(join(project.dir, '.launchdb', 'audit-heads'), 'utf8');
     expect(new Set(passwords).size).toBeGreaterThanOrEqual(6);

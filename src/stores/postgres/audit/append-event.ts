@@ -6,7 +6,7 @@ import { VERSION } from '../../../version.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import type { AuditDraft, AuditEvent, SignedHead } from './audit-event.js';
 import type { AuditSigner } from './audit-key.js';
-import { ensureAuditTable } from './audit-table.js';
+import { ensureAuditTable, TABLE_STATE, tableStateOf } from './audit-table.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** Two int4 keys: 'ldba' and 1 — launchdb's audit trail, in this database. */
@@ -43,8 +43,13 @@ export async function appendInTransaction(
   signer: AuditSigner,
   options: AppendOptions = {},
 ): Promise<AppendedEvent> {
-  await tx.query('select pg_advisory_xact_lock($1, $2)', [...APPEND_LOCK]);
-  await ensureAuditTable(tx);
+  // The lock and the table's state in one round trip (the state is read in the statement's snapshot,
+  // perhaps from just before the lock: ensureAuditTable is idempotent, so that is enough).
+  const { rows: state } = await tx.query<{ exists: boolean; triggers: number }>(
+    `select pg_advisory_xact_lock($1, $2), ${TABLE_STATE}`,
+    [...APPEND_LOCK],
+  );
+  await ensureAuditTable(tx, tableStateOf(state[0]));
   // Ordered by the column, not by the text alias: as text, 9 would come after 10.
   const { rows } = await tx.query<{ seq: string; hash: string }>(
     'select seq::text as seq, hash from launchdb.audit a order by a.seq desc limit 1',

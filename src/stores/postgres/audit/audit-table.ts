@@ -56,23 +56,33 @@ export async function auditTableExists(db: Queryable): Promise<boolean> {
   return rows[0]?.exists === true;
 }
 
-/** Whether the table exists, and whether both triggers that keep it append-only are there and enabled. */
-export async function auditTableState(db: Queryable): Promise<{ exists: boolean; protected: boolean }> {
-  const { rows } = await db.query<{ exists: boolean; triggers: number }>(
-    `select to_regclass('launchdb.audit') is not null as exists,
-       (select count(*)::int from pg_trigger where tgrelid = to_regclass('launchdb.audit')
-          and tgname in ('${ROW_TRIGGER}', '${TRUNCATE_TRIGGER}') and tgenabled <> 'D') as triggers`,
-  );
-  return { exists: rows[0]?.exists === true, protected: rows[0]?.triggers === 2 };
+/** SQL select-list items: whether the table exists, and how many of its two triggers are enabled. */
+export const TABLE_STATE = `to_regclass('launchdb.audit') is not null as exists,
+  (select count(*)::int from pg_trigger where tgrelid = to_regclass('launchdb.audit')
+     and tgname in ('${ROW_TRIGGER}', '${TRUNCATE_TRIGGER}') and tgenabled <> 'D') as triggers`;
+
+export interface TableState {
+  exists: boolean;
+  /** Both triggers that keep it append-only are there and enabled. */
+  protected: boolean;
+}
+
+export function tableStateOf(row: { exists: boolean; triggers: number } | undefined): TableState {
+  return { exists: row?.exists === true, protected: row?.triggers === 2 };
+}
+
+export async function auditTableState(db: Queryable): Promise<TableState> {
+  const { rows } = await db.query<{ exists: boolean; triggers: number }>(`select ${TABLE_STATE}`);
+  return tableStateOf(rows[0]);
 }
 
 /**
  * Creates the table when missing, and puts its protection back when a trigger is missing or
  * disabled (a restore from a backup taken before they existed, or someone who dropped one).
- * Run inside the append's transaction, under its lock.
+ * Run inside the append's transaction, under its lock. Both steps are idempotent, so a state read
+ * a moment before the lock was granted is good enough.
  */
-export async function ensureAuditTable(tx: Queryable): Promise<void> {
-  const state = await auditTableState(tx);
+export async function ensureAuditTable(tx: Queryable, state: TableState): Promise<void> {
   if (state.exists && state.protected) return;
   if (!state.exists) await tx.query(CREATE_TABLE);
   await tx.query(PROTECT);
