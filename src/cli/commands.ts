@@ -36,6 +36,22 @@ const CI_FORMAT_FLAG: Record<string, FlagSpec> = {
   format: { type: 'string', value: 'FORMAT', description: `text (default), ${CI_FORMATS}` },
 };
 
+/** What a grant or a request asks for: whose access, at what level, for how long, why. */
+const ACCESS_ASK_FLAGS: Record<string, FlagSpec> = {
+  person: { type: 'string', value: 'ID', description: 'whose access: an id from access.people' },
+  level: {
+    type: 'string',
+    value: 'LEVEL',
+    description: 'read (the read-only role), write (the app role) or admin (the owner role, after SET ROLE)',
+  },
+  for: {
+    type: 'string',
+    value: 'DURATION',
+    description: 'how long: 30m, 4h, 1d; at most access.maxGrant (default 8h)',
+  },
+  reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' },
+};
+
 export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
@@ -353,6 +369,114 @@ export const COMMANDS: CommandSpec[] = [
     flags: { ...ENV_FLAGS, ...JSON_FLAG },
     examples: ['launchdb access list --env production', 'launchdb access list --env production --json'],
     load: () => import('./commands/access-list.js'),
+  },
+  {
+    name: 'access grant',
+    summary: 'give a person their own login for a while: read, write or admin (unguarded environments)',
+    usage:
+      'launchdb access grant --env NAME --person ID --level read|write|admin --for DURATION --reason TEXT [--print-secrets] [--json]',
+    description:
+      'Creates (or updates) the role <database>_p_<person>: a member of the read-only role (read), the app role\n' +
+      '(write) or the owner role without inheriting it, so owner rights need SET ROLE (admin); never superuser.\n' +
+      'Its URL goes to .launchdb/secrets/access-<env>-<person>.env (0600), or is printed once with --print-secrets.\n' +
+      'At most access.maxGrant (default 8h). A guarded environment refuses: use access request.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...ACCESS_ASK_FLAGS,
+      'print-secrets': {
+        type: 'boolean',
+        description: 'print the new URL with its password once, instead of a file',
+      },
+    },
+    examples: [
+      'launchdb access grant --env staging --person ada --level read --for 4h --reason "INC-42: refunds"',
+    ],
+    audit: { action: 'access grant' },
+    load: () => import('./commands/access-grant.js'),
+  },
+  {
+    name: 'access request',
+    summary: 'ask for personal access to a guarded environment; an approver who is not you approves it',
+    usage:
+      'launchdb access request --env NAME --person ID --level read|write|admin --for DURATION --reason TEXT [--extend ID] [--json]',
+    description:
+      'Records a pending request in launchdb.access_requests (the owner URL is enough). It lapses unapproved\n' +
+      'after access.requestTtl (default 24h); the access time starts at approval. --extend asks for more\n' +
+      'time on access an approved request gave.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...ACCESS_ASK_FLAGS,
+      extend: { type: 'string', value: 'ID', description: 'ask for more time on the access request ID gave' },
+    },
+    examples: [
+      'launchdb access request --env production --person ada --level read --for 2h --reason "INC-42: refunds"',
+    ],
+    audit: { action: 'access request' },
+    load: () => import('./commands/access-request.js'),
+  },
+  {
+    name: 'access approve',
+    summary: "approve a pending access request: the person's access starts now",
+    usage: 'launchdb access approve ID --env NAME [--print-secrets] [--json]',
+    description:
+      'By one of access.approvers (LAUNCHDB_ACTOR or git user.email matches their email) who neither asked\n' +
+      'nor is the person it is for. An unknown, lapsed or already approved request is refused.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      'print-secrets': {
+        type: 'boolean',
+        description: 'print the new URL with its password once, instead of a file',
+      },
+    },
+    maxPositionals: 1,
+    examples: ['launchdb access approve 7 --env production --confirm production'],
+    audit: { action: 'access approve' },
+    load: () => import('./commands/access-approve.js'),
+  },
+  {
+    name: 'access requests',
+    summary: 'the access requests of an environment: pending, approved and until when',
+    usage: 'launchdb access requests [--env NAME] [--all] [--json]',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      all: { type: 'boolean', description: 'also the lapsed, expired and revoked ones' },
+    },
+    examples: ['launchdb access requests --env production'],
+    load: () => import('./commands/access-requests.js'),
+  },
+  {
+    name: 'access expire',
+    summary: 'end every personal access whose time is up: NOLOGIN, sessions ended, role dropped',
+    usage: 'launchdb access expire [--env NAME] [--json]',
+    description:
+      'VALID UNTIL only refuses new password logins; this ends the sessions too. Safe to run often (schedule it).\n' +
+      'What an ended role owned goes to launchdb_orphans. Exit 1 when something elsewhere keeps a role from\n' +
+      'being dropped (each leftover named; the role can no longer log in).',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    examples: ['launchdb access expire --env production'],
+    audit: { action: 'access expire' },
+    load: () => import('./commands/access-expire.js'),
+  },
+  {
+    name: 'access revoke',
+    summary:
+      "end a person's access now: owned objects to launchdb_orphans, grants and sessions gone, role dropped",
+    usage: 'launchdb access revoke --env NAME --person ID [--json]',
+    description:
+      'Exit 1, naming each leftover from pg_shdepend, when something in another database still depends on the\n' +
+      'role: it then can no longer log in, and is otherwise left whole, never half-dropped.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      person: { type: 'string', value: 'ID', description: 'whose access: an id from access.people' },
+    },
+    examples: ['launchdb access revoke --env production --person ada --confirm production'],
+    audit: { action: 'access revoke' },
+    load: () => import('./commands/access-revoke.js'),
   },
   {
     name: 'scan data',

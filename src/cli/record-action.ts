@@ -21,6 +21,7 @@ import { EmbeddedHold } from '../stores/postgres/embedded-hold.js';
 import { openMigrationDatabase } from '../stores/postgres/migrate/migration-database.js';
 import { resolvePostgresTarget } from '../stores/postgres/target.js';
 import { integerFlag, stringFlag } from './args.js';
+import { auditDetailsOf } from './audit-details.js';
 import type { Io } from './io.js';
 import type { AuditSpec, CommandInput, CommandSpec } from './spec.js';
 
@@ -134,10 +135,14 @@ async function record(
       },
       parameters: parametersOf(input, io.secrets),
       result,
+    };
+    const details = {
+      ...auditDetailsOf(input),
       ...(audit.target === 'restore-destination' && result.status === 'ok'
-        ? { details: { replaces: await replacedHead(plan.project, env) } }
+        ? { replaces: await replacedHead(plan.project, env) }
         : {}),
     };
+    if (Object.keys(details).length > 0) draft.details = details;
     await recordAuditEvent(env, db, draft);
   } catch (error) {
     warn(env.name, firstLine(error));

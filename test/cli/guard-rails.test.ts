@@ -33,6 +33,12 @@ const CHANGES: Record<string, Change> = {
   seed: { args: [], url: 'env-url' },
   'admin create': { args: ['--email', 'ops@shop.dev', '--owner', 'Ada <ada@shop.dev>'], url: 'env-url' },
   'pool plan': { args: ['--apply'], url: 'env-url' },
+  'access grant': {
+    args: ['--person', 'ada', '--level', 'read', '--for', '1h', '--reason', 'guard test'],
+    url: 'env-url',
+  },
+  'access approve': { args: ['1'], url: 'env-url' },
+  'access revoke': { args: ['--person', 'ada'], url: 'env-url' },
   'backup restore': {
     args: ['--clean'],
     url: 'to',
@@ -55,6 +61,11 @@ const NO_CHANGE: Record<string, string> = {
   'env list': 'reads',
   'admin list': 'reads',
   'access list': 'reads the catalog',
+  'access requests': 'reads',
+  'access request':
+    'records a request in launchdb.access_requests; it gives no access until an approver approves it',
+  'access expire':
+    'ends only access whose time is up, as its grant or approval already decided; what the role owned is reassigned, never dropped',
   serve: 'serves an embedded database; every launchdb change made through it confirms itself',
   check: 'reads; its canary row is written and deleted in launchdb.canary',
   'migrate new': 'writes a file',
@@ -113,6 +124,7 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
         list: 'select email from admins',
       },
       backups: { retention: { daily: 1 } },
+      access: { people: { ada: { email: 'ada@shop.dev' }, grace: { email: 'grace@shop.dev' } }, approvers: ['grace'] },
     }`);
     database = `${project.name}_production`;
     project.write(
@@ -145,6 +157,26 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
       'db/seeds/reference/orders.sql',
       'insert into orders values (2, 7) on conflict do nothing;\n',
     );
+    // What the access commands would act on: Ada's pending request (approved by Grace, who runs the
+    // tries) and a personal role of hers to revoke.
+    await withEnv({ LAUNCHDB_ACTOR: 'ada@shop.dev' }, () =>
+      setup([
+        'access',
+        'request',
+        '--env',
+        'production',
+        '--person',
+        'ada',
+        '--level',
+        'read',
+        '--for',
+        '1h',
+        '--reason',
+        'guard test',
+      ]),
+    );
+    await adminQuery(`create role ${database}_p_ada login`);
+    process.env.LAUNCHDB_ACTOR = 'grace@shop.dev';
     const secrets = readSecrets(join(project.dir, '.launchdb'), 'production');
     urls = {
       'app URL': secrets.DATABASE_URL!,
@@ -155,9 +187,10 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
   }, 120_000);
 
   afterAll(async () => {
+    delete process.env.LAUNCHDB_ACTOR;
     if (database) {
       await adminQuery(`drop database if exists ${database} with (force)`).catch(() => {});
-      for (const kind of ['owner', 'app', 'readonly']) {
+      for (const kind of ['owner', 'app', 'readonly', 'p_ada']) {
         await adminQuery(`drop role if exists ${database}_${kind}`).catch(() => {});
       }
     }
@@ -203,7 +236,7 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
         expect(result.code, `${argv.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(2);
         // Refused by the guard (no terminal, no --confirm) or because the database is production's.
         expect(result.stderr).toMatch(
-          /without confirmation|already attached to environment "production"|is environment production's database/,
+          /without confirmation|already attached to environment "production"|is environment production's database|production is guarded: access to it is requested/,
         );
         expect(await productionState()).toBe(before);
       });

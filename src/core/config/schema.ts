@@ -12,6 +12,7 @@ import {
   TIMEOUT_OR_ZERO_MS,
   WORKERS,
 } from '../ranges.js';
+import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
 import { ADMIN_SECRET_HASHES, type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
@@ -46,6 +47,11 @@ const SCAN_CONCURRENCY: NumberRange = { min: 1, max: 32 };
 const GZIP_LEVEL: NumberRange = { min: 1, max: 9 };
 
 const millis = wholeNumber(TIMEOUT_MS);
+/** `access.maxGrant` and `access.requestTtl`: durations as `--for` takes them. */
+const accessDuration = z.string().refine(isAccessDuration, {
+  error: (issue) =>
+    `expected a duration from 1m to 30d, a whole number and a unit (30m, 8h, 1d), got ${JSON.stringify(issue.input)}`,
+});
 const millisOrZero = wholeNumber(TIMEOUT_OR_ZERO_MS);
 const share = z.number().refine((value) => value > 0 && value <= 1, {
   error: (issue) => `expected a share above 0 and at most 1 (0.75 is 75%), got ${issue.input}`,
@@ -218,6 +224,9 @@ const configShape = z.strictObject({
         .optional(),
       approvers: z.array(z.string()).optional(),
       maxDirect: wholeNumber(PEOPLE).optional(),
+      maxGrant: accessDuration.optional(),
+      requestTtl: accessDuration.optional(),
+      audit: z.strictObject({ read: z.boolean().optional() }).optional(),
     })
     .optional(),
   connections: z

@@ -204,6 +204,26 @@ export interface AccessConfig {
   approvers?: string[];
   /** The most people allowed direct access (read or write) to a guarded environment's data, 0 to 10000. Default 2. */
   maxDirect?: number;
+  /**
+   * The longest personal access `access grant` and `access request` may give, as a duration from
+   * `1m` to `30d` (`30m`, `8h`, `1d`). Default `8h`: an afternoon, not a standing right.
+   */
+  maxGrant?: string;
+  /**
+   * How long a request for access to a guarded environment waits for approval before it expires on
+   * its own, as a duration from `1m` to `30d`. Default `24h`.
+   */
+  requestTtl?: string;
+  /** Server-side auditing of what people do with personal access (pgAudit, where the server loads it). */
+  audit?: AccessAuditConfig;
+}
+
+export interface AccessAuditConfig {
+  /**
+   * Also log what people read (`pgaudit.log` gets `read` beside `write, ddl, role`): every SELECT a
+   * person runs goes to the server log. Default false.
+   */
+  read?: boolean;
 }
 
 export interface ConnectionsConfig {

@@ -73,8 +73,15 @@ export async function listAccess(
   };
 }
 
-/** The server an environment is on; an embedded one has no logins to list: bad input saying so. */
-export function requireLoginRoles(env: Environment, target: PostgresTarget | undefined): ServerTarget {
+/**
+ * The server an environment is on; an embedded one has no logins to list (or grant, revoke…: `verb`):
+ * bad input saying so.
+ */
+export function requireLoginRoles(
+  env: Environment,
+  target: PostgresTarget | undefined,
+  verb = 'list',
+): ServerTarget {
   if (target?.backing === 'server') return target;
   if (!target) {
     throw new UsageError(`environment ${env.name} has no Postgres store`, {
@@ -82,7 +89,7 @@ export function requireLoginRoles(env: Environment, target: PostgresTarget | und
     });
   }
   throw new UsageError(
-    `environment ${env.name} is embedded: it has no logins (every connection is its one superuser), so there is no access to list`,
+    `environment ${env.name} is embedded: it has no logins (every connection is its one superuser), so there is no access to ${verb}`,
     {
       fix: `attach a server: \`launchdb attach postgres --env ${env.name} --admin-url …\`; access is per role there`,
     },

@@ -46,7 +46,8 @@ export function choosePasswords(
   return credentials;
 }
 
-function newPassword(): string {
+/** 32 random bytes, base64url: what every launchdb-made role gets. */
+export function newPassword(): string {
   return randomBytes(32).toString('base64url');
 }
 

@@ -1,0 +1,16 @@
+// What a command adds to its own audit event, once it knows: the person an approved request was for,
+// the roles `access expire` ended. The recorder (record-action.ts) merges it into the event's details.
+import type { JsonValue } from '../stores/postgres/audit/canonical-json.js';
+import type { CommandInput } from './spec.js';
+
+const noted = new WeakMap<CommandInput, { [key: string]: JsonValue }>();
+
+/** Adds `details` to the event this run of the command will record; never a secret. */
+export function noteAuditDetails(input: CommandInput, details: { [key: string]: JsonValue }): void {
+  noted.set(input, { ...noted.get(input), ...details });
+}
+
+/** What the command noted for its event; undefined when nothing. */
+export function auditDetailsOf(input: CommandInput): { [key: string]: JsonValue } | undefined {
+  return noted.get(input);
+}
