@@ -7,6 +7,7 @@ import { readCollations, readExtensions, readSchemas } from './read-namespaces.j
 import { readColumns, readSequences, readTables, readViews } from './read-relations.js';
 import { readFunctions, readRules, readTriggers } from './read-routines.js';
 import { readTypes } from './read-types.js';
+import { readOnSharedSnapshot } from './shared-snapshot-reads.js';
 import type { Scope } from './snapshot-scope.js';
 import type { CatalogSnapshot, LaterFamily, StoredSnapshot } from './snapshot-types.js';
 
@@ -43,6 +44,7 @@ const SETTINGS: Record<string, string> = {
   timezone: 'UTC',
   datestyle: 'ISO, YMD',
   intervalstyle: 'postgres',
+  jit: 'off',
 };
 const NAMES = Object.keys(SETTINGS);
 
@@ -55,20 +57,21 @@ function setAll(local: boolean, fromParams = false): string {
 /**
  * Snapshots every non-system schema of `db` in a handful of set-based catalog queries.
  *
- * `db` is either a database (read in one repeatable-read, read-only transaction on one connection,
- * so the snapshot is consistent) or a single session the caller holds, such as a transaction: its
- * settings are changed for the reads and restored after.
+ * `db` is either a database (read in one repeatable-read, read-only transaction, so the snapshot is
+ * consistent: on a server spread over a few connections that share it, see `readOnSharedSnapshot`)
+ * or a single session the caller holds, such as a transaction: its settings are changed for the
+ * reads and restored after.
  */
 export async function takeSnapshot(
   db: Queryable | PostgresDatabase,
   options: SnapshotOptions = {},
 ): Promise<CatalogSnapshot> {
   if (isDatabase(db)) {
-    return db.transaction(async (tx) => {
-      await tx.query('set transaction isolation level repeatable read, read only');
-      await tx.query(setAll(true));
-      return read(tx, options);
-    });
+    // The version first: the readers' queries depend on it. Embedded is one session: one at a time.
+    const version = await serverVersion(db);
+    const sessions = db.capabilities.sessions ? SESSIONS : 1;
+    const reads = READERS.map((reader) => (session: Queryable) => reader(scopeOf(session, version, options)));
+    return assemble(await readOnSharedSnapshot(db, setAll(true), reads, sessions));
   }
   const { rows } = await db.query<Record<string, string>>(
     `select ${NAMES.map((name, i) => `current_setting('${name}') as s${i}`).join(', ')}`,
@@ -76,7 +79,10 @@ export async function takeSnapshot(
   const saved = NAMES.map((_, i) => rows[0]?.[`s${i}`] ?? '');
   await db.query(setAll(false));
   try {
-    return await read(db, options);
+    const scope = scopeOf(db, await serverVersion(db), options);
+    const parts: Partial<CatalogSnapshot>[] = [];
+    for (const reader of READERS) parts.push(await reader(scope));
+    return assemble(parts);
   } finally {
     await db.query(setAll(false, true), saved).catch(() => {});
   }
@@ -86,58 +92,82 @@ function isDatabase(db: Queryable | PostgresDatabase): db is PostgresDatabase {
   return typeof (db as PostgresDatabase).transaction === 'function';
 }
 
-async function read(db: Queryable, options: SnapshotOptions): Promise<CatalogSnapshot> {
+/**
+ * Sessions a server snapshot is read on. The work is the server's (its catalog functions), so a
+ * few sessions finish sooner even on two cores, each waiting on the network while another computes.
+ */
+const SESSIONS = 3;
+
+async function serverVersion(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ version: number }>(
     `select current_setting('server_version_num')::int as version`,
   );
+  return rows[0]?.version ?? 0;
+}
+
+function scopeOf(db: Queryable, version: number, options: SnapshotOptions): Scope {
   const roles = options.roles ?? {};
-  const scope: Scope = {
+  return {
     db,
     excluded: options.excludeSchemas ?? ['launchdb'],
-    version: rows[0]?.version ?? 0,
+    version,
     owners: options.owners ?? false,
     extensionVersions: options.extensionVersions ?? true,
     role: (name) => roles[name] ?? name,
   };
-  // One session runs one query at a time: read in sequence.
-  const schemas = await readSchemas(scope);
-  const extensions = await readExtensions(scope);
-  const collations = await readCollations(scope);
-  const tables = await readTables(scope);
-  const columns = await readColumns(scope);
-  const constraints = await readConstraints(scope);
-  const indexes = await readIndexes(scope);
-  const statistics = await readStatistics(scope);
-  const views = await readViews(scope);
-  const sequences = await readSequences(scope);
-  const functions = await readFunctions(scope);
-  const triggers = await readTriggers(scope);
-  const rules = await readRules(scope);
-  const { enums, domains, types } = await readTypes(scope);
-  const policies = await readPolicies(scope);
-  const grants = await readGrants(scope);
-  const defaultPrivileges = await readDefaultPrivileges(scope);
-  return sortedKeys({
-    schemas,
-    extensions,
-    collations,
-    tables,
-    columns,
-    constraints,
-    indexes,
-    statistics,
-    views,
-    sequences,
-    functions,
-    triggers,
-    rules,
-    enums,
-    domains,
-    types,
-    policies,
-    grants,
-    defaultPrivileges,
-  });
+}
+
+type Reader = (scope: Scope) => Promise<Partial<CatalogSnapshot>>;
+
+/** Every family's reader, the slowest first, so that sessions reading side by side end together. */
+const READERS: Reader[] = [
+  async (scope) => ({ columns: await readColumns(scope) }),
+  async (scope) => ({ indexes: await readIndexes(scope) }),
+  async (scope) => ({ constraints: await readConstraints(scope) }),
+  async (scope) => ({ tables: await readTables(scope) }),
+  async (scope) => ({ sequences: await readSequences(scope) }),
+  async (scope) => ({ grants: await readGrants(scope) }),
+  async (scope) => ({ triggers: await readTriggers(scope) }),
+  async (scope) => ({ views: await readViews(scope) }),
+  async (scope) => readTypes(scope),
+  async (scope) => ({ policies: await readPolicies(scope) }),
+  async (scope) => ({ functions: await readFunctions(scope) }),
+  async (scope) => ({ schemas: await readSchemas(scope) }),
+  async (scope) => ({ extensions: await readExtensions(scope) }),
+  async (scope) => ({ collations: await readCollations(scope) }),
+  async (scope) => ({ statistics: await readStatistics(scope) }),
+  async (scope) => ({ rules: await readRules(scope) }),
+  async (scope) => ({ defaultPrivileges: await readDefaultPrivileges(scope) }),
+];
+
+/** The families in the order a snapshot has always listed them, whichever reader ended first. */
+const FAMILIES: (keyof CatalogSnapshot)[] = [
+  'schemas',
+  'extensions',
+  'collations',
+  'tables',
+  'columns',
+  'constraints',
+  'indexes',
+  'statistics',
+  'views',
+  'sequences',
+  'functions',
+  'triggers',
+  'rules',
+  'enums',
+  'domains',
+  'types',
+  'policies',
+  'grants',
+  'defaultPrivileges',
+];
+
+function assemble(parts: Partial<CatalogSnapshot>[]): CatalogSnapshot {
+  const read: Partial<CatalogSnapshot> = Object.assign({}, ...parts);
+  return sortedKeys(
+    Object.fromEntries(FAMILIES.map((family) => [family, read[family]])) as unknown as CatalogSnapshot,
+  );
 }
 
 /** Each family's keys in code-point order, so the JSON is the same whatever order the server returned. */
