@@ -1,4 +1,4 @@
-// Config `access` (people, services, approvers, maxDirect) and each environment's data owner: what
+// Config `access` (people, services, approvers, maxDirect, maxGrant, requestTtl, audit) and each environment's data owner: what
 // loads, the one line per problem an invalid one gives, and the personal role naming convention.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../src/core/project.js';
@@ -90,6 +90,34 @@ describe('config access', () => {
     );
     expect(refs.stderr.match(/is not a person in access\.people/g)).toHaveLength(2);
     expect(refs.stderr).not.toContain('"ada" is not');
+  });
+
+  it('takes maxGrant and requestTtl as durations from 1m to 30d, and audit.read; refuses others in one line each', async () => {
+    project = tempProject(`{
+      project: '{project}',
+      environments: { staging: { postgres: {} } },
+      access: { people: { ada: { email: 'ada@shop.dev' } }, maxGrant: '4h', requestTtl: '2d', audit: { read: true } },
+    }`);
+    const loaded = await Project.load(project.dir);
+    expect(loaded.config.access).toMatchObject({ maxGrant: '4h', requestTtl: '2d', audit: { read: true } });
+
+    project.write(
+      'launchdb.config.ts',
+      `export default {
+        project: '${project.name}',
+        environments: { staging: { postgres: {} } },
+        access: { maxGrant: '10y', requestTtl: '30s', audit: { write: true } },
+      };\n`,
+    );
+    const result = await runCli(['check', '--env', 'staging'], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'access.maxGrant: expected a duration from 1m to 30d, a whole number and a unit (30m, 8h, 1d), got "10y"',
+    );
+    expect(result.stderr).toContain(
+      'access.requestTtl: expected a duration from 1m to 30d, a whole number and a unit (30m, 8h, 1d), got "30s"',
+    );
+    expect(result.stderr).toMatch(/access\.audit.*write/);
   });
 });
 
