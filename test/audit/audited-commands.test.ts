@@ -19,6 +19,11 @@ const AUDITED = [
   'pool plan',
   'backup restore',
   'backup drill',
+  'access grant',
+  'access request',
+  'access approve',
+  'access expire',
+  'access revoke',
 ];
 
 /** Every other command, and why it changes no environment's database. */
@@ -34,6 +39,7 @@ const NOT_AUDITED: Record<string, string> = {
   'migrate drift': 'reads; replays into a scratch database of its own and caches what it expects',
   'admin list': 'reads',
   'access list': 'reads the catalog',
+  'access requests': 'reads launchdb.access_requests',
   'scan data': 'reads',
   'scan code': 'reads files',
   'pool pgbouncer': 'writes PgBouncer files',
