@@ -306,6 +306,8 @@ describe.each(BACKINGS)('readiness checks on %s', (backing) => {
           'access.direct-access-count': 'skip',
           'access.expired-grants': 'skip',
           'access.personal-password-expiry': 'skip',
+          // Nothing recorded in this environment's trail yet, and nothing witnessed.
+          'access.audit-chain': 'skip',
           // No migrations and no required indexes in this project: nothing to judge, said as skip.
           'schema.migrations-pending': 'skip',
           'schema.migrations-checksum': 'skip',
@@ -448,6 +450,8 @@ describe.skipIf(!serverAvailable)('readiness checks on server: environments and 
       'access.readonly-role-privileges',
       // No data owner named, and the environment is not guarded.
       'access.data-owner',
+      // No launchdb action recorded here, and no head witnessed.
+      'access.audit-chain',
       'connections.worker-separation',
       'connections.pool-per-request',
       'seed.reference-changed',
