@@ -23,21 +23,29 @@ interface Row {
   signature: string;
 }
 
+/** The event triggers attach installs to capture DDL made outside launchdb. */
+const CAPTURE_TRIGGERS = ['launchdb_capture_ddl', 'launchdb_capture_drop'];
+
 describe.runIf(serverAvailable)('a tampered trail fails audit verify at its first bad event', () => {
   let project: TempProject;
   let database: string;
   let original: Row[];
   const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: project.dir });
 
-  /** Runs `fn` as the server's superuser in the environment's database, the triggers out of the way. */
+  /**
+   * Runs `fn` as the server's superuser in the environment's database, the triggers out of the way:
+   * the table's, and the DDL capture's, which would otherwise put the tampering itself in the trail.
+   */
   async function tamper(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
     const client = new pg.Client({ connectionString: serverUrlFor(database) });
     await client.connect();
     try {
       await client.query('begin');
+      await client.query(CAPTURE_TRIGGERS.map((name) => `alter event trigger ${name} disable`).join(';'));
       await client.query('alter table launchdb.audit disable trigger user');
       await fn(client);
       await client.query('alter table launchdb.audit enable trigger user');
+      await client.query(CAPTURE_TRIGGERS.map((name) => `alter event trigger ${name} enable`).join(';'));
       await client.query('commit');
     } finally {
       await client.end();

@@ -2,6 +2,7 @@
 import { UnreachableError } from '../../core/errors.js';
 import type { Environment } from '../../core/project.js';
 import { readSecrets, writeSecrets } from '../../core/secrets.js';
+import { ensureCapture } from './audit/ddl-capture.js';
 import { describeUrl } from './connection-url.js';
 import { openEmbedded } from './embedded.js';
 import { ensureMarker } from './marker.js';
@@ -131,6 +132,8 @@ export async function attachPostgres(
       const { created } = await ensureMarker(db, env.project, env.name, plan.location).catch((error) => {
         throw refusedSchema(error, plan.location);
       });
+      // Connected as a superuser: DDL made outside launchdb is captured from now on (else check says why not).
+      await ensureCapture(db).catch(() => {});
       const secrets = plan.record ? { DATABASE_URL: plan.url } : undefined;
       const secretsFile = secrets ? writeSecrets(env.stateDir, env.name, secrets) : undefined;
       return done({

@@ -1,8 +1,11 @@
 // What an audit event says: who did what to which environment, with which parameters, how it ended, when.
 import type { JsonValue } from './canonical-json.js';
 
-/** Where an identity came from; `actor.source` says which one is the actor. */
-export type IdentitySource = 'launchdb' | 'git' | 'os';
+/**
+ * Where an identity came from; `actor.source` says which one is the actor. `database` is the role
+ * that logged in (session_user) for a change made outside launchdb and captured in the database.
+ */
+export type IdentitySource = 'launchdb' | 'git' | 'os' | 'database';
 
 /** Every identity known for whoever ran the action, and which of them is the actor. */
 export interface Actor {

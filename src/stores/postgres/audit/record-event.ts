@@ -3,9 +3,14 @@
 // an environment; the CLI calls it once per audited command (src/cli/record-action.ts).
 import type { Environment } from '../../../core/project.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
-import { type AppendedEvent, appendAuditEvent, appendInTransaction } from './append-event.js';
-import type { AuditDraft } from './audit-event.js';
-import { auditSigner } from './audit-key.js';
+import {
+  type AppendedEvent,
+  appendAuditEvent,
+  appendInTransaction,
+  appendOutsideChanges,
+} from './append-event.js';
+import type { AuditDraft, AuditTarget } from './audit-event.js';
+import { type AuditSigner, auditSigner } from './audit-key.js';
 import { witnessLocally } from './witness-file.js';
 
 /** Appends `draft` to the trail of `env` in `db` (the environment's database, as its owner). */
@@ -34,4 +39,34 @@ export async function recordAuditEventIn(
     witness: () =>
       witnessLocally(env.stateDir, { project: env.project, environment: env.name }, appended.head),
   };
+}
+
+/**
+ * Folds the changes made outside launchdb into the trail of `env` (captured DDL, role and grant
+ * differences since the stored snapshot, which is then replaced), as `check` does; witnesses the new
+ * head when there were any. The audit key is read only when there is something to sign.
+ */
+export async function recordOutsideChanges(
+  env: Environment,
+  db: PostgresDatabase,
+  target: AuditTarget,
+  by = 'check',
+): Promise<AppendedEvent[]> {
+  let signer: AuditSigner | undefined;
+  const lazy: AuditSigner = {
+    get key() {
+      signer ??= auditSigner(env);
+      return signer.key;
+    },
+    sign(head) {
+      signer ??= auditSigner(env);
+      return signer.sign(head);
+    },
+  };
+  const appended = await db.transaction((tx) =>
+    appendOutsideChanges(tx, lazy, { target, by, snapshot: true }),
+  );
+  const head = appended.at(-1)?.head;
+  if (head) witnessLocally(env.stateDir, { project: env.project, environment: env.name }, head);
+  return appended;
 }

@@ -23,6 +23,7 @@ import { directAccessCount } from './direct-access-count.js';
 import { drift } from './drift.js';
 import { expiredGrants } from './expired-grants.js';
 import { isolation } from './isolation.js';
+import { manualChanges } from './manual-changes.js';
 import { migrationsChecksum } from './migrations-checksum.js';
 import { migrationsPending } from './migrations-pending.js';
 import { personalPasswordExpiry } from './personal-password-expiry.js';
@@ -56,6 +57,7 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   expiredGrants,
   personalPasswordExpiry,
   auditChain,
+  manualChanges,
   migrationsPending,
   migrationsChecksum,
   drift,

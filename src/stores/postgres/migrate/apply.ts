@@ -5,6 +5,7 @@ import { VERSION } from '../../../version.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { SourceText } from '../sql/source-text.js';
 import { sqlChunks } from '../sql/sql-chunks.js';
+import { quoteLiteral } from '../sql-quote.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { ensureHistory, readHistory, recordSql } from './history.js';
 import { describeFailure, type MigrationFailure, type SentSql } from './migration-error.js';
@@ -203,7 +204,7 @@ async function applyBatch(
   const sent: SentSql[] = [];
   for (const [index, file] of files.entries()) {
     const sql = file.sql;
-    const prefix = begin(endsRun && index === files.length - 1);
+    const prefix = begin(endsRun && index === files.length - 1, file);
     sent.push({ sql, prefix: text.length + prefix.length, line: 1, column: 1 });
     text += `${prefix}${sql}\n;\n${recordSql(file, VERSION)};\ncommit;\n`;
   }
@@ -230,10 +231,18 @@ async function applyBatch(
   });
 }
 
-/** A transaction's opening: its start noted for the history row's duration; the run's last commit synchronous. */
-function begin(durable: boolean): string {
+/**
+ * A transaction's opening: its start noted for the history row's duration; the run's last commit
+ * synchronous; the migration named for the DDL capture, which attributes what it does to that file.
+ */
+function begin(durable: boolean, file: MigrationFile): string {
   const synchronous = durable ? 'set local synchronous_commit = on;\n' : '';
-  return `begin;\n${synchronous}select set_config('launchdb.started', clock_timestamp()::text, true);\n`;
+  return `begin;\n${synchronous}select set_config('launchdb.started', clock_timestamp()::text, true), ${naming(file, true)};\n`;
+}
+
+/** Sets `launchdb.migration` to the file's name, for its transaction (`local`) or the session. */
+function naming(file: MigrationFile, local: boolean): string {
+  return `set_config('launchdb.migration', ${quoteLiteral(file.file)}, ${local})`;
 }
 
 /**
@@ -248,7 +257,7 @@ async function applyInChunks(
   const started = performance.now();
   let sent: SentSql | undefined;
   try {
-    await session.query(begin(endsRun));
+    await session.query(begin(endsRun, file));
     for (const chunk of sqlChunks(file.pieces())) {
       if (chunk.statements.length === 0) continue;
       sent = { sql: chunk.text, prefix: 0, line: chunk.line, column: 1 };
@@ -272,6 +281,8 @@ async function applyWithoutTransaction(session: Queryable, file: MigrationFile):
   const started = performance.now();
   let sent: SentSql | undefined;
   try {
+    // For the session: the file's statements run in transactions of their own.
+    await session.query(`select ${naming(file, false)}`);
     for (const chunk of sqlChunks(file.pieces())) {
       const source = new SourceText(chunk.text);
       for (const { start, end } of chunk.statements) {
@@ -290,12 +301,14 @@ async function applyWithoutTransaction(session: Queryable, file: MigrationFile):
     // A BEGIN of the file's own may have left the session in an aborted transaction: end it, so the
     // lock is released and the connection goes back usable (outside a transaction it only warns).
     await session.query('rollback').catch(() => {});
+    await session.query('reset launchdb.migration').catch(() => {});
     return {
       ...result(file, 'failed'),
       durationMs: Math.round(performance.now() - started),
       error: describeFailure(error, file.file, sent && { ...sent, statement: true }),
     };
   }
+  await session.query('reset launchdb.migration');
   const durationMs = Math.round(performance.now() - started);
   await session.query(recordSql(file, VERSION, { durationMs }));
   return { ...result(file, 'applied'), durationMs };

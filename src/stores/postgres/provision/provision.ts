@@ -2,6 +2,7 @@
 import type { PostgresRoleSettings } from '../../../core/config/types.js';
 import { isLaunchdbError, UnreachableError } from '../../../core/errors.js';
 import { redactText } from '../../../core/redact.js';
+import { ensureCapture } from '../audit/ddl-capture.js';
 import { parseConnectionUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase } from '../database.js';
 import { ensureMarker, refuseForeignMarker } from '../marker.js';
@@ -158,6 +159,11 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
     progress.step = 'granting access to schema launchdb';
     await reconcileLaunchdbSchema(inDatabase!, ledger, names);
 
+    if (self.superuser) {
+      progress.step = 'installing the capture of DDL made outside launchdb';
+      await installCapture(inDatabase!, ledger);
+    }
+
     const url = (kind: RoleKind) => urlFor(credentials.find((credential) => credential.kind === kind)!);
     return {
       database,
@@ -178,6 +184,17 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   } finally {
     await inDatabase?.close().catch(() => {});
     await admin.close().catch(() => {});
+  }
+}
+
+/** The event triggers that put DDL made outside launchdb in the audit trail; a failure is only reported. */
+async function installCapture(db: PostgresDatabase, ledger: Ledger): Promise<void> {
+  const what = 'event triggers capturing DDL made outside launchdb into the audit trail';
+  try {
+    const capture = await ensureCapture(db);
+    if (capture.installed) (capture.changed ? ledger.created : ledger.unchanged).push(what);
+  } catch (error) {
+    ledger.differences.push(`${what} not installed: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
