@@ -1,8 +1,11 @@
 // `launchdb migrate drift --json` on a 2,000-table server schema built by its migrations, against what
 // a person would do by hand: `pg_dump --schema-only` of the live database plus a `psql -f` replay of
 // the migrations into a scratch database (one transaction per file, as migrations run: the whole set
-// in one transaction exceeds the server's lock table). Also timed: drift with an embedded (PGlite) shadow.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// in one transaction exceeds the server's lock table). Every timed drift starts with nothing cached
+// (no expected schema in `.launchdb/cache` or the database, no kept shadow), so it replays them all,
+// as the anchor does; then the same drift again, its expected schema from the cache the first wrote.
+// Also timed: drift with an embedded (PGlite) shadow, from a copy of the project without an admin URL.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, benchProject, median, psql, row, serverUrlFor, timeRun } from './lib.mjs';
 
@@ -12,28 +15,46 @@ const PER_FILE = 25;
 export async function run({ runs = 3 } = {}) {
   const database = `launchdb_bench_drift_${process.pid}`;
   const scratch = `${database}_scratch`;
+  const kept = `${database}_shadow_kept`;
   const admin = serverUrlFor('postgres');
   psql(admin, `drop database if exists ${database} with (force)`);
   psql(admin, `create database ${database}`);
   const url = serverUrlFor(database);
-  const dir = benchProject('bench_drift', {
-    staging: { postgres: { url, adminUrl: admin } },
-    preview: { postgres: { url } },
-  });
+  // One environment, two copies of the project: with an admin URL (a server shadow) and without (embedded).
+  const dir = benchProject('bench_drift', { staging: { postgres: { url, adminUrl: admin } } });
+  const embeddedDir = benchProject('bench_drift', { staging: { postgres: { url } } });
+  const drift = (cwd) =>
+    timeRun(process.execPath, [BIN, 'migrate', 'drift', '--env', 'staging', '--json'], { cwd });
+  /** Drift's report of where its expected schema came from; exit 0 only: drift here would be a false one. */
+  const source = (result) => JSON.parse(result.stdout).expectedSchema?.source;
   try {
     const files = migrations();
     mkdirSync(join(dir, 'db/migrations'), { recursive: true });
     files.forEach((sql, i) => {
       writeFileSync(join(dir, 'db/migrations', `20260101${String(i).padStart(6, '0')}_part.sql`), sql);
     });
+    cpSync(join(dir, 'db'), join(embeddedDir, 'db'), { recursive: true });
     const all = join(dir, 'all.sql');
     writeFileSync(all, files.map((sql) => `begin;\n${sql}\ncommit;`).join('\n'));
     const replay = (target) => timeRun('psql', [target, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', all]);
-    replay(url); // the live database, built by its migrations
+    // The live database, built by its migrations by hand, then adopted: attached and baselined.
+    replay(url);
+    timeRun(process.execPath, [BIN, 'attach', 'postgres', '--env', 'staging'], { cwd: dir });
+    timeRun(process.execPath, [BIN, 'migrate', 'baseline', '--env', 'staging'], { cwd: dir });
+    const forgetCache = () => {
+      rmSync(join(dir, '.launchdb/cache'), { recursive: true, force: true });
+      psql(
+        url,
+        `do $$ begin if to_regclass('launchdb.expected_schema') is not null then
+        delete from launchdb.expected_schema; end if; end $$`,
+      );
+      psql(admin, `drop database if exists ${kept} with (force)`);
+    };
 
     const ours = [];
     const anchor = [];
     const replayOnly = [];
+    const repeat = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
       timeRun('pg_dump', ['--schema-only', '-f', '/dev/null', url]);
@@ -41,24 +62,30 @@ export async function run({ runs = 3 } = {}) {
       replayOnly.push(replay(serverUrlFor(scratch)).ms);
       psql(admin, `drop database ${scratch} with (force)`);
       anchor.push(performance.now() - started);
-      // Exit 0 only: drift on a database the migrations built would be a false one.
-      ours.push(
-        timeRun(process.execPath, [BIN, 'migrate', 'drift', '--env', 'staging', '--json'], { cwd: dir }).ms,
-      );
+      forgetCache();
+      const cold = drift(dir);
+      if (source(cold) !== 'kept shadow') throw new Error(`expected a replay, got ${source(cold)}`);
+      ours.push(cold.ms);
+      const warm = drift(dir);
+      if (source(warm) !== 'local cache') throw new Error(`expected the local cache, got ${source(warm)}`);
+      repeat.push(warm.ms);
     }
     const embedded = [];
-    for (let i = 0; i < Math.min(runs, 1); i++) {
-      embedded.push(
-        timeRun(process.execPath, [BIN, 'migrate', 'drift', '--env', 'preview', '--json'], { cwd: dir }).ms,
-      );
-    }
+    for (let i = 0; i < Math.min(runs, 1); i++) embedded.push(drift(embeddedDir).ms);
     return [
       row(
-        `\`migrate drift --json\`, ${TABLES}-table server schema in ${files.length} migrations, server shadow (target ≤ 10 s) vs \`pg_dump --schema-only\` + \`psql -f\` replay into a scratch database`,
+        `\`migrate drift --json\`, ${TABLES}-table server schema in ${files.length} migrations, server shadow, nothing cached (target ≤ 10 s) vs \`pg_dump --schema-only\` + \`psql -f\` replay into a scratch database`,
         median(ours),
         median(anchor),
       ),
-      row(`\`migrate drift --json\`, the same schema, embedded (PGlite) shadow`, median(embedded)),
+      row(
+        'the same drift repeated: the expected schema from the local cache, nothing replayed',
+        median(repeat),
+      ),
+      row(
+        `\`migrate drift --json\`, the same schema, embedded (PGlite) shadow kept on disk, nothing cached`,
+        median(embedded),
+      ),
       row(
         'the replay alone, `psql -f` into an empty server database: the floor of any shadow-based drift',
         median(replayOnly),
@@ -66,8 +93,10 @@ export async function run({ runs = 3 } = {}) {
     ];
   } finally {
     psql(admin, `drop database if exists ${scratch} with (force)`);
+    psql(admin, `drop database if exists ${kept} with (force)`);
     psql(admin, `drop database if exists ${database} with (force)`);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(embeddedDir, { recursive: true, force: true });
   }
 }
 
