@@ -31,7 +31,8 @@ const NOT_AUDITED: Record<string, string> = {
   init: 'writes the config and folders of the project, no environment',
   'env list': 'reads',
   serve: 'serves an embedded database; every launchdb change made through it records itself',
-  check: 'reads; its canary row is written and deleted in launchdb.canary',
+  check:
+    'reads; its canary row is written and deleted in launchdb.canary; it appends to the trail only the changes made outside launchdb it finds, never an event of its own',
   'migrate new': 'writes a file',
   'migrate status': 'reads',
   'migrate verify': 'reads',

@@ -67,7 +67,8 @@ const NO_CHANGE: Record<string, string> = {
   'access expire':
     'ends only access whose time is up, as its grant or approval already decided; what the role owned is reassigned, never dropped',
   serve: 'serves an embedded database; every launchdb change made through it confirms itself',
-  check: 'reads; its canary row is written and deleted in launchdb.canary',
+  check:
+    'reads; its canary row is written and deleted in launchdb.canary; it appends to the trail only the changes made outside launchdb it finds, never an event of its own',
   'migrate new': 'writes a file',
   'migrate status': 'reads',
   'migrate verify': 'reads',

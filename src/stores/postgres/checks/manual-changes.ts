@@ -41,12 +41,24 @@ export const manualChanges: Check<PostgresCheckContext> = {
     try {
       const install = await ensureCapture(db);
       const missing = install.installed ? undefined : await whyNotCaptured(db, install.reason);
-      const folded = await recordOutsideChanges(ctx.env, db, {
+      const target = {
         project: ctx.env.project,
         environment: ctx.env.name,
-        backing: 'server',
+        backing: 'server' as const,
         database: location,
-      });
+      };
+      let folded: unknown[];
+      try {
+        folded = await recordOutsideChanges(ctx.env, db, target);
+      } catch (error) {
+        // Connected as a role that may not write launchdb's schema (a URL given for the app alone).
+        if ((error as { code?: string }).code !== '42501') throw error;
+        return {
+          status: 'skip',
+          summary: `the role launchdb connects to ${ctx.env.name} as may not write the audit trail, so changes outside launchdb cannot be recorded: ${firstLine(error)}`,
+          fix: 'give launchdb the owner’s URL (DATABASE_MIGRATION_URL, set by attach with an admin URL)',
+        };
+      }
       const since = new Date(ctx.now.getTime() - WINDOW_DAYS * 86_400_000);
       const { events } = await listAuditEvents(db, { since, action: 'manual' });
       return verdict(ctx, events, {
@@ -131,4 +143,8 @@ function describeEvent(event: AuditEvent): {
 async function whyNotCaptured(db: PostgresDatabase, reason: string): Promise<string> {
   const state = await captureState(db);
   return state.partial ? notInstalledReason(state) : reason;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
