@@ -21,7 +21,7 @@ import { EmbeddedHold } from '../stores/postgres/embedded-hold.js';
 import { openMigrationDatabase } from '../stores/postgres/migrate/migration-database.js';
 import { resolvePostgresTarget } from '../stores/postgres/target.js';
 import { integerFlag, stringFlag } from './args.js';
-import { auditDetailsOf } from './audit-details.js';
+import { auditDetailsOf, changedNothing } from './audit-details.js';
 import type { Io } from './io.js';
 import type { AuditSpec, CommandInput, CommandSpec } from './spec.js';
 
@@ -47,7 +47,8 @@ export async function runRecorded(
     ended = { error };
   }
   try {
-    if (plan) await within(() => record(audit, plan, input, io, ended));
+    const noOp = 'code' in ended && ended.code === 0 && changedNothing(input);
+    if (plan && !noOp) await within(() => record(audit, plan, input, io, ended));
   } finally {
     await hold?.release();
   }

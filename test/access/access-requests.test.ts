@@ -249,9 +249,10 @@ describe('access expire', () => {
     const again = await cli(['access', 'expire', '--env', 'staging']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('no personal access to');
+    // The run that ended access is recorded; the one with nothing due is not (the scheduler runs it
+    // every few minutes: its no-ops would bury the trail).
     const events = await accessEvents('staging');
     expect(events.slice(before).map((event) => [event.action, event.result.status])).toEqual([
-      ['access expire', 'ok'],
       ['access expire', 'ok'],
     ]);
   });

@@ -3,7 +3,7 @@
 import type { ExitCode } from '../../core/errors.js';
 import { expirePersonalAccess } from '../../stores/postgres/access/grants/expire-personal-access.js';
 import { accessServer, leftoverLines, openAdminFor } from '../access-context.js';
-import { noteAuditDetails } from '../audit-details.js';
+import { noteAuditDetails, noteNothingChanged } from '../audit-details.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { clean } from '../render/report-terminal.js';
@@ -25,6 +25,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     await admin.db.close();
   }
   const kept = expiry.roles.filter((role) => !role.dropped);
+  const nothingDue =
+    expiry.roles.length === 0 && expiry.requestsLapsed.length === 0 && expiry.accessEnded.length === 0;
+  if (nothingDue) noteNothingChanged(input);
   noteAuditDetails(input, {
     ended: expiry.roles.map((role) => ({ role: role.role, person: role.person, dropped: role.dropped })),
     requestsLapsed: expiry.requestsLapsed,
