@@ -30,6 +30,7 @@ export const drift: Check<PostgresCheckContext> = {
       shadow: result.shadow,
       migrations: result.migrations,
       expectedSchema: result.expectedSchema,
+      liveSchema: result.liveSchema,
       durationMs: result.durations.totalMs,
       ...(result.notes.length > 0 ? { notes: result.notes } : {}),
       items: result.items,

@@ -10,9 +10,17 @@ import type { MigrationFile } from '../migrate/migration-files.js';
 import { environmentRoles } from '../migrate/placeholders.js';
 import { type PostgresTarget, resolveAdminUrl } from '../target.js';
 import { type AppliedFiles, appliedFiles } from './applied-migrations.js';
+import { catalogFingerprint } from './catalog-fingerprint.js';
 import { type DriftItem, diffSnapshots } from './diff.js';
 import { liveRoles, withAttachGrants } from './environment-roles.js';
 import { type ExpectedSchemaOptions, type ExpectedSchemaReport, expectedSchema } from './expected-schema.js';
+import {
+  liveSchemaFile,
+  liveSchemaKey,
+  readLiveSchemaFile,
+  verdictKey,
+  writeLiveSchemaFile,
+} from './live-schema-file.js';
 import { major } from './shadow.js';
 import { type CatalogSnapshot, takeSnapshot } from './snapshot.js';
 import { adoptedTools, findToolHistories, type ToolHistory, withoutToolHistories } from './tool-history.js';
@@ -46,6 +54,12 @@ export interface DriftResult {
   migrations: number;
   /** Whether the expected schema came from a cache, its key, and what was replayed to make it. */
   expectedSchema: ExpectedSchemaReport;
+  /**
+   * How the live schema was had: `read` in full, or `unchanged`: its catalogs' fingerprint is the one
+   * a full reading kept under `.launchdb/cache/live/` was made under; and whether the comparison was
+   * `made`, or `kept` from that run (the same expected schema, compared the same way).
+   */
+  liveSchema: { source: 'read' | 'unchanged'; comparison: 'made' | 'kept' };
   /** Why the shadow is where it is, and what could not be compared; for the user to read. */
   notes: string[];
   /** Replaying the migrations (none from a cache); taking both snapshots (which overlap the replay); the whole run. */
@@ -82,12 +96,13 @@ export async function detectDrift(
     const side = await liveSide(target, live, files, layout);
     const { facts, applied, roles } = side;
     let liveSnapshotMs = 0;
-    // The live snapshot and the expected one come from different databases: they are read side by
-    // side. The live one is always read afresh; only what the migrations make is ever cached.
-    liveSnapshot = timed(takeSnapshot(live, { roles }), (ms) => {
-      liveSnapshotMs += ms;
-    });
-    liveSnapshot.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+    const readLive = () => {
+      const reading = timed(takeSnapshot(live, { roles }), (ms) => {
+        liveSnapshotMs += ms;
+      });
+      reading.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+      return reading;
+    };
     const adminUrl = options.adminUrl !== undefined ? options.adminUrl : (resolveAdminUrl(env) ?? null);
     const why =
       adminUrl || target.backing !== 'server'
@@ -95,17 +110,60 @@ export async function detectDrift(
         : [
             `no admin URL to create the shadow database on the server with (--admin-url, DATABASE_ADMIN_URL or environments.${env.name}.postgres.adminUrl): the shadow is embedded`,
           ];
-    const expected = await expectedSchema(env, expectedOptions(env, target, live, side, adminUrl, options));
+    // The live schema and the expected one come from different databases: they are had side by side.
+    // Only what the migrations make is ever cached; the live catalogs are read every run: in full,
+    // or only their fingerprint when it is the one a full reading kept here was made under. The
+    // fingerprint comes first: a change after it shows in the next run's, whatever this one read.
+    // (An embedded database starts anew each time it is opened: its fingerprint would never match.)
+    const fingerprinted = live.backing === 'server' ? catalogFingerprint(live) : Promise.resolve(undefined);
+    const expecting = expectedSchema(env, expectedOptions(env, target, live, side, adminUrl, options));
+    expecting.catch(() => {}); // awaited below
+    const liveFile = liveSchemaFile(env.stateDir, env.name);
+    const fingerprint = await fingerprinted;
+    const liveKey = fingerprint ? liveSchemaKey({ fingerprint, roles }) : undefined;
+    const kept = liveKey ? readLiveSchemaFile(liveFile, liveKey) : undefined;
+    if (!kept) liveSnapshot = readLive();
+    const expected = await expecting;
     const { histories, provisioned } = side;
-    const actual = withoutToolHistories(await liveSnapshot, histories);
-    const made = withoutToolHistories(expected.snapshot, histories);
     const { ignore, notes } = comparable(facts, expected.shadow.version);
+    const comparison = verdictKey({
+      expected: expected.report.key,
+      live: liveKey ?? null,
+      provisioned,
+      ignore,
+      actual: env.name,
+      histories,
+    });
+    let items: DriftItem[];
+    let liveSchema: DriftResult['liveSchema'];
+    if (kept?.verdict?.key === comparison) {
+      items = kept.verdict.items;
+      liveSchema = { source: 'unchanged', comparison: 'kept' };
+    } else {
+      const keptSnapshot = kept?.snapshot();
+      // A kept reading whose file is damaged is read again.
+      if (!keptSnapshot && !liveSnapshot) liveSnapshot = readLive();
+      const snapshot = keptSnapshot ?? (await liveSnapshot!);
+      const actual = withoutToolHistories(snapshot, histories);
+      const made = withoutToolHistories(expected.snapshot, histories);
+      items = diffSnapshots(provisioned ? withAttachGrants(made) : made, actual, {
+        actual: env.name,
+        ignore,
+      });
+      if (liveKey)
+        writeLiveSchemaFile(liveFile, liveKey, keptSnapshot && kept ? kept.body : snapshot, {
+          key: comparison,
+          items,
+        });
+      liveSchema = { source: keptSnapshot ? 'unchanged' : 'read', comparison: 'made' };
+    }
     return {
-      items: diffSnapshots(provisioned ? withAttachGrants(made) : made, actual, { actual: env.name, ignore }),
+      items,
       shadow: expected.shadow.backing,
       versions: { live: major(facts.version), shadow: major(expected.shadow.version) },
       migrations: applied.files.length,
       expectedSchema: expected.report,
+      liveSchema,
       notes: [...why, ...expected.notes, ...notes, ...applied.notes],
       durations: {
         replayMs: expected.durations.replayMs,
