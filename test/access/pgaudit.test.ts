@@ -107,10 +107,17 @@ describe.runIf(PGAUDIT)('pgAudit, loaded by the server', () => {
     expect(lines.filter((line) => line.includes('by-the-app'))).toEqual([]);
   });
 
-  it('access list says pgAudit is loaded', async () => {
+  it('access list says pgAudit is loaded, and the report does not say it is missing', async () => {
     const result = await cli('access', 'list', '--env', 'staging', '--json');
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).pgaudit).toMatchObject({ loaded: true });
+    const report = await cli('check', '--env', 'staging', '--json');
+    const direct = JSON.parse(report.stdout).checks.find(
+      (check: { id: string }) => check.id === 'access.direct-access-count',
+    );
+    expect(direct.summary).toContain('mary');
+    expect(direct.summary).not.toContain('pgAudit');
+    expect(direct.details.pgauditLoaded).toBe(true);
   });
 });
 

@@ -29,6 +29,7 @@ export const directAccessCount: Check<PostgresCheckContext> = {
     const writers = readers.filter((person) => direct.get(person)!.write);
     const details = {
       maxDirect: max,
+      pgauditLoaded: access.pgaudit.loaded,
       people: readers.map((person) => ({
         person,
         write: direct.get(person)!.write,
@@ -38,7 +39,11 @@ export const directAccessCount: Check<PostgresCheckContext> = {
     const who = `${readers.length} ${readers.length === 1 ? 'person has' : 'people have'} direct access to ${ctx.env.name}'s data`;
     const names = readers.length > 0 ? ` (${readers.join(', ')})` : '';
     const write =
-      writers.length > 0 ? `; ${writers.length} of them can change it (${writers.join(', ')})` : '';
+      (writers.length > 0 ? `; ${writers.length} of them can change it (${writers.join(', ')})` : '') +
+      // People's access is audited by pgAudit on their own roles (access grant); say when it cannot be.
+      (readers.length > 0 && !access.pgaudit.loaded
+        ? '; pgAudit is not loaded on this server, so what they do there is not logged'
+        : '');
     if (!ctx.env.guarded) {
       return {
         status: 'pass',
