@@ -15,6 +15,7 @@ const suites = [
   './backup-s3.mjs',
   './memory.mjs',
   './audit.mjs',
+  './manual-changes.mjs',
 ];
 const only = process.argv[2];
 

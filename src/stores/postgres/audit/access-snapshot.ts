@@ -28,6 +28,9 @@ export const SNAPSHOT_TABLE = 'launchdb.access_snapshot';
  * membership — everyone, when PUBLIC may), those named in a privilege or owning an object here, and
  * the roles they are members of. Everything else on a shared server is another database's business.
  */
+/** Stands for whether object privileges are read: a literal, so each scope gets its own plan. */
+const OBJECTS = '__objects__';
+
 const SNAPSHOT = `
 with recursive acl_grantees as (
   select (aclexplode(datacl)).grantee as oid from pg_database where datname = current_database()
@@ -53,21 +56,21 @@ acls as (
    where d.datname = current_database()
   union all
   select 'schema ' || quote_ident(n.nspname), a.* from pg_namespace n, aclexplode(n.nspacl) a
-   where $1 and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
+   where ${OBJECTS} and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
   union all
   select case c.relkind when 'S' then 'sequence ' else 'table ' end || c.oid::regclass::text, a.*
     from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) a
-   where $1 and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+   where ${OBJECTS} and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
      and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
   union all
   select 'function ' || p.oid::regprocedure::text, a.*
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace, aclexplode(p.proacl) a
-   where $1 and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
+   where ${OBJECTS} and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
   union all
   select 'default ' || pg_get_userbyid(d.defaclrole) || ' '
          || coalesce(quote_ident(n.nspname), '*') || ' ' || d.defaclobjtype::text, a.*
     from pg_default_acl d left join pg_namespace n on n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
-   where $1
+   where ${OBJECTS}
 )
 select 'role ' || r.rolname as key,
        concat_ws(' ',
@@ -101,8 +104,7 @@ select 'grant ' || object || ' ' || case when grantee = 0 then 'PUBLIC' else pg_
 export async function takeAccessSnapshot(db: Queryable, scope: SnapshotScope): Promise<AccessSnapshot> {
   const { rows } = await db.query<{ key: string; value: string; now: string }>(
     `select s.key, s.value, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now
-       from (${SNAPSHOT}) s`,
-    [scope === 'roles+objects'],
+       from (${SNAPSHOT.replaceAll(OBJECTS, scope === 'roles+objects' ? 'true' : 'false')}) s`,
   );
   const entries: SnapshotEntries = {};
   for (const row of rows) entries[row.key] = row.value;
@@ -125,8 +127,25 @@ export async function readStoredSnapshot(db: Queryable): Promise<AccessSnapshot 
     : undefined;
 }
 
-/** Replaces the stored snapshot (one row), creating its table the first time. */
-export async function storeSnapshot(db: Queryable, snapshot: AccessSnapshot): Promise<void> {
+/** Replaces the stored snapshot (one row), creating its table the first time (`exists` false). */
+export async function storeSnapshot(db: Queryable, snapshot: AccessSnapshot, exists: boolean): Promise<void> {
+  if (!exists) await createSnapshotTable(db);
+  await db.query(
+    `insert into ${SNAPSHOT_TABLE} (id, taken_at, scope, entries) values (1, $1, $2, $3::jsonb)
+     on conflict (id) do update set taken_at = excluded.taken_at, scope = excluded.scope, entries = excluded.entries`,
+    [snapshot.takenAt, snapshot.scope, JSON.stringify(snapshot.entries)],
+  );
+}
+
+/** Whether two snapshots hold the same entries and scope (then there is nothing to store). */
+export function sameSnapshot(a: AccessSnapshot, b: AccessSnapshot): boolean {
+  if (a.scope !== b.scope) return false;
+  const keys = Object.keys(a.entries);
+  if (keys.length !== Object.keys(b.entries).length) return false;
+  return keys.every((key) => a.entries[key] === b.entries[key]);
+}
+
+async function createSnapshotTable(db: Queryable): Promise<void> {
   await db.query(
     `create table if not exists ${SNAPSHOT_TABLE} (
        id int primary key check (id = 1),
@@ -134,11 +153,6 @@ export async function storeSnapshot(db: Queryable, snapshot: AccessSnapshot): Pr
        scope text not null,
        entries jsonb not null
      )`,
-  );
-  await db.query(
-    `insert into ${SNAPSHOT_TABLE} (id, taken_at, scope, entries) values (1, $1, $2, $3::jsonb)
-     on conflict (id) do update set taken_at = excluded.taken_at, scope = excluded.scope, entries = excluded.entries`,
-    [snapshot.takenAt, snapshot.scope, JSON.stringify(snapshot.entries)],
   );
 }
 

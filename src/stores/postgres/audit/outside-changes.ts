@@ -9,7 +9,9 @@ import {
   type AccessSnapshot,
   diffSnapshots,
   readStoredSnapshot,
+  SNAPSHOT_TABLE,
   type SnapshotScope,
+  sameSnapshot,
   storeSnapshot,
   takeAccessSnapshot,
 } from './access-snapshot.js';
@@ -123,9 +125,11 @@ export async function collectOutsideChanges(
   const actionDetails: { [key: string]: JsonValue } = {};
   if (work.length > 0) actionDetails.ddl = work.map(ddlSummary);
   let snapshot: AccessSnapshot | undefined;
+  let stored: AccessSnapshot | undefined;
   if (state.snapshotting || context.snapshot) {
     const scope: SnapshotScope = state.captureOn ? 'roles' : 'roles+objects';
     const before = await readStoredSnapshot(tx);
+    stored = before;
     const now = await takeAccessSnapshot(tx, scope);
     snapshot = now;
     if (before) {
@@ -152,7 +156,12 @@ export async function collectOutsideChanges(
           group.rows.map((row) => row.id),
         ]);
       }
-      if (snapshot) await storeSnapshot(tx, snapshot);
+      if (snapshot && stored && sameSnapshot(stored, snapshot)) {
+        // Unchanged: only its time moves on, so the next difference is dated from this run.
+        await tx.query(`update ${SNAPSHOT_TABLE} set taken_at = $1 where id = 1`, [snapshot.takenAt]);
+      } else if (snapshot) {
+        await storeSnapshot(tx, snapshot, state.snapshotting);
+      }
     },
   };
 }
