@@ -143,6 +143,27 @@ export async function reconcileLaunchdbSchema(
         ),
     );
   }
+  // launchdb's tables already there — a restore brought them in, made by another environment's
+  // owner for its own roles — are given as the default privileges above give new ones.
+  for (const role of [names.app, names.readonly]) {
+    const unreadable = () =>
+      db.query<{ name: string }>(
+        `select quote_ident(c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'launchdb' and c.relkind in ('r', 'p', 'v') and c.relowner = to_regrole($2)
+            and not has_table_privilege($1, c.oid, 'SELECT')
+          order by c.relname`,
+        [role, names.owner],
+      );
+    await ledger.ensure(
+      `SELECT on ${names.owner}'s tables in schema launchdb to ${role}`,
+      async () => (await unreadable()).rows.length === 0,
+      async () => {
+        for (const { name } of (await unreadable()).rows) {
+          await db.query(`grant select on launchdb.${name} to ${quoteIdent(role)}`);
+        }
+      },
+    );
+  }
   // The app checks the marker and runs the read-write canary; the read-only role may read both.
   const access: [string, string, string[]][] = [
     [names.app, 'environment', ['SELECT']],
