@@ -83,6 +83,16 @@ describe.skipIf(!serverAvailable)('backup restore into a provisioned environment
       staging(),
     );
     expect(rows.rows).toEqual([{ users: 100, env: 'staging', restores: 1 }]);
+    // The capture of changes made outside launchdb is put back: a backup does not carry event triggers.
+    const triggers = await adminQuery(
+      `select evtname, evtenabled from pg_event_trigger where evtname like 'launchdb%' order by evtname`,
+      [],
+      staging(),
+    );
+    expect(triggers.rows).toEqual([
+      { evtname: 'launchdb_capture_ddl', evtenabled: 'O' },
+      { evtname: 'launchdb_capture_drop', evtenabled: 'O' },
+    ]);
     // The replaced database is dropped by the server after the command hung up.
     await until(async () => (await replacedCopies()).length === 0, 30_000);
   });

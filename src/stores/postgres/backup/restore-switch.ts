@@ -6,6 +6,7 @@
 // It needs the rights to create databases and to rename the target (its owner with CREATEDB, or a
 // superuser); without them the caller restores in one transaction instead.
 import { UsageError } from '../../../core/errors.js';
+import { ensureCapture } from '../audit/ddl-capture.js';
 import { parseConnectionUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { readMarker } from '../marker.js';
@@ -76,6 +77,7 @@ export async function restoreBySwitch(
         await db.close();
       }
       await carryOver(maintenance, fresh, facts);
+      await restoreCapture(await open(fresh));
       replaced = await switchIn(maintenance, target, fresh);
     } catch (error) {
       await maintenance.query(`drop database if exists ${quoteIdent(fresh)} with (force)`).catch(() => {});
@@ -92,6 +94,21 @@ export async function restoreBySwitch(
     return { ...result, durationMs: Math.round(performance.now() - started) };
   } finally {
     await maintenance.close();
+  }
+}
+
+/**
+ * Event triggers belong to the database, not its contents: the capture of changes made outside
+ * launchdb goes into the fresh copy where the admin may install it, as attach does. Without it the
+ * restore still stands; access.manual-changes says the capture is missing.
+ */
+async function restoreCapture(fresh: PostgresDatabase): Promise<void> {
+  try {
+    await ensureCapture(fresh);
+  } catch {
+    // Left to the check to report.
+  } finally {
+    await fresh.close();
   }
 }
 
