@@ -83,6 +83,8 @@ describe.skipIf(!serverAvailable)('migrate drift --admin-url', () => {
     const fromFile = await drift('--admin-url-file', join(project.dir, 'admin-url'), '--json');
     expect(fromFile.code).toBe(0);
     expect(JSON.parse(fromFile.stdout)).toMatchObject({ shadow: 'server', drift: [] });
+    // How the live schema was had: read in full, or its catalogs' fingerprint found unchanged.
+    expect(['read', 'unchanged']).toContain(JSON.parse(fromFile.stdout).liveSchema.source);
   });
 
   it('says the shadow is embedded because the admin URL may not create databases', async () => {

@@ -41,6 +41,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       shadow: result.shadow,
       migrations: result.migrations,
       expectedSchema: result.expectedSchema,
+      liveSchema: result.liveSchema,
       notes: result.notes,
       durationMs: result.durations.totalMs,
     };
