@@ -6,17 +6,33 @@ import { UsageError } from '../core/errors.js';
 import type { Environment } from '../core/project.js';
 import { requireLoginRoles } from '../stores/postgres/access/access-list.js';
 import { type AccessAdmin, openAccessAdmin } from '../stores/postgres/access/grants/access-admin.js';
+import { type AccessAsk, readAccessAsk } from '../stores/postgres/access/grants/access-ask.js';
 import { describeLeftover, type Leftover } from '../stores/postgres/access/grants/end-personal-role.js';
 import type { GrantSetting, PersonalGrant } from '../stores/postgres/access/grants/grant-personal-access.js';
 import { describePersonAudit } from '../stores/postgres/access/grants/person-audit.js';
 import { roleNamesOf } from '../stores/postgres/provision/roles.js';
 import { resolvePostgresTarget, type ServerTarget } from '../stores/postgres/target.js';
+import { stringFlag } from './args.js';
 import type { CommandContext } from './context.js';
 import type { Io } from './io.js';
 import { clean } from './render/report-terminal.js';
 import type { CommandInput } from './spec.js';
 
 /** The environment's server; an embedded environment is bad input saying it has no logins to `verb`. */
+/** What `--person`, `--level`, `--for` and `--reason` ask for, checked against the config. */
+export function accessAskOf(context: CommandContext, input: CommandInput, usage: string): AccessAsk {
+  return readAccessAsk(
+    context.project.config,
+    {
+      person: stringFlag(input, 'person'),
+      level: stringFlag(input, 'level'),
+      for: stringFlag(input, 'for'),
+      reason: stringFlag(input, 'reason'),
+    },
+    usage,
+  );
+}
+
 export function accessServer(env: Environment, verb: string): ServerTarget {
   return requireLoginRoles(env, resolvePostgresTarget(env), verb);
 }

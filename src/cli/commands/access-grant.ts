@@ -2,10 +2,9 @@
 // while, its rights a membership by level. A guarded environment's access is requested and approved
 // instead (`access request`, `access approve`).
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { readAccessAsk } from '../../stores/postgres/access/grants/access-ask.js';
 import { inAccessTransaction } from '../../stores/postgres/access/grants/access-transaction.js';
 import { grantWithin, withDelivery } from '../../stores/postgres/access/grants/grant-personal-access.js';
-import { accessServer, grantSettingOf, openAdminFor, showGrant } from '../access-context.js';
+import { accessAskOf, accessServer, grantSettingOf, openAdminFor, showGrant } from '../access-context.js';
 import { stringFlag } from '../args.js';
 import { noteAuditDetails } from '../audit-details.js';
 import { commandContext, confirmChange } from '../context.js';
@@ -17,17 +16,8 @@ const USAGE =
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const context = await commandContext(input, io);
-  const { project, env } = context;
-  const ask = readAccessAsk(
-    project.config,
-    {
-      person: stringFlag(input, 'person'),
-      level: stringFlag(input, 'level'),
-      for: stringFlag(input, 'for'),
-      reason: stringFlag(input, 'reason'),
-    },
-    USAGE,
-  );
+  const { env } = context;
+  const ask = accessAskOf(context, input, USAGE);
   const target = accessServer(env, 'grant');
   if (env.guarded) {
     throw new UsageError(

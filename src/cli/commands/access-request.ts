@@ -3,12 +3,11 @@
 import { requestTtlMs } from '../../core/config/access-durations.js';
 import { describeDuration } from '../../core/duration.js';
 import type { ExitCode } from '../../core/errors.js';
-import { readAccessAsk } from '../../stores/postgres/access/grants/access-ask.js';
 import { describeActor } from '../../stores/postgres/access/grants/actor-person.js';
 import { requestAccess } from '../../stores/postgres/access/grants/request-access.js';
 import { whoIsActing } from '../../stores/postgres/audit/actor.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
-import { accessServer, requestIdOf } from '../access-context.js';
+import { accessAskOf, accessServer, requestIdOf } from '../access-context.js';
 import { stringFlag } from '../args.js';
 import { noteAuditDetails } from '../audit-details.js';
 import { commandContext } from '../context.js';
@@ -21,16 +20,7 @@ const USAGE =
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const context = await commandContext(input, io);
   const { project, env, connectTimeoutMs } = context;
-  const ask = readAccessAsk(
-    project.config,
-    {
-      person: stringFlag(input, 'person'),
-      level: stringFlag(input, 'level'),
-      for: stringFlag(input, 'for'),
-      reason: stringFlag(input, 'reason'),
-    },
-    USAGE,
-  );
+  const ask = accessAskOf(context, input, USAGE);
   const extend = requestIdOf(stringFlag(input, 'extend'), '--extend');
   accessServer(env, 'request');
   const actor = whoIsActing(project.root, env.vars);

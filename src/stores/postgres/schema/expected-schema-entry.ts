@@ -1,7 +1,7 @@
 // One cached expected schema: the shadow's snapshot of the replayed migrations, with its key and its
 // own checksum. Wherever it was kept (the database, a local file), it is trusted only once verified.
-import { createHash } from 'node:crypto';
 import { VERSION } from '../../../version.js';
+import { joinHeaded, parseJson, sha256, splitHeaded } from './headed-json.js';
 import { type CatalogSnapshot, checksummedJson, completeSnapshot } from './snapshot.js';
 
 export interface ExpectedSchemaEntry {
@@ -36,7 +36,7 @@ export function expectedSchemaEntry(
     createdAt: new Date().toISOString(),
   };
   const entry = { ...header, snapshot };
-  encoded.set(entry, `${JSON.stringify(header)}\n${json}`);
+  encoded.set(entry, joinHeaded(header, json));
   return entry;
 }
 
@@ -49,7 +49,7 @@ export function encodeEntry(entry: ExpectedSchemaEntry): string {
   let text = encoded.get(entry);
   if (text === undefined) {
     const { snapshot, ...header } = entry;
-    text = `${JSON.stringify(header)}\n${checksummedJson(snapshot)}`;
+    text = joinHeaded(header, checksummedJson(snapshot));
     encoded.set(entry, text);
   }
   return text;
@@ -60,32 +60,18 @@ export function encodeEntry(entry: ExpectedSchemaEntry): string {
  * for anything else (damaged, cut short, edited, or another key's), which is then rebuilt.
  */
 export function decodeEntry(text: string, key: string): ExpectedSchemaEntry | undefined {
-  const cut = text.indexOf('\n');
-  if (cut < 0) return undefined;
-  const header = parse(text.slice(0, cut)) as Partial<ExpectedSchemaEntry> | undefined;
-  if (!header || header.key !== key || typeof header.checksum !== 'string') return undefined;
+  const headed = splitHeaded<ExpectedSchemaEntry>(text, key);
+  if (!headed) return undefined;
+  const { header, body } = headed;
   const shadow = header.shadow;
   if (!shadow || (shadow.backing !== 'server' && shadow.backing !== 'embedded')) return undefined;
   if (typeof shadow.version !== 'number') return undefined;
-  const body = text.slice(cut + 1);
   if (sha256(body) !== header.checksum) return undefined;
-  const snapshot = parse(body);
+  const snapshot = parseJson(body);
   if (!isSnapshot(snapshot)) return undefined;
   const entry = { ...(header as ExpectedSchemaEntry), snapshot: completeSnapshot(snapshot) };
   encoded.set(entry, text);
   return entry;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function isSnapshot(value: unknown): value is CatalogSnapshot {

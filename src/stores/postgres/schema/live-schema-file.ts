@@ -1,11 +1,11 @@
 // The live schema as the last drift run read it in full, kept locally under its catalog fingerprint
 // (`.launchdb/cache/live/<env>.jsonl`) with the comparison made with it: the next run that finds the
 // same fingerprint, and would make the same comparison, has its answer without reading the schema.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../../version.js';
 import type { DriftItem } from './diff.js';
+import { joinHeaded, parseJson, sha256, splitHeaded } from './headed-json.js';
 import { type CatalogSnapshot, canonicalJson, completeSnapshot, SNAPSHOT_FORMAT } from './snapshot.js';
 
 /** What a live snapshot depends on besides the catalogs: how it was read. */
@@ -52,16 +52,15 @@ export function readLiveSchemaFile(path: string, key: string): KeptLiveSchema | 
   } catch {
     return undefined;
   }
-  const cut = text.indexOf('\n');
-  const header = cut < 0 ? undefined : (parse(text.slice(0, cut)) as Partial<Header> | undefined);
-  if (!header || header.key !== key || typeof header.checksum !== 'string') return undefined;
-  const body = text.slice(cut + 1);
+  const headed = splitHeaded<Header>(text, key);
+  if (!headed) return undefined;
+  const { header, body } = headed;
   const verdict = header.verdict;
   return {
     verdict: verdict && typeof verdict.key === 'string' && Array.isArray(verdict.items) ? verdict : undefined,
     body,
     snapshot: () => {
-      const snapshot = sha256(body) === header.checksum ? parse(body) : undefined;
+      const snapshot = sha256(body) === header.checksum ? parseJson(body) : undefined;
       if (snapshot === undefined || snapshot === null || typeof snapshot !== 'object') {
         rmSync(path, { force: true });
         return undefined;
@@ -91,23 +90,11 @@ export function writeLiveSchemaFile(
   const draft = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(draft, `${JSON.stringify({ key, checksum: sha256(body), verdict })}\n${body}`);
+    writeFileSync(draft, joinHeaded({ key, checksum: sha256(body), verdict } as Header, body));
     renameSync(draft, path);
     return true;
   } catch {
     rmSync(draft, { force: true });
     return false;
-  }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
