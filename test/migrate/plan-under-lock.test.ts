@@ -15,30 +15,47 @@ describe.skipIf(!serverAvailable)('the plan of migrate up, on the server', () =>
   afterAll(async () => p?.remove());
 
   it('is printed once the lock is held, so the deploy that lost the race claims no plan', async () => {
-    p.migration('20260301000000', 'slow', 'create table raced (id int);\nselect pg_sleep(2);');
+    // The first migration waits on a lock the test holds, so the winner keeps the migration lock
+    // until the loser is seen asking for it, however slow the machine.
+    const gate = new pg.Client({ connectionString: p.url! });
+    await gate.connect();
+    await gate.query('select pg_advisory_lock(7301, 7302)');
+    p.migration(
+      '20260301000000',
+      'slow',
+      'create table raced (id int);\nselect pg_advisory_xact_lock(7301, 7302);',
+    );
     p.migration('20260301000001', 'after', 'create table raced_after (id int);');
     const cwd = p.project.dir;
-    const winner = runBin(['migrate', 'up', '--env', p.env], { cwd });
-    // The winner is inside its first migration, holding the lock, before the loser starts.
-    await until(async () => {
-      const rows = await p.query<{ n: string }>(
+    const activity = (like: string) =>
+      p.query<{ n: string }>(
         `select count(*) as n from pg_stat_activity
-          where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep(2)%'`,
+          where datname = current_database() and pid <> pg_backend_pid() and query like '${like}'`,
       );
-      return Number(rows[0]!.n) > 0;
-    }, 30_000);
-    const loser = await runBin(['migrate', 'up', '--env', p.env, '--lock-timeout', '30000'], { cwd });
+    let winner!: ReturnType<typeof runBin>;
+    let loser!: ReturnType<typeof runBin>;
+    try {
+      winner = runBin(['migrate', 'up', '--env', p.env], { cwd });
+      // The winner is inside its first migration, holding the migration lock, before the loser starts.
+      await until(async () => Number((await activity('%pg_advisory_xact_lock(7301%'))[0]!.n) > 0, 60_000);
+      loser = runBin(['migrate', 'up', '--env', p.env, '--lock-timeout', '60000'], { cwd });
+      // The loser is polling for the migration lock the winner holds.
+      await until(async () => Number((await activity('%pg_try_advisory_lock%'))[0]!.n) > 0, 60_000);
+    } finally {
+      await gate.end();
+    }
     const won = await winner;
-    expect(won.code).toBe(0);
+    expect(won.code, won.stderr).toBe(0);
     expect(won.stderr).toContain('plan: 2 migrations');
     expect(won.stdout).toContain('2 applied');
-    expect(loser.code).toBe(0);
-    expect(loser.stderr).not.toMatch(/plan: \d+ migration/);
-    expect(loser.stderr).toContain(
+    const lost = await loser;
+    expect(lost.code, lost.stderr).toBe(0);
+    expect(lost.stderr).not.toMatch(/plan: \d+ migration/);
+    expect(lost.stderr).toContain(
       'plan: nothing left to apply; another run applied the 2 migrations pending before this one held the migration lock',
     );
-    expect(loser.stdout).toContain('0 applied');
-  }, 60_000);
+    expect(lost.stdout).toContain('0 applied');
+  }, 120_000);
 
   it('refuses, in a guarded environment, a plan that grew past what was checked and confirmed', async () => {
     const database = uniqueName('ldb_guard');
