@@ -74,11 +74,12 @@ async function appendWithOutsideChanges(
   signer: AuditSigner,
   options: AppendOptions & { outside?: OutsideContext },
 ): Promise<AppendedEvent[]> {
-  // The lock, the table's state and what there is to fold, in one round trip (the state is read in
-  // the statement's snapshot, perhaps from just before the lock: ensureAuditTable is idempotent).
+  // The lock first, then the table's state and what there is to fold. Not in one statement: one
+  // that waits for the lock reads the catalog as it was before it waited, so the writer that waited
+  // while another made the trail would make it again and fail (duplicate schema launchdb).
+  await tx.query('select pg_advisory_xact_lock($1, $2)', [...APPEND_LOCK]);
   const { rows: state } = await tx.query<{ exists: boolean; triggers: number } & Record<string, unknown>>(
-    `select pg_advisory_xact_lock($1, $2), ${TABLE_STATE}, ${OUTSIDE_STATE}`,
-    [...APPEND_LOCK],
+    `select ${TABLE_STATE}, ${OUTSIDE_STATE}`,
   );
   const outsideState = outsideStateOf(state[0]);
   // With an action to record, the trail is made first: the DDL that makes it is folded at once.
