@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Which files were running, for a run that CI stops at its time limit (.ci/run prints them).
+    setupFiles: ['test/helpers/file-progress.ts'],
   },
 });
