@@ -3,7 +3,6 @@
 // rest. Anything that fails, or a killed process, rolls it all back: the target stays as it was.
 import { UsageError } from '../../../core/errors.js';
 import { VERSION } from '../../../version.js';
-import { ensureCapture } from '../audit/ddl-capture.js';
 import type { Connection, PostgresDatabase, Queryable } from '../database.js';
 import { readMarker } from '../marker.js';
 import { reconcileLaunchdbSchema, reconcilePublicSchema } from '../provision/grants.js';
@@ -237,13 +236,6 @@ class RestorePhases {
       await reconcilePublicSchema(tx, ledger, names);
       await reconcileLaunchdbSchema(tx, ledger, names);
     }
-    // Event triggers belong to the database, not its contents: the capture of changes made outside
-    // launchdb is put back where this connection may (a superuser's); a failure only loses it.
-    await tx.query('savepoint launchdb_capture');
-    await ensureCapture(tx).then(
-      () => tx.query('release savepoint launchdb_capture'),
-      () => tx.query('rollback to savepoint launchdb_capture'),
-    );
   }
 }
 
