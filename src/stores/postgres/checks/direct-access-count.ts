@@ -39,28 +39,30 @@ export const directAccessCount: Check<PostgresCheckContext> = {
     const who = `${readers.length} ${readers.length === 1 ? 'person has' : 'people have'} direct access to ${ctx.env.name}'s data`;
     const names = readers.length > 0 ? ` (${readers.join(', ')})` : '';
     const write =
-      (writers.length > 0 ? `; ${writers.length} of them can change it (${writers.join(', ')})` : '') +
-      // People's access is audited by pgAudit on their own roles (access grant); say when it cannot be.
-      (readers.length > 0 && !access.pgaudit.loaded
+      writers.length > 0 ? `; ${writers.length} of them can change it (${writers.join(', ')})` : '';
+    // People's access is audited by pgAudit on their own roles (access grant); say when it cannot be.
+    const unaudited =
+      readers.length > 0 && !access.pgaudit.loaded
         ? '; pgAudit is not loaded on this server, so what they do there is not logged'
-        : '');
+        : '';
+    const found = `${who}${names}${write}${unaudited}`;
     if (!ctx.env.guarded) {
       return {
         status: 'pass',
-        summary: `${who}${names}${write}; access.maxDirect (${max}) applies to guarded environments`,
+        summary: `${found}; access.maxDirect (${max}) applies to guarded environments`,
         details,
       };
     }
     if (readers.length <= max) {
       return {
         status: 'pass',
-        summary: `${who}${names}${write}; within access.maxDirect (${max})`,
+        summary: `${found}; within access.maxDirect (${max})`,
         details,
       };
     }
     return {
       status: 'warn',
-      summary: `${who}${names}${write}; more than access.maxDirect (${max})`,
+      summary: `${found}; more than access.maxDirect (${max})`,
       details,
       fix: 'take standing access back from those who do not need it every day (give time-limited access when they do), or raise access.maxDirect in the config',
     };
