@@ -15,3 +15,5 @@ export {
   type SchemaConfig,
 } from './core/config/types.js';
 export { ConfigError, ExitCode, LaunchdbError, UnreachableError, UsageError } from './core/errors.js';
+export { defineSmoke } from './smoke/define-smoke.js';
+export type { SmokeSpec, SmokeSpecInput, SmokeStep } from './smoke/spec.js';
