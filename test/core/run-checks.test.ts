@@ -90,6 +90,25 @@ describe('the check runner', () => {
     expect(peak).toBe(3);
   });
 
+  it('starts the checks that declare a longer time limit first, and reports in declaration order', async () => {
+    const started: string[] = [];
+    const timed = (id: string, timeoutMs?: number): Check<Ctx> => ({
+      ...check(id, async () => {
+        started.push(id);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { status: 'pass', summary: 'ok' };
+      }),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    const report = await runChecks(
+      [timed('q.one'), timed('q.two'), timed('s.scan', 60_000), timed('q.three'), timed('s.replay', 300_000)],
+      { started: [] },
+      { ...options, concurrency: 1 },
+    );
+    expect(started).toEqual(['s.replay', 's.scan', 'q.one', 'q.two', 'q.three']);
+    expect(report.checks.map((c) => c.id)).toEqual(['q.one', 'q.two', 's.scan', 'q.three', 's.replay']);
+  });
+
   it('keeps only the areas asked for, in declaration order', async () => {
     const report = await runChecks(
       [pass('p.one', 'provisioning'), pass('a.one', 'access'), pass('p.two', 'provisioning')],

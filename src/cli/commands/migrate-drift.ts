@@ -44,6 +44,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       liveSchema: result.liveSchema,
       notes: result.notes,
       durationMs: result.durations.totalMs,
+      durations: result.durations,
     };
     io.out(`${JSON.stringify(document, null, 2)}\n`);
   } else {
