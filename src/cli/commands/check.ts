@@ -1,6 +1,4 @@
 // `launchdb check`: runs an environment's readiness checks and gives the verdict (the CI deploy gate).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { AREAS, type Area } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
 import { runChecks } from '../../core/checks/run-checks.js';
@@ -19,6 +17,7 @@ import { renderGithub } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { reportAnnotations } from '../render/report-annotations.js';
+import { writeReportFile } from '../render/report-file.js';
 import { countsText, renderReport } from '../render/report-terminal.js';
 import { renderSarif } from '../render/sarif.js';
 import type { CommandInput } from '../spec.js';
@@ -106,10 +105,4 @@ function parseAreas(value: string | undefined): Area[] | undefined {
       ...(guess ? { fix: `did you mean --only ${guess}?` } : {}),
     });
   });
-}
-
-function writeReportFile(cwd: string, file: string, text: string): void {
-  const path = resolve(cwd, file);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }

@@ -103,7 +103,7 @@ export function escapeXml(value: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function attributes(values: Record<string, string | number>): string {
+export function attributes(values: Record<string, string | number>): string {
   // Parsers turn raw line breaks and tabs in attributes into spaces; character references keep them.
   const attr = (value: string | number) =>
     escapeXml(String(value)).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
@@ -112,7 +112,7 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
