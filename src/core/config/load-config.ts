@@ -2,8 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
+import { importDefault, loadFailure } from '../load-module.js';
 import { validateConfig } from './schema.js';
 import type { LaunchdbConfig } from './types.js';
 
@@ -67,35 +67,10 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
 async function importConfig(file: string): Promise<unknown> {
   if (file.endsWith('.json')) return parseJsonConfig(file);
   try {
-    const { createJiti } = await import('jiti');
-    // The config imports `launchdb`: resolve it to this very copy, installed or not.
-    const self = fileURLToPath(new URL('../../index.js', import.meta.url));
-    const jiti = createJiti(pathToFileURL(file).href, {
-      alias: { launchdb: self },
-      moduleCache: false,
-      fsCache: false,
-    });
-    const mod = (await jiti.import(file)) as { default?: unknown };
-    return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+    return await importDefault(file);
   } catch (error) {
-    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '').trim() : String(error);
-    const at = locationOf(error, file);
-    const where = at ? ` (${basename(file)}:${at})` : '';
-    throw new ConfigError(basename(file), [`does not load: ${reason}${where}`], { cause: error });
+    throw new ConfigError(basename(file), [`does not load: ${loadFailure(error, file)}`], { cause: error });
   }
-}
-
-/**
- * `line:column` in the config file where loading failed: a syntax error's position, which jiti's
- * parser puts in the message with columns counted from 0, else the config file's frame in the stack.
- */
-function locationOf(error: unknown, file: string): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const at = new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`);
-  const parsed = at.exec(error.message);
-  if (parsed) return `${parsed[1]}:${Number(parsed[2]) + 1}`;
-  const thrown = at.exec(error.stack ?? '');
-  return thrown ? `${thrown[1]}:${thrown[2]}` : undefined;
 }
 
 /** A JSON config; a syntax error names its line and column, which JSON.parse gives only as an offset. */

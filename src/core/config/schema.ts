@@ -12,6 +12,7 @@ import {
   TIMEOUT_OR_ZERO_MS,
   WORKERS,
 } from '../ranges.js';
+import { closestBranch, describeIssue } from '../zod-issue.js';
 import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
@@ -357,24 +358,4 @@ export function validateConfig(value: unknown, file: string): LaunchdbConfig {
     return `${path || '(root)'}: ${describeIssue(issue)}`;
   });
   throw new ConfigError(file, problems, { fix: 'fix the config file; see docs/CONFIG.md' });
-}
-
-/**
- * For a value that matches no side of a union (a URL or env(), `{ days }` or `{ daily, … }`), the
- * first issue of the side it came closest to (the fewest issues; the first side on a tie), with its
- * full path: `backups.retention.daily`, not `backups.retention`.
- */
-function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union') return issue;
-  const closest = issue.errors.reduce((best, errors) => (errors.length < best.length ? errors : best));
-  const first = closest?.[0];
-  return first ? closestBranch({ ...first, path: [...issue.path, ...first.path] }) : issue;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
-  // A record's key (an environment's or a person's name): what the key's own schema says.
-  if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
-  return issue.message;
 }
