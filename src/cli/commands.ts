@@ -52,6 +52,16 @@ const ACCESS_ASK_FLAGS: Record<string, FlagSpec> = {
   reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' },
 };
 
+/** The smoke spec: for `smoke lint` and `smoke`. */
+const SMOKE_SPEC_FLAG: Record<string, FlagSpec> = {
+  spec: {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'the smoke spec (default: launchdb.smoke.ts, .mts, .js, .mjs, .yaml or .yml at the project root)',
+  },
+};
+
 export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
@@ -327,6 +337,21 @@ export const COMMANDS: CommandSpec[] = [
     ],
     audit: { action: 'seed', exceptWith: 'status' },
     load: () => import('./commands/seed.js'),
+  },
+  {
+    name: 'smoke lint',
+    summary: 'check the smoke spec before it runs: unsafe writes, unknown captures, weak expectations',
+    usage: 'launchdb smoke lint [--env NAME] [--spec FILE] [--json]',
+    description:
+      'Validates launchdb.smoke.ts or .yaml and reports what `launchdb smoke --env NAME` would refuse (errors:\n' +
+      'writes to a guarded environment without clean-up, an unknown capture, a sql step that writes) and\n' +
+      'what it would run but prove little (warnings). Exit 2 when there is an error, 0 otherwise.',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG, ...SMOKE_SPEC_FLAG },
+    examples: [
+      'launchdb smoke lint --env production',
+      'launchdb smoke lint --spec smoke/checkout.yaml --json',
+    ],
+    load: () => import('./commands/smoke-lint.js'),
   },
   {
     name: 'admin create',

@@ -43,6 +43,7 @@ const NOT_AUDITED: Record<string, string> = {
   'access requests': 'reads launchdb.access_requests',
   'scan data': 'reads',
   'scan code': 'reads files',
+  'smoke lint': 'reads the smoke spec',
   'pool pgbouncer': 'writes PgBouncer files',
   'backup create': 'reads the database into a new backup, which witnesses the trail’s head',
   'backup list': 'reads',

@@ -76,6 +76,7 @@ const NO_CHANGE: Record<string, string> = {
   'migrate drift': 'reads; replays into a scratch database of its own',
   'scan data': 'reads',
   'scan code': 'reads files',
+  'smoke lint': 'reads the smoke spec',
   'pool pgbouncer': 'writes PgBouncer files',
   'backup create': 'adds a backup; deletes nothing',
   'backup list': 'reads',
