@@ -20,8 +20,32 @@ const captureName = z
  */
 const capturePath = z.string().min(1);
 
-/** A latency budget in ms: over it warns; over `failAfter` times it fails. */
+/** A latency budget in ms: over it warns; over BUDGET_FAIL_FACTOR times it fails. */
 const budgetMs = z.number().int().min(1).max(600_000);
+
+/** A template stands for text the spec cannot know yet: checks of a string's form look past it. */
+const TEMPLATE = /\{\{[^{}]*\}\}/g;
+
+/** An http(s) URL, or one that comes from a template (`{{env.APP_URL}}`). */
+const urlOrTemplate = z
+  .string()
+  .refine(
+    (url) =>
+      url.replace(TEMPLATE, '') !== url || (URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)),
+    { message: 'expected an http:// or https:// URL, or a template such as {{env.APP_URL}}' },
+  );
+
+/** A regular expression; its templates (the run id) are matched as plain text. */
+const logPattern = z
+  .string()
+  .min(1)
+  .superRefine((pattern, ctx) => {
+    try {
+      new RegExp(pattern.replace(TEMPLATE, 'x'));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `expected a regular expression: ${(error as Error).message}` });
+    }
+  });
 
 /** A column value the row must have: the value itself, or `null`. */
 const columnValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -73,9 +97,9 @@ const logStep = z
     /** A file the app logs to, relative to the project root: a line after the run started must match. */
     file: z.string().min(1).optional(),
     /** A URL that serves the app's log (GET); its body must match. */
-    url: z.string().url().optional(),
+    url: urlOrTemplate.optional(),
     /** A regular expression (with templates), e.g. `order created .*{{run.id}}`. */
-    pattern: z.string().min(1).optional(),
+    pattern: logPattern.optional(),
     /**
      * launchdb's own evidence that the app's database work succeeded: the run's records carry its id
      * in rows written after the run started, and the server's statistics count the app's writes.
@@ -120,7 +144,7 @@ export const smokeSpecSchema = z.strictObject({
   app: z
     .strictObject({
       /** The app's base URL; `--app-url` wins. May name a variable: `{{env.APP_URL}}`. */
-      url: z.string().optional(),
+      url: urlOrTemplate.optional(),
       /** Sent with every request: a bearer token or a cookie, from the environment. */
       headers: z.record(z.string(), z.string()).optional(),
       /** Default latency budget of an http step. */

@@ -155,6 +155,29 @@ describe('a YAML spec with problems', () => {
     );
   });
 
+  it('takes a URL written as a template, and refuses one that is neither a URL nor a template', async () => {
+    const spec = (url: string) => ({
+      'launchdb.smoke.yaml': `app:\n  url: "${url}"\nsteps:\n  - log: { url: "${url}/log", pattern: "done {{run.id}}" }\n`,
+    });
+    await expect(loadSmokeSpec(rootWith(spec('{{env.APP_URL}}')))).resolves.toBeDefined();
+    await expect(loadSmokeSpec(rootWith(spec('http://127.0.0.1:3000')))).resolves.toBeDefined();
+    const error = (await loadError(spec('localhost:3000'))) as SpecError;
+    expect(error.problems).toEqual([
+      'launchdb.smoke.yaml:2: app.url: expected an http:// or https:// URL, or a template such as {{env.APP_URL}}',
+      'launchdb.smoke.yaml:4: steps[0].log.url: expected an http:// or https:// URL, or a template such as {{env.APP_URL}}',
+    ]);
+  });
+
+  it('refuses a log pattern that is not a regular expression', async () => {
+    const error = await loadError({
+      'launchdb.smoke.yaml':
+        'steps:\n  - log:\n      file: app.log\n      pattern: "order (created {{run.id}}"\n',
+    });
+    expect(error.message).toMatch(
+      /^launchdb\.smoke\.yaml:4: steps\[0\]\.log\.pattern: expected a regular expression: .*Unterminated group/,
+    );
+  });
+
   it('refuses text that is not UTF-8', async () => {
     const error = await loadError({ 'launchdb.smoke.yaml': Buffer.from([0x73, 0x74, 0xff, 0x0a]) });
     expect(error.message).toBe('launchdb.smoke.yaml: is not UTF-8 text');
