@@ -85,3 +85,21 @@ export function recordSql(
       : String(Math.round(options.durationMs));
   return `insert into launchdb.migrations (version, name, checksum, launchdb_version, source, duration_ms) values (${values.map(literal).join(', ')}, ${duration})`;
 }
+
+/**
+ * When the newest migration was applied (by `migrate up`, a baseline or an adoption); undefined when
+ * none was, or when this role may not read the history.
+ */
+export async function lastMigrationAppliedAt(db: Queryable): Promise<Date | undefined> {
+  // Asked first: a query naming a table that is not there fails as it is parsed.
+  const { rows: readable } = await db.query<{ ok: boolean }>(
+    `select case when to_regclass('launchdb.migrations') is null then false
+                 else has_table_privilege('launchdb.migrations', 'SELECT') end as ok`,
+  );
+  if (!readable[0]?.ok) return undefined;
+  const { rows } = await db.query<{ applied_at: Date | string | null }>(
+    'select max(applied_at) as applied_at from launchdb.migrations',
+  );
+  const appliedAt = rows[0]?.applied_at;
+  return appliedAt ? new Date(appliedAt) : undefined;
+}
