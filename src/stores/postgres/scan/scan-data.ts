@@ -21,6 +21,7 @@ import {
   scanCatalog,
   type UnreadTable,
 } from './sample-tables.js';
+import { RUN_ID_TOKEN, SMOKE_LEFTOVER_PATTERN, SmokeValues } from './smoke-values.js';
 
 export const DEFAULT_ROWS_PER_TABLE = 10_000;
 export const DEFAULT_CONCURRENCY = 4;
@@ -30,12 +31,12 @@ const MAX_SAMPLES = 3;
 /** `c0`, `c1`…: the aliases readPlan gives the columns, made once rather than per cell. */
 const COLUMN_ALIASES = Array.from({ length: 64 }, (_, i) => `c${i}`);
 
-export type FindingKind = PatternKind | 'demo-seed';
+export type FindingKind = PatternKind | 'demo-seed' | 'smoke-leftover';
 
 export interface Finding {
   table: string;
   column: string;
-  /** A pattern id, or `demo-seed.fingerprint`. */
+  /** A pattern id, `demo-seed.fingerprint`, or `smoke.leftover`. */
   pattern: string;
   kind: FindingKind;
   severity: 'fail' | 'warn';
@@ -112,6 +113,8 @@ export async function scanData(
   const config = project.config.scan ?? {};
   const matcher = new PatternMatcher(scanPatterns(config));
   const fingerprints = await demoSeedFingerprints(project);
+  const productionLike = env.guarded;
+  const smoke = await SmokeValues.load(db, productionLike);
   const allow = (config.allow ?? []).map(allowRule);
   const catalog = await scanCatalog(db, config.exclude);
   const rowsPerTable = options.rowsPerTable ?? config.rowsPerTable ?? DEFAULT_ROWS_PER_TABLE;
@@ -123,7 +126,8 @@ export async function scanData(
       table,
       plan,
       columns: table.columns.map(
-        (column) => new ColumnScan(table, column, matcher, fingerprints, allowedIn(allow, table, column)),
+        (column) =>
+          new ColumnScan(table, column, matcher, fingerprints, smoke, allowedIn(allow, table, column)),
       ),
       examined: 0,
       capped: false,
@@ -167,7 +171,6 @@ export async function scanData(
     if (--scan.pending === 0 && !scan.error) options.onTable?.(summary(scan));
   });
 
-  const productionLike = env.guarded;
   const findings = scans
     .filter((scan) => !scan.error)
     .flatMap((scan) => scan.columns.flatMap((column) => column.findings(productionLike)))
@@ -190,6 +193,9 @@ export async function scanData(
     ...catalog.unknownExcludes.map(
       (entry) => `scan.exclude names "${entry}", which is not a table with text columns`,
     ),
+    ...(smoke.note && findings.some((finding) => finding.pattern === SMOKE_LEFTOVER_PATTERN)
+      ? [smoke.note]
+      : []),
     ...(tables.some((table) => table.rowSecurity)
       ? ['row-level security hid rows of some tables: the scan saw only what the role reading may see']
       : []),
@@ -264,6 +270,7 @@ class ColumnScan {
     private readonly column: ScanColumn,
     private readonly matcher: PatternMatcher,
     private readonly fingerprints: Fingerprints,
+    private readonly smoke: SmokeValues,
     private readonly allow: AllowRule[],
   ) {}
 
@@ -278,6 +285,13 @@ class ColumnScan {
   }
 
   private scanValue(value: string, seen?: Set<string>): void {
+    // A smoke run's value is its test data, kept or left over: that is all there is to say of it.
+    const smoke = this.smoke.judge(value);
+    if (smoke === 'kept') return;
+    if (smoke === 'leftover') {
+      if (!this.allowed(value)) this.tally(SMOKE_LEFTOVER_PATTERN, 'smoke-leftover', value, seen);
+      return;
+    }
     const patterns = this.matcher.match(value);
     const seedFile = this.fingerprints.lookup(value);
     if (patterns.length === 0 && seedFile === undefined) return;
@@ -316,7 +330,8 @@ class ColumnScan {
       this.tallies.set(id, tally);
     }
     tally.count++;
-    const sample = () => sampleOf(value, this.matcher.patterns, pattern?.regex);
+    const match = pattern?.regex ?? (kind === 'smoke-leftover' ? RUN_ID_TOKEN : undefined);
+    const sample = () => sampleOf(value, this.matcher.patterns, match);
     if (severity === 'fail' && tally.severity !== 'fail') {
       // The first value that fails the column is among its samples: it is what the reader must see.
       tally.severity = 'fail';
@@ -342,12 +357,12 @@ class ColumnScan {
 }
 
 /**
- * Production-like: demo-seed values and test secrets fail, other patterns warn, a pattern's own
- * `severity` first. Elsewhere demo data is allowed, and everything is reported as a warning.
+ * Production-like: demo-seed values, smoke leftovers and test secrets fail, other patterns warn, a
+ * pattern's own `severity` first. Elsewhere demo data is allowed, and everything is reported as a warning.
  */
 function severityOf(tally: Tally, productionLike: boolean): 'fail' | 'warn' {
   if (!productionLike) return 'warn';
-  if (tally.kind === 'demo-seed') return 'fail';
+  if (tally.kind === 'demo-seed' || tally.kind === 'smoke-leftover') return 'fail';
   return tally.severity ?? (tally.kind === 'test-secret' ? 'fail' : 'warn');
 }
 
