@@ -339,6 +339,38 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/seed.js'),
   },
   {
+    name: 'smoke',
+    summary:
+      "the article's five steps through the live app, proven in the store: a deploy step and a monitor",
+    usage:
+      'launchdb smoke [--env NAME] [--app-url URL] [--spec FILE] [--json] [--junit FILE]   (and: launchdb smoke lint)',
+    description:
+      'Runs launchdb.smoke.ts or .yaml against the app: each step in order (http requests, SQL as the\n' +
+      "read-only role, the app's log and launchdb's evidence in the database) until one fails, then the\n" +
+      'finally steps, then proves no row with the run id remains. A failed step says what was expected and\n' +
+      'what came back, with a curl or psql line to reproduce it; when the record is not in this environment,\n' +
+      'the other environments are searched for it. Runs are recorded in launchdb.smoke_runs.\n' +
+      'Exit 0 passed, 1 a step failed or rows remain, 2 a bad or refused spec, 3 the app or database unreachable.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      ...SMOKE_SPEC_FLAG,
+      'app-url': {
+        type: 'string',
+        value: 'URL',
+        description: "the app's base URL (default: app.url in the spec)",
+      },
+      junit: { type: 'string', value: 'FILE', description: 'also write the run as JUnit XML' },
+    },
+    maxPositionals: 0,
+    examples: [
+      'launchdb smoke --env production --app-url https://shop.example.com',
+      'launchdb smoke --env staging --junit reports/smoke.xml',
+    ],
+    audit: { action: 'smoke' },
+    load: () => import('./commands/smoke.js'),
+  },
+  {
     name: 'smoke lint',
     summary: 'check the smoke spec before it runs: unsafe writes, unknown captures, weak expectations',
     usage: 'launchdb smoke lint [--env NAME] [--spec FILE] [--json]',

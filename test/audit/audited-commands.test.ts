@@ -24,6 +24,7 @@ const AUDITED = [
   'access approve',
   'access expire',
   'access revoke',
+  'smoke',
 ];
 
 /** Every other command, and why it changes no environment's database. */

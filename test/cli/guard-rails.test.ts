@@ -77,6 +77,8 @@ const NO_CHANGE: Record<string, string> = {
   'scan data': 'reads',
   'scan code': 'reads files',
   'smoke lint': 'reads the smoke spec',
+  smoke:
+    'writes only through the app under test and to its own launchdb.smoke_runs; a spec that writes to a guarded environment without a clean-up is refused',
   'pool pgbouncer': 'writes PgBouncer files',
   'backup create': 'adds a backup; deletes nothing',
   'backup list': 'reads',

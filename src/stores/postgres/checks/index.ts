@@ -35,6 +35,7 @@ import { readonlyRolePrivileges } from './readonly-role-privileges.js';
 import { referenceSeedsChanged } from './reference-seeds-changed.js';
 import { schemaCatalogChecks } from './schema-checks.js';
 import { serverVersion } from './server-version.js';
+import { smokeLastRun } from './smoke-last-run.js';
 import { superusers } from './superusers.js';
 import { tls } from './tls.js';
 import { unknownRoles } from './unknown-roles.js';
@@ -77,4 +78,5 @@ export const postgresChecks: Check<PostgresCheckContext>[] = [
   backupsVerify,
   backupsDrill,
   backupsRestoreOwner,
+  smokeLastRun,
 ];
