@@ -9,6 +9,8 @@ import { newRunId } from '../../src/smoke/run-id.js';
 import type { PostgresDatabase } from '../../src/stores/postgres/database.js';
 import { openServer } from '../../src/stores/postgres/server.js';
 import { findRunElsewhere, findRunRows } from '../../src/stores/postgres/smoke/find-run.js';
+import { databaseEvidence } from '../../src/stores/postgres/smoke/record-evidence.js';
+import { markRunStart } from '../../src/stores/postgres/smoke/run-start.js';
 import {
   lastSmokeRun,
   startSmokeRun,
@@ -117,6 +119,20 @@ describe.skipIf(!serverAvailable)('smoke runs on provisioned server environments
         keepsRows: false,
       }),
     ).rejects.toThrow(/permission denied/);
+  });
+
+  it("gives the database's evidence read as the read-only role, the app's writes counted", async () => {
+    const target = targets.get('production')!;
+    const reader = await open(target.readonlyUrl!);
+    const runId = newRunId();
+    const marker = await markRunStart(reader, PLACES, { appRole: `${target.database}_app` });
+    await appWrites('production', 'insert into orders (reference) values ($1)', [runId]);
+    const evidence = await databaseEvidence(reader, marker, PLACES, runId);
+    expect(evidence.sentences.slice(0, 2)).toEqual([
+      `orders.reference: 1 row carrying ${runId} written after the run started`,
+      expect.stringMatching(/^the server counted 1 row written to orders since the run started/),
+    ]);
+    expect(evidence.ok).toBe(true);
   });
 
   it('finds where the app wrote instead: another environment, named with its database', async () => {

@@ -105,6 +105,21 @@ describe.each(BACKINGS)('database evidence on %s Postgres', (backing) => {
     },
   );
 
+  it.skipIf(skip)('reads only: the marker and the evidence work in read-only transactions', async () => {
+    const readOnly = {
+      query: <Row>(text: string, params?: readonly unknown[]) =>
+        db.transaction(async (tx) => {
+          await tx.query('set transaction read only');
+          return tx.query<Row>(text, params);
+        }),
+    };
+    const runId = newRunId();
+    const marker = await markRunStart(readOnly, ORDERS);
+    await appWrites('insert into orders (reference) values ($1)', [runId]);
+    const evidence = await databaseEvidence(readOnly, marker, ORDERS, runId);
+    expect(evidence.ok, evidence.sentences.join('\n')).toBe(true);
+  });
+
   it.skipIf(skip)(
     'compares transaction ids across a wraparound, within the window since the marker',
     async () => {
