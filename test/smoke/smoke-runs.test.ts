@@ -7,6 +7,7 @@ import { newRunId } from '../../src/smoke/run-id.js';
 import type { PostgresDatabase } from '../../src/stores/postgres/database.js';
 import { ensureHistory, recordSql } from '../../src/stores/postgres/migrate/history.js';
 import { findRunRows } from '../../src/stores/postgres/smoke/find-run.js';
+import { withRunLock } from '../../src/stores/postgres/smoke/run-lock.js';
 import {
   finishSmokeRun,
   lastMigrationAppliedAt,
@@ -152,6 +153,27 @@ describe.each(BACKINGS)('smoke runs on %s Postgres', (backing) => {
     expect(await sweepUnfinishedRuns(db, next)).toEqual({ runs: [], rows: 0, notes: [] });
     await finishSmokeRun(db, next, { status: 'passed', steps: [], cleaned: true });
   });
+
+  it.skipIf(skip || backing !== 'server')(
+    'never sweeps a run under way: one whose lock its session still holds',
+    async () => {
+      const [alive, next] = [newRunId(), newRunId()];
+      await startSmokeRun(db, started(alive));
+      await db.query('insert into orders (reference) values ($1)', [`order ${alive}`]);
+      let swept: Awaited<ReturnType<typeof sweepUnfinishedRuns>> | undefined;
+      await withRunLock(db, alive, async () => {
+        await startSmokeRun(db, started(next));
+        swept = await sweepUnfinishedRuns(db, next);
+      });
+      expect(swept).toEqual({ runs: [], rows: 0, notes: [] });
+      expect((await findRunRows(db, PLACES, alive))[0]!.rows).toBe(1);
+      // Once its session let go (as a killed run's does), the next run sweeps it.
+      const after = newRunId();
+      await startSmokeRun(db, started(after));
+      expect((await sweepUnfinishedRuns(db, after)).runs.sort()).toEqual([alive, next].sort());
+      await finishSmokeRun(db, after, { status: 'passed', steps: [], cleaned: true });
+    },
+  );
 
   it.skipIf(skip)(
     'keeps a run whose rows another table still holds on to recorded as not cleaned',

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { lintSmokeSpec } from '../../smoke/lint-spec.js';
 import { loadSmokeSpec } from '../../smoke/load-spec.js';
+import { newRunId } from '../../smoke/run-id.js';
 import { describeRows, runSmoke, type SmokeRun } from '../../smoke/run-smoke.js';
 import type { StepResult } from '../../smoke/step-result.js';
 import { openSmokeDatabase } from '../../stores/postgres/smoke/smoke-database.js';
@@ -47,16 +48,20 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   let result: SmokeRun;
   try {
     if (!json) io.err(`smoke test of ${env.project} ${env.name} (${loaded.file})\n`);
-    result = await runSmoke({
-      loaded,
-      environment: env.name,
-      guarded: env.guarded,
-      root: project.root,
-      appUrl: stringFlag(input, 'app-url'),
-      variables: env.vars,
-      database,
-      ...(json ? {} : { onStep: (step) => io.err(renderStep(step, io)) }),
-    });
+    const runId = newRunId();
+    result = await database.holdRun(runId, () =>
+      runSmoke({
+        runId,
+        loaded,
+        environment: env.name,
+        guarded: env.guarded,
+        root: project.root,
+        appUrl: stringFlag(input, 'app-url'),
+        variables: env.vars,
+        database,
+        ...(json ? {} : { onStep: (step) => io.err(renderStep(step, io)) }),
+      }),
+    );
   } finally {
     await database.close();
   }

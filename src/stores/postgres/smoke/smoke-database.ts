@@ -5,6 +5,7 @@ import { UsageError } from '../../../core/errors.js';
 import type { Environment, Project } from '../../../core/project.js';
 import type { SmokeDatabase, SmokeReader } from '../../../smoke/run-smoke.js';
 import type { RecordPlace } from '../../../smoke/spec.js';
+import { whoIsActing } from '../audit/actor.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { openMigrationDatabase } from '../migrate/migration-database.js';
@@ -12,6 +13,7 @@ import { openServer } from '../server.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../target.js';
 import { findRunElsewhere, findRunRows } from './find-run.js';
 import { databaseEvidence } from './record-evidence.js';
+import { withRunLock } from './run-lock.js';
 import { markRunStart, type RunMarker } from './run-start.js';
 import { finishSmokeRun, startSmokeRun } from './smoke-runs.js';
 import { sweepUnfinishedRuns } from './sweep.js';
@@ -28,10 +30,12 @@ export interface SmokeDatabaseOptions {
 /** Opens the environment as its owner (refusing a database not attached to it); `close` ends every connection. */
 export async function openSmokeDatabase(
   options: SmokeDatabaseOptions,
-): Promise<SmokeDatabase & { close(): Promise<void> }> {
+): Promise<
+  SmokeDatabase & { holdRun<T>(runId: string, fn: () => Promise<T>): Promise<T>; close(): Promise<void> }
+> {
   const { project, env, places } = options;
   const connectTimeoutMs = connectTimeoutOf(env, options.connectTimeoutMs);
-  const owner = await openMigrationDatabase(env, { command: 'smoke', connectTimeoutMs, max: 2 });
+  const owner = await openMigrationDatabase(env, { command: 'smoke', connectTimeoutMs, max: 3 });
   const opened: PostgresDatabase[] = [owner.db];
   const readers = new Map<string, Promise<SmokeReader>>();
   let marker: RunMarker | undefined;
@@ -82,6 +86,9 @@ export async function openSmokeDatabase(
   };
 
   return {
+    // The run's lock, held on a connection of its own for the whole run: alive, it is never swept.
+    // An embedded database has one session (served, its clients share it): no lock can tell runs apart.
+    holdRun: (runId, fn) => (owner.db.backing === 'server' ? withRunLock(owner.db, runId, fn) : fn()),
     reader,
     async begin(run) {
       const swept = await sweepUnfinishedRuns(owner.db, run.id);
@@ -92,6 +99,7 @@ export async function openSmokeDatabase(
         specChecksum: options.specChecksum,
         records: places,
         keepsRows: run.keepsRows,
+        startedBy: whoIsActing(env.root, env.vars).id,
       });
       const role = appRole();
       marker = await markRunStart((await reader(undefined)).db, places, role ? { appRole: role } : {});

@@ -2,11 +2,14 @@
 // `finally` steps. Its rows are deleted from the records places it recorded at its start, as the
 // owner, in one transaction with marking it failed: either both happen or neither does.
 //
-// Runs of one environment are taken one at a time: a run under way is indistinguishable from a
-// killed one here, so the runner sweeps only before its own run starts (`by` is that run's id).
+// A run under way holds its run lock (run-lock.ts) on a session of its own; a killed run's session is
+// gone, and its lock with it. So a `running` run whose lock can be taken is a killed one, and only
+// those are swept: two runs under way at once never sweep each other. (An embedded database served
+// by `launchdb serve` shares one session among its clients: there, runs must not overlap.)
 import type { Connection, PostgresDatabase } from '../database.js';
 import { findRunRows } from './find-run.js';
 import { carriesRunId, type ResolvedPlace, resolvePlaces } from './record-places.js';
+import { RUN_LOCK_CLASS } from './run-lock.js';
 import type { SmokeRunRecord } from './smoke-runs.js';
 
 export interface SweepResult {
@@ -30,12 +33,21 @@ export async function sweepUnfinishedRuns(
       `select to_regclass('launchdb.smoke_runs') is not null as exists`,
     );
     if (!table[0]?.exists) return { runs: [], rows: 0, notes: [] };
-    // Locked, so two runs starting at once do not sweep the same killed run twice.
-    const { rows: killed } = await tx.query<{ id: string; records: SmokeRunRecord['records'] | string }>(
+    // Rows locked, so two runs starting at once do not sweep the same killed run twice; a run whose
+    // lock is held is alive.
+    const { rows: running } = await tx.query<{ id: string; records: SmokeRunRecord['records'] | string }>(
       `select id, records from launchdb.smoke_runs where status = 'running' and id <> $1
         order by started_at, id for update skip locked`,
       [by],
     );
+    const killed = [];
+    for (const run of running) {
+      const { rows } = await tx.query<{ free: boolean }>(
+        'select pg_try_advisory_xact_lock($1, hashtext($2)) as free',
+        [RUN_LOCK_CLASS, run.id],
+      );
+      if (rows[0]?.free) killed.push(run);
+    }
     const result: SweepResult = { runs: [], rows: 0, notes: [] };
     for (const run of killed) {
       const records = typeof run.records === 'string' ? JSON.parse(run.records) : run.records;

@@ -1,0 +1,147 @@
+// `launchdb smoke` on the embedded default: the shop's app served its database by `launchdb serve`,
+// the five steps run through it, proven in the store, recorded, and seen by the check smoke.last-run.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/cli.js';
+import {
+  copyShop,
+  type RunningProcess,
+  type ShopApp,
+  type ShopCopy,
+  serveEmbeddedEnvironment,
+  startShopApp,
+} from '../helpers/shop-app.js';
+
+describe('launchdb smoke on the embedded database', () => {
+  let shop: ShopCopy;
+  let served: RunningProcess & { url: string };
+  let app: ShopApp;
+  const cli = (args: string[]) => runBin(args, { cwd: shop.dir, timeoutMs: 120_000 });
+
+  beforeAll(async () => {
+    shop = copyShop();
+    for (const args of [
+      ['attach', 'postgres', '--env', 'production', '--confirm', 'production'],
+      ['migrate', 'up', '--env', 'production', '--confirm', 'production'],
+    ]) {
+      const result = await cli(args);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    served = await serveEmbeddedEnvironment({ cwd: shop.dir, env: 'production' });
+    app = await startShopApp({ databaseUrl: served.url, cwd: shop.dir });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await served?.stop();
+    shop?.remove();
+  });
+
+  it('before any run, smoke.last-run fails production and names the command', async () => {
+    const check = JSON.parse(
+      (await cli(['check', '--env', 'production', '--json', '--only', 'smoke'])).stdout,
+    );
+    const lastRun = check.checks.find((c: { id: string }) => c.id === 'smoke.last-run');
+    expect(lastRun).toMatchObject({ status: 'fail', summary: 'no smoke run yet in production' });
+    expect(lastRun.fix).toContain('launchdb smoke --env production');
+  });
+
+  it('passes through the live app, proves the clean-up, and writes JSON and JUnit', async () => {
+    const result = await cli([
+      'smoke',
+      '--env',
+      'production',
+      '--app-url',
+      app.url,
+      '--json',
+      '--junit',
+      'reports/smoke.xml',
+    ]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    const run = JSON.parse(result.stdout);
+    expect(run).toMatchObject({
+      project: shop.name,
+      environment: 'production',
+      status: 'passed',
+      cleaned: true,
+    });
+    expect(run.runId).toMatch(/^smoke-[0-9a-z]{10}$/);
+    expect(run.steps.map((s: { phase: string; status: string }) => `${s.phase}:${s.status}`)).toEqual([
+      ...Array(7).fill('steps:pass'),
+      'finally:pass',
+      'finally:pass',
+    ]);
+    const evidence = run.steps[6].message;
+    expect(evidence).toContain(`"order updated"`);
+    expect(evidence).toContain(`orders.reference: 1 row carrying ${run.runId} written after the run started`);
+    // The app's log has the run's lines; no row with the run id is left in the store.
+    expect(readFileSync(app.logFile, 'utf8')).toContain(run.runId);
+    const junit = readFileSync(join(shop.dir, 'reports/smoke.xml'), 'utf8');
+    expect(junit).toContain('tests="10" failures="0"');
+    expect(junit).toContain('name="clean-up proven in the store"');
+
+    const check = JSON.parse(
+      (await cli(['check', '--env', 'production', '--json', '--only', 'smoke'])).stdout,
+    );
+    const lastRun = check.checks.find((c: { id: string }) => c.id === 'smoke.last-run');
+    expect(lastRun.status).toBe('pass');
+    expect(lastRun.summary).toContain(`smoke run ${run.runId} passed`);
+  }, 120_000);
+
+  it('stops at the first failing step, still cleans up, and says what was expected and what came back', async () => {
+    const spec = readFileSync(join(shop.dir, 'launchdb.smoke.ts'), 'utf8');
+    const broken = join(shop.dir, 'broken.smoke.ts');
+    // The update is to `paid`; the spec now expects `shipped` to have persisted.
+    writeFileSync(
+      broken,
+      spec.replace(
+        "expect: { rows: 1, row: { status: 'paid' } }",
+        "expect: { rows: 1, row: { status: 'shipped' } }",
+      ),
+    );
+    try {
+      const result = await cli([
+        'smoke',
+        '--env',
+        'production',
+        '--app-url',
+        app.url,
+        '--spec',
+        'broken.smoke.ts',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('✗ the update persisted: 1 row in production');
+      expect(result.stderr).toContain('expected: status = "shipped"');
+      expect(result.stderr).toContain('got:      status = "paid"');
+      expect(result.stderr).toMatch(
+        /reproduce: -- in production \(\.launchdb\/production\/postgres\): select status from orders where id = '\d+'/,
+      );
+      // The log step after it never ran; the finally steps did, and nothing is left.
+      expect(result.stderr).not.toContain('the logs show the database work');
+      expect(result.stderr).toContain('✓ finally delete the order');
+      expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
+      expect(result.stdout).toMatch(/failed at the update persisted: run smoke-[0-9a-z]{10}/);
+    } finally {
+      rmSync(broken);
+    }
+  }, 120_000);
+
+  it('an app that is not listening is exit 3, naming its host and port', async () => {
+    const port = await closedPort();
+    const result = await cli(['smoke', '--env', 'production', '--app-url', `http://127.0.0.1:${port}`]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`the app at 127.0.0.1:${port} is unreachable (ECONNREFUSED)`);
+    expect(result.stderr).not.toContain('    at ');
+  }, 120_000);
+});
+
+/** A port nothing listens on: one the system gave out, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
