@@ -105,6 +105,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
     const file = (step.log ?? step.poll?.step.log)?.file;
     if (file) offsets.set(file, logOffset(options.root, file));
   }
+  // Every environment a sql step reads is opened before the run writes anything: one that cannot be
+  // read (not declared, not attached to a server) is refused now, not halfway with the run's rows left.
+  for (const environment of sqlEnvironments(spec)) await options.database.reader(environment);
   const { swept } = await options.database.begin({ id: runId, keepsRows });
 
   const steps: StepResult[] = [];
@@ -225,6 +228,16 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
     durationMs: Math.round(performance.now() - started),
     ...(unreachable ? { unreachable } : {}),
   };
+}
+
+/** The environments the spec's sql steps name (undefined: the one under test), templated ones left out. */
+function sqlEnvironments(spec: LoadedSpec['spec']): Set<string | undefined> {
+  const environments = new Set<string | undefined>();
+  for (const step of [...spec.steps, ...(spec.finally ?? [])]) {
+    const env = (step.sql ?? step.poll?.step.sql)?.env;
+    if (!env?.includes('{{')) environments.add(env);
+  }
+  return environments;
 }
 
 export function describeRows(places: readonly PlaceRows[]): string {
