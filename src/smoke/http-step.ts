@@ -57,7 +57,9 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
     throw unreachableApp(context.baseUrl, error);
   }
   const serviceMs = performance.now() - sent;
-  const timing = { serviceMs };
+  // A 2xx answer did its work even when the step fails on it (201 where 200 was expected, a body value
+  // that differs): what it captures is kept, so the `finally` steps can delete what it created.
+  const fromResponse = { serviceMs, ...(response.ok ? { captures: capturesFound(text, step.capture) } : {}) };
   const said = `${step.method} ${step.path} → ${response.status}`;
 
   const statuses = expectedStatuses(step.expect?.status);
@@ -69,7 +71,7 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
         `${response.status}: ${quote(text, context.secrets)}`,
         reproduce,
       ),
-      ...timing,
+      ...fromResponse,
     };
   }
 
@@ -81,14 +83,17 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
     } catch {
       return {
         ...failed(said, 'a JSON response body', `not JSON: ${quote(text, context.secrets)}`, reproduce),
-        ...timing,
+        ...fromResponse,
       };
     }
   }
   for (const [path, value] of Object.entries(step.expect?.body ?? {})) {
     const read = readCapture(json, path);
     if (!read.found)
-      return { ...failed(said, `${path} = ${JSON.stringify(value)}`, read.reason, reproduce), ...timing };
+      return {
+        ...failed(said, `${path} = ${JSON.stringify(value)}`, read.reason, reproduce),
+        ...fromResponse,
+      };
     if (read.value !== value)
       return {
         ...failed(
@@ -97,7 +102,7 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
           `${path} = ${JSON.stringify(read.value)}`,
           reproduce,
         ),
-        ...timing,
+        ...fromResponse,
       };
   }
   const captures: Record<string, unknown> = {};
@@ -106,13 +111,13 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
     if (!read.found)
       return {
         ...failed(said, `a value at ${path} to capture as ${name}`, read.reason, reproduce),
-        ...timing,
+        ...fromResponse,
       };
     captures[name] = read.value;
   }
 
   const ms = Math.round(serviceMs);
-  const base = { captures, ...timing };
+  const base = { ...fromResponse, captures };
   if (ms > budget * BUDGET_FAIL_FACTOR)
     return {
       ...failed(
@@ -131,6 +136,23 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
       ...base,
     };
   return { status: 'pass', message: `${said} in ${ms} ms`, ...base };
+}
+
+/** The captures that can be read from `text`, leaving out any that cannot (not JSON, no value there). */
+function capturesFound(text: string, capture: HttpStep['capture']): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  if (!capture) return found;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return found;
+  }
+  for (const [name, path] of Object.entries(capture)) {
+    const read = readCapture(json, path);
+    if (read.found) found[name] = read.value;
+  }
+  return found;
 }
 
 function expectedStatuses(status: number | number[] | undefined): number[] | undefined {
