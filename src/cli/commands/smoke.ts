@@ -24,9 +24,13 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     project.root,
     specFlag === undefined ? undefined : resolve(io.cwd, specFlag),
   );
-  const errors = (await lintSmokeSpec(loaded, { guarded: env.guarded, environment: env.name })).filter(
-    (finding) => finding.severity === 'error',
-  );
+  const errors = (
+    await lintSmokeSpec(loaded, {
+      guarded: env.guarded,
+      environment: env.name,
+      environments: project.environmentNames(),
+    })
+  ).filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {
     const first = errors[0]!;
     const more =
