@@ -19,12 +19,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
+import { serveEmbeddedEnvironment, startShopApp } from '../helpers/shop-app.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const GITHUB_RECIPE = join(EXAMPLES, 'ci/github-deploy-gate.yml');
 const GITLAB_RECIPE = join(EXAMPLES, 'ci/gitlab-ci.yml');
 /** The CI's secrets. DATABASE_URL is not one here: the shop's production is the embedded default. */
 const SECRETS: Record<string, string> = { LAUNCHDB_BACKUP_KEY: 'the shop backup key for the CI recipe test' };
+
+/**
+ * The deploy, as far as the smoke job sees it: the shop's app running on production (its embedded
+ * database served), its URL the APP_URL secret, for as long as `fn` runs.
+ */
+async function withShopApp<T>(fn: () => Promise<T>): Promise<T> {
+  const served = await serveEmbeddedEnvironment({ cwd: shop, env: 'production' });
+  try {
+    const app = await startShopApp({ databaseUrl: served.url, cwd: shop });
+    SECRETS.APP_URL = app.url;
+    try {
+      return await fn();
+    } finally {
+      delete SECRETS.APP_URL;
+      await app.stop();
+    }
+  } finally {
+    await served.stop();
+  }
+}
 
 interface Step {
   name?: string;
@@ -114,6 +135,15 @@ describe('examples/ci/github-deploy-gate.yml', () => {
     expect(summary).toContain('## launchdb: shop, environment production: ✅ ready');
   });
 
+  it('smoke job, after the deploy: smoke through the live app, then the full verdict', async () => {
+    const job = workflow.jobs.smoke!;
+    expect(githubCondition(job.if, 'push')).toBe(true);
+    const { uploads, summary } = await withShopApp(() => runGithubJob(job, 'push'));
+    expect(uploads).toEqual(['reports/launchdb-smoke.xml']);
+    expect(readFileSync(join(shop, 'reports/launchdb-smoke.xml'), 'utf8')).toContain('failures="0"');
+    expect(summary).toContain('## launchdb: shop, environment production: ✅ ready');
+  });
+
   /** Runs the job's steps in order, as the runner would; returns the files its upload steps name. */
   async function runGithubJob(job: GithubJob, event: string) {
     removeOutputs();
@@ -180,6 +210,14 @@ describe('examples/ci/gitlab-ci.yml', () => {
       'failures="0" errors="0"',
     );
     expect(sarifErrors(JSON.parse(readFileSync(join(shop, 'launchdb-check.sarif'), 'utf8')))).toEqual([]);
+  });
+
+  it('smoke job, after the deploy: smoke through the live app, then the full verdict', async () => {
+    const job = pipeline['launchdb-smoke'] as GitlabJob;
+    const variables = { ...CI_VARIABLES, CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main' };
+    expect(gitlabRules(job, variables)).toBe(true);
+    await withShopApp(() => runGitlabJob(job, variables));
+    expect(readFileSync(join(shop, job.artifacts!.reports!.junit!), 'utf8')).toContain('failures="0"');
   });
 
   /** before_script and script in one shell, as the runner runs them; the artifacts must exist. */

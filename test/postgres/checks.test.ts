@@ -344,6 +344,8 @@ describe.each(BACKINGS)('readiness checks on %s', (backing) => {
           'backups.verify': 'skip',
           'backups.drill': 'skip',
           'backups.restore-owner': 'skip',
+          // No smoke spec in the project.
+          'smoke.last-run': 'skip',
         });
       });
     }
@@ -471,6 +473,8 @@ describe.skipIf(!serverAvailable)('readiness checks on server: environments and 
       'backups.verify',
       'backups.drill',
       'backups.restore-owner',
+      // No smoke spec in the project.
+      'smoke.last-run',
     ]);
     expect(
       report.checks
@@ -572,7 +576,7 @@ describe('readiness checks on an unreachable server', () => {
         expect(check.status, `${check.id}: ${check.summary}`).toBe('skip');
         // Checks with nothing to judge say so before they would need the database.
         expect(check.summary).toMatch(
-          /see provisioning\.reachable|no migration files|no required indexes|no `admin` section|no seed files|not production-like|names no source folders|required in guarded environments/,
+          /see provisioning\.reachable|no migration files|no required indexes|no `admin` section|no seed files|not production-like|names no source folders|required in guarded environments|no smoke spec/,
         );
       }
     } finally {
