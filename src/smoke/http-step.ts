@@ -3,6 +3,7 @@ import { UnreachableError } from '../core/errors.js';
 import { redactText as redact } from '../core/redact.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { readCapture } from './capture.js';
+import { type StepResponse, sendRequest } from './http-request.js';
 import { BUDGET_FAIL_FACTOR, type HttpStep } from './spec.js';
 import { failed, type StepOutcome } from './step-result.js';
 
@@ -33,18 +34,15 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
   const reproduce = [curlLine(step.method, url, headers, body, context.secrets)];
 
   const sent = performance.now();
-  let response: Response;
-  let text: string;
+  let response: StepResponse;
   try {
-    response = await fetch(url, {
+    response = await sendRequest(url, {
       method: step.method,
       headers,
       ...(body !== undefined ? { body } : {}),
-      redirect: 'manual',
       // Far over budget is a failure whatever comes after: no step waits on a hung app for ever.
-      signal: AbortSignal.timeout(budget * BUDGET_FAIL_FACTOR),
+      timeoutMs: budget * BUDGET_FAIL_FACTOR,
     });
-    text = await response.text();
   } catch (error) {
     const ms = Math.round(performance.now() - sent);
     if (isTimeout(error))
@@ -57,6 +55,7 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
     throw unreachableApp(context.baseUrl, error);
   }
   const serviceMs = performance.now() - sent;
+  const { text } = response;
   // A 2xx answer did its work even when the step fails on it (201 where 200 was expected, a body value
   // that differs): what it captures is kept, so the `finally` steps can delete what it created.
   const fromResponse = { serviceMs, ...(response.ok ? { captures: capturesFound(text, step.capture) } : {}) };
