@@ -16,6 +16,7 @@ const suites = [
   './memory.mjs',
   './audit.mjs',
   './manual-changes.mjs',
+  './smoke.mjs',
 ];
 const only = process.argv[2];
 
