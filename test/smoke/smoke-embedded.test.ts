@@ -82,6 +82,18 @@ describe('launchdb smoke on the embedded database', () => {
     expect(junit).toContain('tests="10" failures="0"');
     expect(junit).toContain('name="clean-up proven in the store"');
 
+    // Recorded in the audit trail too, as the command that ran it.
+    const audit = JSON.parse(
+      (await cli(['audit', 'list', '--env', 'production', '--action', 'smoke', '--json'])).stdout,
+    );
+    const events: { action: string; result: { status: string }; details?: { run?: string } }[] =
+      Array.isArray(audit) ? audit : audit.events;
+    expect(events.map((event) => [event.action, event.result.status, event.details?.run])).toContainEqual([
+      'smoke',
+      'ok',
+      run.runId,
+    ]);
+
     const check = JSON.parse(
       (await cli(['check', '--env', 'production', '--json', '--only', 'smoke'])).stdout,
     );
