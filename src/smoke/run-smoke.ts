@@ -79,8 +79,11 @@ export interface SmokeRun {
   diagnosis: string[];
   swept: { runs: string[]; rows: number };
   durationMs: number;
-  /** The app could not be reached at all: the command exits 3. */
-  unreachable?: UnreachableError;
+  /**
+   * What stopped a step from running at all: the app unreachable (the command exits 3), a spec that
+   * cannot run (an unset variable: 2), or a fault. The finally steps and the proof ran all the same.
+   */
+  stopped?: Error;
 }
 
 export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
@@ -111,7 +114,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
   const { swept } = await options.database.begin({ id: runId, keepsRows });
 
   const steps: StepResult[] = [];
-  let unreachable: UnreachableError | undefined;
+  let stopped: Error | undefined;
   const runStep = async (step: SmokeStep, index: number, phase: StepResult['phase']): Promise<StepResult> => {
     const name = stepLabel(step, index, phase);
     const kind: StepKind = step.http ? 'http' : step.sql ? 'sql' : step.log ? 'log' : 'poll';
@@ -127,9 +130,13 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
       try {
         outcome = await runOnce(step, name);
       } catch (error) {
-        if (!(error instanceof UnreachableError)) throw error;
-        unreachable ??= error;
-        outcome = { status: 'fail', message: error.message, expected: 'a response', got: 'no connection' };
+        // Whatever stops a step, the run still cleans up and proves it; the command reports it after.
+        const reason = error instanceof Error ? error : new Error(String(error));
+        stopped ??= reason;
+        outcome =
+          reason instanceof UnreachableError
+            ? { status: 'fail', message: reason.message, expected: 'a response', got: 'no connection' }
+            : { status: 'fail', message: `could not run: ${reason.message.split('\n')[0]}` };
       }
     }
     Object.assign(captures, outcome.captures);
@@ -196,7 +203,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
   // Where the record went, asked before the clean-up removes it: a failed run whose app answered but
   // left nothing here may have written to another environment's database.
   const diagnosis: string[] = [];
-  if (failedStep && places.length > 0 && !unreachable) {
+  if (failedStep && places.length > 0 && !(stopped instanceof UnreachableError)) {
     const here = await options.database.findRows(runId);
     if (here.every((place) => place.rows === 0)) {
       const elsewhere = await options.database.findElsewhere(runId);
@@ -213,7 +220,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
   const remaining =
     places.length > 0 ? (await options.database.findRows(runId)).filter((p) => p.rows > 0) : [];
   const cleaned = keepsRows ? null : remaining.length === 0;
-  const status = failedStep || cleaned === false || unreachable ? 'failed' : 'passed';
+  const status = failedStep || cleaned === false || stopped ? 'failed' : 'passed';
   const note = cleaned === false ? `rows with the run id remain: ${describeRows(remaining)}` : undefined;
   await options.database.finish({ id: runId, status, steps, cleaned, ...(note ? { note } : {}) });
   return {
@@ -226,7 +233,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
     diagnosis,
     swept,
     durationMs: Math.round(performance.now() - started),
-    ...(unreachable ? { unreachable } : {}),
+    ...(stopped ? { stopped } : {}),
   };
 }
 

@@ -140,6 +140,39 @@ describe('launchdb smoke on the embedded database', () => {
     }
   }, 120_000);
 
+  it('a step that cannot run (a variable unset) still gets its clean-up, and the run exits 2', async () => {
+    const spec = readFileSync(join(shop.dir, 'launchdb.smoke.ts'), 'utf8');
+    const broken = join(shop.dir, 'unset.smoke.ts');
+    writeFileSync(
+      broken,
+      spec.replace(
+        "path: '/orders',",
+        "path: '/orders',\n        headers: { 'x-trace': '{{env.LAUNCHDB_TEST_NEVER_SET}}' },",
+      ),
+    );
+    try {
+      const result = await cli([
+        'smoke',
+        '--env',
+        'production',
+        '--app-url',
+        app.url,
+        '--spec',
+        'unset.smoke.ts',
+      ]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('✓ create a record from the public app');
+      expect(result.stderr).toMatch(/✗ create an order for it: could not run: .*LAUNCHDB_TEST_NEVER_SET/);
+      // The account it created is deleted by the finally step that can run; the other is skipped.
+      expect(result.stderr).toContain('- finally delete the order: skipped: never captured orderId');
+      expect(result.stderr).toContain('✓ finally delete the account');
+      expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
+      expect(result.stderr).toMatch(/error: .*LAUNCHDB_TEST_NEVER_SET/);
+    } finally {
+      rmSync(broken);
+    }
+  }, 120_000);
+
   it('an app that is not listening is exit 3, naming its host and port', async () => {
     const port = await closedPort();
     const result = await cli(['smoke', '--env', 'production', '--app-url', `http://127.0.0.1:${port}`]);

@@ -75,14 +75,14 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (junit) writeReportFile(io.cwd, junit, renderSmokeJunit(result, env.project));
   if (json) io.out(`${JSON.stringify(smokeDocument(result, env.project), null, 2)}\n`);
   else io.out(renderEnd(result, io));
-  if (result.unreachable) throw result.unreachable;
+  if (result.stopped) throw result.stopped;
   return result.status === 'passed' ? 0 : 1;
 }
 
 /** The `--json` document. */
 export function smokeDocument(result: SmokeRun, project: string) {
-  const { unreachable, ...rest } = result;
-  return { project, ...rest, ...(unreachable ? { unreachable: unreachable.message } : {}) };
+  const { stopped, ...rest } = result;
+  return { project, ...rest, ...(stopped ? { stopped: stopped.message } : {}) };
 }
 
 const MARKS: Record<StepResult['status'], string> = { pass: '✓', warn: '!', fail: '✗', skip: '-' };
