@@ -12,7 +12,7 @@
 //
 // `kill()` on either sends SIGKILL instead (a crash); both resolve once the process has exited.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,22 @@ export function copyShop(): ShopCopy {
   const config = join(dir, 'launchdb.config.ts');
   writeFileSync(config, readFileSync(config, 'utf8').replace("project: 'shop'", `project: '${name}'`));
   return { dir, name, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A variant of the copy's smoke spec: `edits` applied to launchdb.smoke.ts (each must be found), written
+ * to `specs/NAME.smoke.ts`; returns that path, relative to the copy, for `--spec`.
+ */
+export function smokeSpecVariant(dir: string, name: string, ...edits: [from: string, to: string][]): string {
+  let text = readFileSync(join(dir, 'launchdb.smoke.ts'), 'utf8');
+  for (const [from, to] of edits) {
+    if (!text.includes(from)) throw new Error(`the shop's smoke spec has no ${from}`);
+    text = text.replace(from, to);
+  }
+  const file = `specs/${name}.smoke.ts`;
+  mkdirSync(join(dir, 'specs'), { recursive: true });
+  writeFileSync(join(dir, file), text);
+  return file;
 }
 
 export interface RunningProcess {

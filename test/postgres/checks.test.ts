@@ -1,5 +1,4 @@
 // The first readiness checks against real databases: the same tests on embedded PGlite and the server.
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../src/core/checks/check.js';
 import { runChecks } from '../../src/core/checks/run-checks.js';
@@ -25,6 +24,7 @@ import { ensureMarker } from '../../src/stores/postgres/marker.js';
 import { openServer } from '../../src/stores/postgres/server.js';
 import { PostgresSession } from '../../src/stores/postgres/session.js';
 import { type PostgresTarget, resolvePostgresTarget } from '../../src/stores/postgres/target.js';
+import { closedPort } from '../helpers/closed-port.js';
 import {
   adminQuery,
   BACKINGS,
@@ -124,14 +124,6 @@ async function arrangeAppRole(roleOptions = '') {
   const fixture = await arrange('server', { user: role });
   await grantAppRights(fixture.admin, role);
   return { fixture, role };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,10 @@
 // The http step's request against a real HTTP server: what arrives, what comes back, and the shapes
 // of its failures (a timeout, a refused connection) that the step tells apart.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRequest } from '../../src/smoke/http-request.js';
+import { closedPort } from '../helpers/closed-port.js';
 
 interface Received {
   method: string;
@@ -113,7 +113,7 @@ describe('sendRequest', () => {
   });
 
   it('fails with the socket error as its cause when nothing listens', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const error = await sendRequest(`http://127.0.0.1:${port}/`, {
       method: 'GET',
       headers: {},
@@ -123,13 +123,3 @@ describe('sendRequest', () => {
     expect((error as Error & { cause: { code: string } }).cause.code).toBe('ECONNREFUSED');
   });
 });
-
-/** A port nothing listens on: bound, then closed. */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  await new Promise((resolve) => probe.close(resolve));
-  return address.port;
-}

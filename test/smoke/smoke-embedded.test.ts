@@ -1,16 +1,17 @@
 // `launchdb smoke` on the embedded default: the shop's app served its database by `launchdb serve`,
 // the five steps run through it, proven in the store, recorded, and seen by the check smoke.last-run.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { closedPort } from '../helpers/closed-port.js';
 import {
   copyShop,
   type RunningProcess,
   type ShopApp,
   type ShopCopy,
   serveEmbeddedEnvironment,
+  smokeSpecVariant,
   startShopApp,
 } from '../helpers/shop-app.js';
 
@@ -103,74 +104,40 @@ describe('launchdb smoke on the embedded database', () => {
   }, 120_000);
 
   it('stops at the first failing step, still cleans up, and says what was expected and what came back', async () => {
-    const spec = readFileSync(join(shop.dir, 'launchdb.smoke.ts'), 'utf8');
-    const broken = join(shop.dir, 'broken.smoke.ts');
     // The update is to `paid`; the spec now expects `shipped` to have persisted.
-    writeFileSync(
-      broken,
-      spec.replace(
-        "expect: { rows: 1, row: { status: 'paid' } }",
-        "expect: { rows: 1, row: { status: 'shipped' } }",
-      ),
+    const spec = smokeSpecVariant(shop.dir, 'not-persisted', [
+      "expect: { rows: 1, row: { status: 'paid' } }",
+      "expect: { rows: 1, row: { status: 'shipped' } }",
+    ]);
+    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✗ the update persisted: 1 row in production');
+    expect(result.stderr).toContain('expected: status = "shipped"');
+    expect(result.stderr).toContain('got:      status = "paid"');
+    expect(result.stderr).toMatch(
+      /reproduce: -- in production \(\.launchdb\/production\/postgres\): select status from orders where id = '\d+'/,
     );
-    try {
-      const result = await cli([
-        'smoke',
-        '--env',
-        'production',
-        '--app-url',
-        app.url,
-        '--spec',
-        'broken.smoke.ts',
-      ]);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('✗ the update persisted: 1 row in production');
-      expect(result.stderr).toContain('expected: status = "shipped"');
-      expect(result.stderr).toContain('got:      status = "paid"');
-      expect(result.stderr).toMatch(
-        /reproduce: -- in production \(\.launchdb\/production\/postgres\): select status from orders where id = '\d+'/,
-      );
-      // The log step after it never ran; the finally steps did, and nothing is left.
-      expect(result.stderr).not.toContain('the logs show the database work');
-      expect(result.stderr).toContain('✓ finally delete the order');
-      expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
-      expect(result.stdout).toMatch(/failed at the update persisted: run smoke-[0-9a-z]{10}/);
-    } finally {
-      rmSync(broken);
-    }
+    // The log step after it never ran; the finally steps did, and nothing is left.
+    expect(result.stderr).not.toContain('the logs show the database work');
+    expect(result.stderr).toContain('✓ finally delete the order');
+    expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
+    expect(result.stdout).toMatch(/failed at the update persisted: run smoke-[0-9a-z]{10}/);
   }, 120_000);
 
   it('a step that cannot run (a variable unset) still gets its clean-up, and the run exits 2', async () => {
-    const spec = readFileSync(join(shop.dir, 'launchdb.smoke.ts'), 'utf8');
-    const broken = join(shop.dir, 'unset.smoke.ts');
-    writeFileSync(
-      broken,
-      spec.replace(
-        "path: '/orders',",
-        "path: '/orders',\n        headers: { 'x-trace': '{{env.LAUNCHDB_TEST_NEVER_SET}}' },",
-      ),
-    );
-    try {
-      const result = await cli([
-        'smoke',
-        '--env',
-        'production',
-        '--app-url',
-        app.url,
-        '--spec',
-        'unset.smoke.ts',
-      ]);
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr).toContain('✓ create a record from the public app');
-      expect(result.stderr).toMatch(/✗ create an order for it: could not run: .*LAUNCHDB_TEST_NEVER_SET/);
-      // The account it created is deleted by the finally step that can run; the other is skipped.
-      expect(result.stderr).toContain('- finally delete the order: skipped: never captured orderId');
-      expect(result.stderr).toContain('✓ finally delete the account');
-      expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
-      expect(result.stderr).toMatch(/error: .*LAUNCHDB_TEST_NEVER_SET/);
-    } finally {
-      rmSync(broken);
-    }
+    const spec = smokeSpecVariant(shop.dir, 'unset-variable', [
+      "path: '/orders',",
+      "path: '/orders',\n        headers: { 'x-trace': '{{env.LAUNCHDB_TEST_NEVER_SET}}' },",
+    ]);
+    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('✓ create a record from the public app');
+    expect(result.stderr).toMatch(/✗ create an order for it: could not run: .*LAUNCHDB_TEST_NEVER_SET/);
+    // The account it created is deleted by the finally step that can run; the other is skipped.
+    expect(result.stderr).toContain('- finally delete the order: skipped: never captured orderId');
+    expect(result.stderr).toContain('✓ finally delete the account');
+    expect(result.stdout).toContain('clean-up proven: no row with the run id remains');
+    expect(result.stderr).toMatch(/error: .*LAUNCHDB_TEST_NEVER_SET/);
   }, 120_000);
 
   it('an app that is not listening is exit 3, naming its host and port', async () => {
@@ -181,12 +148,3 @@ describe('launchdb smoke on the embedded database', () => {
     expect(result.stderr).not.toContain('    at ');
   }, 120_000);
 });
-
-/** A port nothing listens on: one the system gave out, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

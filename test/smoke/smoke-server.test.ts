@@ -3,15 +3,16 @@
 // passing run and what it records; each step made to fail, saying what was expected and what came
 // back, with the clean-up still proven; the app on the wrong environment's database or on credentials
 // that cannot write; a run killed with SIGKILL and swept by the next; bad input; secrets kept out.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBin, runBin, runCli, until } from '../helpers/cli.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { serverAvailable } from '../helpers/databases.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
-import { type ShopApp, startShopApp } from '../helpers/shop-app.js';
+import { type ShopApp, smokeSpecVariant, startShopApp } from '../helpers/shop-app.js';
 
 const RUN_ID = /\brun (smoke-[a-z0-9]{10})\b/;
 const CLEANED = 'clean-up proven: no row with the run id remains';
@@ -56,17 +57,8 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
   }
 
   /** The shop's own spec with one thing changed, written beside it; its path for `--spec`. */
-  function specWith(name: string, ...edits: [from: string, to: string][]): string {
-    let text = readFileSync(join(shop.dir, 'launchdb.smoke.ts'), 'utf8');
-    for (const [from, to] of edits) {
-      expect(text, `the shop's spec has ${from}`).toContain(from);
-      text = text.replace(from, to);
-    }
-    const file = `specs/${name}.smoke.ts`;
-    mkdirSync(join(shop.dir, 'specs'), { recursive: true });
-    writeFileSync(join(shop.dir, file), text);
-    return file;
-  }
+  const specWith = (name: string, ...edits: [from: string, to: string][]) =>
+    smokeSpecVariant(shop.dir, name, ...edits);
 
   /** Rows carrying the run id in an environment, per place of the spec's records. */
   async function rowsOf(runId: string, env = 'production') {
@@ -393,7 +385,7 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
     });
 
     it('an unreachable app: exit 3 naming its host and port', async () => {
-      const port = await freePort();
+      const port = await closedPort();
       const run = await smoke([], `http://127.0.0.1:${port}`);
       expect(run.code, run.output).toBe(3);
       expect(run.stderr).toContain(`error: the app at 127.0.0.1:${port} is unreachable (ECONNREFUSED)\n`);
@@ -424,7 +416,7 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
       ]);
       expect(notAttached.code, notAttached.output).toBe(2);
       expect(notAttached.stderr).toContain(
-        'error: a sql step names environment development, which is embedded: only the environment under test can be read embedded\n',
+        'error: a sql step names environment development, which is not attached\n',
       );
       expect(notAttached.stderr).not.toContain('✓ create a record');
       expect(await shop.query('production', 'select count(*)::int as n from accounts')).toEqual(before);
@@ -517,13 +509,4 @@ async function delayingProxy(target: string): Promise<DelayingProxy> {
       server.close(() => resolve());
     });
   return proxy;
-}
-
-/** A port nothing listens on: the OS hands it out, and it is closed again at once. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,6 +1,7 @@
 // The smoke runner's database side on Postgres: read-only readers for the `sql` steps, the run's
 // record in launchdb.smoke_runs (written as the owner), and the evidence, clean-up proof and
 // wrong-store search in the run's records places.
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../../core/errors.js';
 import type { Environment, Project } from '../../../core/project.js';
 import type { SmokeDatabase, SmokeReader } from '../../../smoke/run-smoke.js';
@@ -48,6 +49,10 @@ export async function openSmokeDatabase(
       });
     const name = `${environment.name}`;
     if (target.backing === 'embedded') {
+      if (environment.name !== env.name && !existsSync(target.dataDir))
+        throw new UsageError(`a sql step names environment ${environment.name}, which is not attached`, {
+          fix: `attach it (launchdb attach postgres --env ${environment.name}) or name another environment in the step`,
+        });
       if (environment.name !== env.name)
         throw new UsageError(
           `a sql step names environment ${environment.name}, which is embedded: only the environment under test can be read embedded`,
