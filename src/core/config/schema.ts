@@ -126,6 +126,7 @@ const configShape = z.strictObject({
     )
     .refine((envs) => Object.keys(envs).length > 0, { message: 'declare at least one environment' }),
   checks: z.strictObject({ timeout: millis.optional() }).optional(),
+  control: z.strictObject({ url: postgresUrl.optional() }).optional(),
   migrations: z
     .strictObject({
       layout: z.enum(MIGRATION_LAYOUTS).optional(),

@@ -264,6 +264,17 @@ export interface LaunchdbConfig {
   connections?: ConnectionsConfig;
   /** Where backups go, how they are compressed and encrypted, and how fresh they must be. */
   backups?: BackupsConfig;
+  /** Where launchdb keeps the project's own state (verdict history, scheduled runs): see docs/CONTROL.md. */
+  control?: ControlConfig;
+}
+
+export interface ControlConfig {
+  /**
+   * The control database's URL, shared by a team (several machines, schedulers, consoles). Default:
+   * the variable `LAUNCHDB_CONTROL_URL` when set, else embedded under `.launchdb/control/`.
+   * @example env('LAUNCHDB_CONTROL_URL')
+   */
+  url?: Configurable<string>;
 }
 
 export interface BackupsConfig {

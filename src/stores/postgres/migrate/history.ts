@@ -1,4 +1,5 @@
-// The migration history, `launchdb.migrations`: what was applied, when, by whom, from which file.
+// A migration history: what was applied, when, by whom, from which file. The app's is
+// `launchdb.migrations`; the control database keeps its own (src/control/).
 import type { Queryable } from '../database.js';
 
 export interface AppliedMigration {
@@ -13,9 +14,22 @@ export interface AppliedMigration {
   source: string;
 }
 
-const CREATE_HISTORY = `
-create schema if not exists launchdb;
-create table if not exists launchdb.migrations (
+/** Where a history lives: the app's `launchdb.migrations`, or the control database's own. */
+export interface HistoryTable {
+  schema: string;
+  table: string;
+}
+
+export const APP_HISTORY: HistoryTable = { schema: 'launchdb', table: 'migrations' };
+
+function qualified(history: HistoryTable): string {
+  return `${history.schema}.${history.table}`;
+}
+
+export async function ensureHistory(db: Queryable, history: HistoryTable = APP_HISTORY): Promise<void> {
+  await db.query(`
+create schema if not exists ${history.schema};
+create table if not exists ${qualified(history)} (
   version text primary key,
   name text not null,
   checksum text not null,
@@ -24,16 +38,16 @@ create table if not exists launchdb.migrations (
   duration_ms integer not null default 0,
   launchdb_version text not null,
   source text not null default 'launchdb'
-);`;
-
-export async function ensureHistory(db: Queryable): Promise<void> {
-  await db.query(CREATE_HISTORY);
+);`);
 }
 
 /** The applied migrations in version order; none when the table does not exist yet. */
-export async function readHistory(db: Queryable): Promise<AppliedMigration[]> {
+export async function readHistory(
+  db: Queryable,
+  history: HistoryTable = APP_HISTORY,
+): Promise<AppliedMigration[]> {
   const { rows: exists } = await db.query<{ present: boolean }>(
-    `select to_regclass('launchdb.migrations') is not null as present`,
+    `select to_regclass('${qualified(history)}') is not null as present`,
   );
   if (!exists[0]?.present) return [];
   const { rows } = await db.query<{
@@ -46,7 +60,7 @@ export async function readHistory(db: Queryable): Promise<AppliedMigration[]> {
     launchdb_version: string;
     source: string;
   }>(
-    'select version, name, checksum, applied_at, applied_by, duration_ms, launchdb_version, source from launchdb.migrations order by version',
+    `select version, name, checksum, applied_at, applied_by, duration_ms, launchdb_version, source from ${qualified(history)} order by version`,
   );
   return rows.map((row) => ({
     version: row.version,
@@ -69,7 +83,7 @@ export function literal(value: string): string {
 export function recordSql(
   migration: { version: string; name: string; checksum: string },
   launchdbVersion: string,
-  options: { source?: string; durationMs?: number } = {},
+  options: { source?: string; durationMs?: number; history?: HistoryTable } = {},
 ): string {
   const values = [
     migration.version,
@@ -83,7 +97,7 @@ export function recordSql(
     options.durationMs === undefined
       ? `(extract(epoch from clock_timestamp() - current_setting('launchdb.started')::timestamptz) * 1000)::integer`
       : String(Math.round(options.durationMs));
-  return `insert into launchdb.migrations (version, name, checksum, launchdb_version, source, duration_ms) values (${values.map(literal).join(', ')}, ${duration})`;
+  return `insert into ${qualified(options.history ?? APP_HISTORY)} (version, name, checksum, launchdb_version, source, duration_ms) values (${values.map(literal).join(', ')}, ${duration})`;
 }
 
 /**

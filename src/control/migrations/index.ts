@@ -1,0 +1,8 @@
+// The control database's migrations, in the order they apply. A new one is a new module here, never
+// an edit of a shipped one: a changed checksum is refused.
+import type { ControlMigration } from '../control-migration.js';
+import { checkRuns } from './0001-check-runs.js';
+import { jobRuns } from './0002-job-runs.js';
+import { auditHeads } from './0003-audit-heads.js';
+
+export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [checkRuns, jobRuns, auditHeads];
