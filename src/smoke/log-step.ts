@@ -80,7 +80,7 @@ export async function runLogStep(step: LogStep, context: LogStepContext): Promis
       );
     sentences.push(...evidence.sentences);
   }
-  return { status: 'pass', message: sentences.join('; ') };
+  return { status: 'pass', message: sentences.join('; '), evidence: sentences };
 }
 
 /** The lines written to `file` after `offset` bytes; all of it when it shrank (rotated). */

@@ -16,6 +16,8 @@ export interface StepResult {
   /** On a failure: what the step expected, and what came back instead. */
   expected?: string;
   got?: string;
+  /** A log step's pieces of evidence, one sentence each (the message joins them). */
+  evidence?: string[];
   /** Commands that reproduce it by hand, secrets redacted: a `curl` line, a `psql` line. */
   reproduce?: string[];
   /** Time the app or the server took (the response, the query), so launchdb's own share is the rest. */

@@ -103,6 +103,18 @@ describe('launchdb smoke on the embedded database', () => {
     expect(lastRun.summary).toContain(`smoke run ${run.runId} passed`);
   }, 120_000);
 
+  it('prints each step as it ends, the evidence one piece a line', async () => {
+    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^✓ the logs show the database work \(\d+ ms\)\n {4}logs\/app\.log: \{.*"order updated"/m,
+    );
+    expect(result.stderr).toMatch(
+      /^ {4}orders\.reference: 1 row carrying smoke-[0-9a-z]{10} written after the run started$/m,
+    );
+    expect(result.stdout).toMatch(/^passed: run smoke-[0-9a-z]{10} in \d+\.\d s$/m);
+  }, 120_000);
+
   it('stops at the first failing step, still cleans up, and says what was expected and what came back', async () => {
     // The update is to `paid`; the spec now expects `shipped` to have persisted.
     const spec = smokeSpecVariant(shop.dir, 'not-persisted', [

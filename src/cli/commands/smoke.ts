@@ -91,7 +91,11 @@ const COLOURS = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'dim' } as c
 function renderStep(step: StepResult, io: Io): string {
   const mark = io.style(COLOURS[step.status], MARKS[step.status]);
   const phase = step.phase === 'finally' ? io.style('dim', 'finally ') : '';
-  const lines = [`${mark} ${phase}${step.name}: ${step.message} ${io.style('dim', `(${step.ms} ms)`)}`];
+  const time = io.style('dim', `(${step.ms} ms)`);
+  // Evidence is several sentences, each worth its own line.
+  const lines = step.evidence
+    ? [`${mark} ${phase}${step.name} ${time}`, ...step.evidence.map((sentence) => `    ${sentence}`)]
+    : [`${mark} ${phase}${step.name}: ${step.message} ${time}`];
   if (step.status === 'fail') {
     if (step.expected) lines.push(`    expected: ${step.expected}`);
     if (step.got) lines.push(`    got:      ${step.got}`);
