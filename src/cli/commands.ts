@@ -152,8 +152,10 @@ export const COMMANDS: CommandSpec[] = [
     name: 'check',
     summary: 'run the readiness checks of an environment and give the verdict',
     usage:
-      'launchdb check [--env NAME] [--only AREA] [--strict] [--json | --format text|github|sarif] [--junit FILE] [--markdown FILE]',
-    description: 'Exit 0 when ready, 1 when not, 3 when the database cannot be reached.',
+      'launchdb check [--env NAME] [--only AREA] [--strict] [--json | --format text|github|sarif] [--junit FILE] [--markdown FILE] [--no-record]',
+    description:
+      'Exit 0 when ready, 1 when not, 3 when the database cannot be reached.\n' +
+      'Records the report in the verdict history (`launchdb history`) unless --no-record.',
     flags: {
       ...ENV_FLAGS,
       ...JSON_FLAG,
@@ -161,6 +163,7 @@ export const COMMANDS: CommandSpec[] = [
       strict: { type: 'boolean', description: 'warnings make the verdict not ready' },
       junit: { type: 'string', value: 'FILE', description: 'also write the report as JUnit XML' },
       markdown: { type: 'string', value: 'FILE', description: 'also write the report as Markdown' },
+      'no-record': { type: 'boolean', description: 'do not record this run in the verdict history' },
       ...CI_FORMAT_FLAG,
     },
     conflicts: [['json', 'format']],
@@ -171,6 +174,25 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb check --env production --format sarif > launchdb-check.sarif',
     ],
     load: () => import('./commands/check.js'),
+  },
+  {
+    name: 'history',
+    summary: "an environment's verdicts over time, and which checks changed between runs",
+    usage: 'launchdb history [--env NAME] [--since AGE|DATE] [--json]',
+    description:
+      'Every recorded `check` run of the environment, newest first: when, the verdict, the counts, who ran\n' +
+      'it, and the checks whose status changed since the run before. Read from the control database.',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      since: {
+        type: 'string',
+        value: 'AGE|DATE',
+        description: 'only runs of the last AGE (30m, 12h, 7d, 2w) or since DATE (2026-01-31)',
+      },
+    },
+    examples: ['launchdb history --env production', 'launchdb history --env production --since 30d --json'],
+    load: () => import('./commands/history.js'),
   },
   {
     name: 'migrate new',

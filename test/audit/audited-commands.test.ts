@@ -55,6 +55,7 @@ const NOT_AUDITED: Record<string, string> = {
   'backup keygen': 'writes a new key file',
   'audit list': 'reads the trail',
   'audit verify': 'reads the trail',
+  history: 'reads the control database; ingests the runs check left pending there',
 };
 
 describe('every command is classified', () => {

@@ -89,6 +89,7 @@ const NO_CHANGE: Record<string, string> = {
   'backup keygen': 'writes a new key file',
   'audit list': 'reads',
   'audit verify': 'reads',
+  history: 'reads the control database, not the environment',
 };
 
 describe('every command is classified', () => {

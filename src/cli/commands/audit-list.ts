@@ -1,6 +1,5 @@
 // `launchdb audit list`: the environment's audit trail, who did what and how it ended, filtered.
-import { parseDuration } from '../../core/duration.js';
-import { type ExitCode, UsageError } from '../../core/errors.js';
+import type { ExitCode } from '../../core/errors.js';
 import type { AuditEvent } from '../../stores/postgres/audit/audit-event.js';
 import { type EventFilter, listAuditEvents } from '../../stores/postgres/audit/list-events.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
@@ -8,6 +7,7 @@ import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
+import { sinceOf } from '../since-flag.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -72,24 +72,6 @@ function filterOf(input: CommandInput, now: Date): EventFilter {
     ...(actor ? { actor } : {}),
     ...(action ? { action } : {}),
   };
-}
-
-function sinceOf(text: string, now: Date): Date {
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const at = new Date(text);
-    if (
-      Number.isNaN(at.getTime()) ||
-      !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text)
-    ) {
-      throw new UsageError(`--since ${text} is not a date`, {
-        fix: 'write a date as 2026-01-31 or 2026-01-31T09:30:00Z, or an age as 7d',
-      });
-    }
-    return at;
-  }
-  const at = new Date(now.getTime() - parseDuration(text, '--since'));
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--since ${text} reaches before any date there is`);
-  return at;
 }
 
 function filtered(filter: EventFilter): boolean {

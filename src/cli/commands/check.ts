@@ -1,4 +1,6 @@
 // `launchdb check`: runs an environment's readiness checks and gives the verdict (the CI deploy gate).
+
+import { recordWarning, startRecordingCheck } from '../../control/record-check-run.js';
 import { AREAS, type Area } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
 import { runChecks } from '../../core/checks/run-checks.js';
@@ -38,6 +40,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     command: 'check',
   });
   const owner = dataOwnerOf(project.config, env.name);
+  // Started beside the checks: a server control database connects while they run.
+  const recorder = input.flags['no-record'] === true ? undefined : startRecordingCheck(project, env);
   let report: Report;
   try {
     report = await runChecks(
@@ -52,6 +56,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
         strict,
       },
     );
+  } catch (error) {
+    await recorder?.cancel();
+    throw error;
   } finally {
     await postgres.close();
   }
@@ -63,6 +70,11 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (input.flags.json) io.out(`${JSON.stringify(reportDocument(report), null, 2)}\n`);
   else if (format === 'text') io.out(renderReport(report, io.style));
   else io.out(renderForCi(format, report, project, strict));
+  if (recorder) {
+    // Recording never changes the verdict or the exit code: at most one line on stderr.
+    const warning = recordWarning(await recorder.finish(report));
+    if (warning) io.err(`${io.style('yellow', warning)}\n`);
+  }
 
   if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail'))
     return 3;

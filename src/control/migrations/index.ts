@@ -4,5 +4,6 @@ import type { ControlMigration } from '../control-migration.js';
 import { checkRuns } from './0001-check-runs.js';
 import { jobRuns } from './0002-job-runs.js';
 import { auditHeads } from './0003-audit-heads.js';
+import { checkRunKeys } from './0004-check-run-keys.js';
 
-export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [checkRuns, jobRuns, auditHeads];
+export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [checkRuns, jobRuns, auditHeads, checkRunKeys];
