@@ -8,6 +8,7 @@ const suites = [
   './lint.mjs',
   './drift.mjs',
   './drift-cache.mjs',
+  './check-history.mjs',
   './pool.mjs',
   './scan.mjs',
   './code-scan.mjs',

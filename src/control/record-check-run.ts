@@ -9,7 +9,7 @@ import { whoIsActing } from '../stores/postgres/audit/actor.js';
 import { VERSION } from '../version.js';
 import { type CheckRunRecord, checkRunOf, insertCheckRuns } from './check-run.js';
 import { resolveControlTarget } from './control-target.js';
-import { type ControlDatabase, openControlDatabase } from './open-control.js';
+import type { ControlDatabase } from './open-control.js';
 import { PENDING_LOCATION, writePendingCheckRun } from './pending-check-runs.js';
 
 /** A server control database that does not answer within this is left for later: the check goes on. */
@@ -37,10 +37,15 @@ export function startRecordingCheck(project: Project, env: Environment): CheckRe
   let setupError: unknown;
   try {
     if (resolveControlTarget(project).backing === 'server') {
-      opening = openControlDatabase(project, { command: 'check', connectTimeoutMs: CONNECT_TIMEOUT_MS }).then(
-        (control) => ({ control }),
-        (error: unknown) => ({ error }),
-      );
+      // Loaded only here: an embedded control database is not opened by check, nor its migrations loaded.
+      opening = import('./open-control.js')
+        .then(({ openControlDatabase }) =>
+          openControlDatabase(project, { command: 'check', connectTimeoutMs: CONNECT_TIMEOUT_MS }),
+        )
+        .then(
+          (control) => ({ control }),
+          (error: unknown) => ({ error }),
+        );
     }
   } catch (error) {
     // A control.url that is not a URL, or names a variable that is not set: recorded for later.
