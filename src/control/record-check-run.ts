@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Report } from '../core/checks/report.js';
 import type { Environment, Project } from '../core/project.js';
-import { whoIsActing } from '../stores/postgres/audit/actor.js';
+import { whoIsActingSoon } from '../stores/postgres/audit/actor.js';
 import { VERSION } from '../version.js';
 import { type CheckRunRecord, checkRunOf, insertCheckRuns } from './check-run.js';
 import { resolveControlTarget } from './control-target.js';
@@ -33,6 +33,8 @@ type Opened = { control: ControlDatabase } | { error: unknown };
 export function startRecordingCheck(project: Project, env: Environment): CheckRecorder {
   const startedAt = new Date();
   const runKey = randomUUID();
+  // Asking git who is acting takes a process: started now, it answers while the checks run.
+  const actor = whoIsActingSoon(project.root, env.vars);
   let opening: Promise<Opened> | undefined;
   let setupError: unknown;
   try {
@@ -57,7 +59,7 @@ export function startRecordingCheck(project: Project, env: Environment): CheckRe
       const record = checkRunOf(report, {
         runKey,
         startedAt,
-        actor: whoIsActing(project.root, env.vars).id,
+        actor: (await actor).id,
         launchdbVersion: VERSION,
       });
       if (!opening) return leavePending(project, record, setupError);
