@@ -109,6 +109,17 @@ describe('verdict history, embedded control database', () => {
     expect(pendingFiles()).toEqual([]);
   });
 
+  it('a pending file that is not a run is left in place and named; a bad --since is exit 2', async () => {
+    project.write('.launchdb/control/pending/torn.json', '{"runKey": "x", "verd');
+    const result = await cli(['history']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('.launchdb/control/pending/torn.json is not a check run; left in place\n');
+    expect(pendingFiles()).toEqual(['torn.json']);
+    const bad = await cli(['history', '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')[0]).toContain('--since');
+  });
+
   it('history on a project never checked says so, and creates nothing', async () => {
     const result = await cli(['history', '--env', 'development']);
     expect(result.code).toBe(0);
