@@ -2,6 +2,7 @@
 // against the patterns and the demo seeds' fingerprints.
 import type { ScanAllow } from '../../../core/config/types.js';
 import type { Environment, Project } from '../../../core/project.js';
+import { RUN_ID_TOKEN } from '../../../smoke/run-id.js';
 import type { Queryable } from '../database.js';
 import { demoSeedFingerprints, type Fingerprints, fingerprintKey } from './fingerprints.js';
 import {
@@ -21,7 +22,7 @@ import {
   scanCatalog,
   type UnreadTable,
 } from './sample-tables.js';
-import { RUN_ID_TOKEN, SMOKE_LEFTOVER_PATTERN, SmokeValues } from './smoke-values.js';
+import { SMOKE_LEFTOVER_PATTERN, SmokeValues } from './smoke-values.js';
 
 export const DEFAULT_ROWS_PER_TABLE = 10_000;
 export const DEFAULT_CONCURRENCY = 4;

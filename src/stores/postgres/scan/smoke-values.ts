@@ -2,6 +2,7 @@
 // test data. It may stay when its run is recorded in launchdb.smoke_runs as finished and its spec keeps
 // its rows, outside production-like environments (a guarded environment's spec must clean up). Any
 // other is a leftover: its run is unfinished (killed) or unknown, or it claimed its rows gone.
+import { RUN_ID_TOKEN } from '../../../smoke/run-id.js';
 import type { Queryable } from '../database.js';
 import { keptSmokeRunIds, smokeRunsAccess } from '../smoke/smoke-runs.js';
 
@@ -10,11 +11,6 @@ export const SMOKE_LEFTOVER_PATTERN = 'smoke.leftover';
 
 /** `smoke-`: the cheap test most values fail before the regex runs. */
 const PREFIX = 'smoke-';
-/**
- * A run id as a token of its own (RUN_ID_PATTERN of src/smoke/run-id.ts, bounded): `smoke-` and
- * exactly 10 letters or digits, so a product slug such as `smoke-detectors-2024` is not one.
- */
-export const RUN_ID_TOKEN = /(?<![0-9a-z])smoke-[0-9a-z]{10}(?![0-9a-z])/g;
 
 export class SmokeValues {
   private constructor(
