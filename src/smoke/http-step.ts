@@ -2,6 +2,7 @@
 import { UnreachableError } from '../core/errors.js';
 import { redactText as redact } from '../core/redact.js';
 import { shellQuote } from '../core/shell-quote.js';
+import { shorten } from '../core/shorten.js';
 import { readCapture } from './capture.js';
 import { type StepResponse, sendRequest } from './http-request.js';
 import { BUDGET_FAIL_FACTOR, type HttpStep } from './spec.js';
@@ -58,7 +59,9 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
   const { text } = response;
   // A 2xx answer did its work even when the step fails on it (201 where 200 was expected, a body value
   // that differs): what it captures is kept, so the `finally` steps can delete what it created.
-  const fromResponse = { serviceMs, ...(response.ok ? { captures: capturesFound(text, step.capture) } : {}) };
+  const needsJson = step.expect?.body !== undefined || step.capture !== undefined;
+  const json = needsJson ? parseJson(text) : NOT_JSON;
+  const fromResponse = { serviceMs, ...(response.ok ? { captures: capturesFound(json, step.capture) } : {}) };
   const said = `${step.method} ${step.path} → ${response.status}`;
 
   const statuses = expectedStatuses(step.expect?.status);
@@ -74,18 +77,11 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
     };
   }
 
-  const needsJson = step.expect?.body !== undefined || step.capture !== undefined;
-  let json: unknown;
-  if (needsJson) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return {
-        ...failed(said, 'a JSON response body', `not JSON: ${quote(text, context.secrets)}`, reproduce),
-        ...fromResponse,
-      };
-    }
-  }
+  if (needsJson && json === NOT_JSON)
+    return {
+      ...failed(said, 'a JSON response body', `not JSON: ${quote(text, context.secrets)}`, reproduce),
+      ...fromResponse,
+    };
   for (const [path, value] of Object.entries(step.expect?.body ?? {})) {
     const read = readCapture(json, path);
     if (!read.found)
@@ -137,16 +133,21 @@ export async function runHttpStep(step: HttpStep, context: HttpStepContext): Pro
   return { status: 'pass', message: `${said} in ${ms} ms`, ...base };
 }
 
-/** The captures that can be read from `text`, leaving out any that cannot (not JSON, no value there). */
-function capturesFound(text: string, capture: HttpStep['capture']): Record<string, unknown> {
-  const found: Record<string, unknown> = {};
-  if (!capture) return found;
-  let json: unknown;
+/** What a body that does not parse as JSON reads as. */
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    return found;
+    return NOT_JSON;
   }
+}
+
+/** The captures that can be read from the response, leaving out any that cannot (not JSON, no value there). */
+function capturesFound(json: unknown, capture: HttpStep['capture']): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  if (!capture || json === NOT_JSON) return found;
   for (const [name, path] of Object.entries(capture)) {
     const read = readCapture(json, path);
     if (read.found) found[name] = read.value;
@@ -188,7 +189,7 @@ function unreachableApp(baseUrl: string, error: unknown): UnreachableError {
 function quote(text: string, secrets: readonly string[]): string {
   const shown = redact(text, secrets).replace(/\s+/g, ' ').trim();
   if (shown.length === 0) return '(empty body)';
-  return shown.length > QUOTED_BODY ? `${shown.slice(0, QUOTED_BODY)}…` : shown;
+  return shorten(shown, QUOTED_BODY);
 }
 
 /** A `curl` command that makes the same request, credentials redacted. */

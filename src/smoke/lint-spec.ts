@@ -2,9 +2,8 @@
 // would run but prove less than it seems to (warnings).
 import { suggest } from '../core/suggest.js';
 import type { LoadedSpec } from './load-spec.js';
-import type { SmokeStep } from './spec.js';
+import { placedSteps } from './placed-steps.js';
 import { readOnlyVerdict } from './sql-read-only.js';
-import { stepLabel } from './step-label.js';
 import type { ValuePath } from './template.js';
 import { templateNames } from './template.js';
 import { templateProblems } from './template-check.js';
@@ -46,7 +45,7 @@ export async function lintSmokeSpec(loaded: LoadedSpec, options: LintOptions): P
       ...line(lineOf(problem.path)),
     });
 
-  const steps = allSteps(spec.steps, spec.finally ?? []);
+  const steps = placedSteps(spec);
   const writes = steps.filter(
     ({ inner, phase }) => phase === 'steps' && inner.http && WRITING_METHODS.has(inner.http.method),
   );
@@ -134,27 +133,6 @@ export async function lintSmokeSpec(loaded: LoadedSpec, options: LintOptions): P
  */
 export function lintExitCode(findings: readonly SpecFinding[]): 0 | 2 {
   return findings.some((finding) => finding.severity === 'error') ? 2 : 0;
-}
-
-interface PlacedStep {
-  /** The step itself, or the step a `poll` retries. */
-  inner: SmokeStep;
-  label: string;
-  phase: 'steps' | 'finally';
-  /** Where `inner` is in the spec. */
-  path: ValuePath;
-}
-
-function allSteps(steps: SmokeStep[], cleanup: SmokeStep[]): PlacedStep[] {
-  const place =
-    (phase: 'steps' | 'finally') =>
-    (step: SmokeStep, index: number): PlacedStep => ({
-      inner: step.poll ? (step.poll.step as SmokeStep) : step,
-      label: stepLabel(step, index, phase),
-      phase,
-      path: step.poll ? [phase, index, 'poll', 'step'] : [phase, index],
-    });
-  return [...steps.map(place('steps')), ...cleanup.map(place('finally'))];
 }
 
 function line(at: number | undefined): { line?: number } {

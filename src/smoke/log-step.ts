@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { redactText } from '../core/redact.js';
+import { shorten } from '../core/shorten.js';
 import type { LogStep } from './spec.js';
 import { failed, type StepOutcome } from './step-result.js';
 
@@ -62,7 +63,7 @@ export async function runLogStep(step: LogStep, context: LogStepContext): Promis
         `a line matching /${redactText(step.pattern, context.secrets)}/`,
         `${lines.length} line${lines.length === 1 ? '' : 's'}${since}, none matching${lastLine(lines, context.secrets)}`,
       );
-    sentences.push(`${source}: ${cut(redactText(match.trim(), context.secrets))}`);
+    sentences.push(`${source}: ${shorten(redactText(match.trim(), context.secrets), QUOTED_LINE)}`);
   }
   if (step.database) {
     if (!context.database)
@@ -109,9 +110,5 @@ async function fetchLines(url: string): Promise<string[]> {
 
 function lastLine(lines: string[], secrets: readonly string[]): string {
   const last = lines.at(-1);
-  return last === undefined ? '' : `; the last: ${cut(redactText(last.trim(), secrets))}`;
-}
-
-function cut(text: string): string {
-  return text.length > QUOTED_LINE ? `${text.slice(0, QUOTED_LINE)}…` : text;
+  return last === undefined ? '' : `; the last: ${shorten(redactText(last.trim(), secrets), QUOTED_LINE)}`;
 }

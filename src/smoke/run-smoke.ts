@@ -1,11 +1,12 @@
 // Runs a smoke spec against the live app: each step in order until one fails, then the `finally`
 // steps whatever happened, then the proof in the store — the run's rows gone after the clean-up, and
 // when the record never reached this environment, where it went instead.
-import { UnreachableError } from '../core/errors.js';
+import { firstLine, UnreachableError } from '../core/errors.js';
 import type { Queryable } from '../stores/postgres/database.js';
 import { runHttpStep } from './http-step.js';
 import type { LoadedSpec } from './load-spec.js';
 import { logOffset, runLogStep } from './log-step.js';
+import { placedSteps } from './placed-steps.js';
 import { newRunId } from './run-id.js';
 import { DEFAULT_BUDGET_MS, type RecordPlace, type SmokeStep } from './spec.js';
 import { runSqlStep } from './sql-step.js';
@@ -104,8 +105,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
   const places = spec.records ?? [];
   const keepsRows = !spec.finally?.length;
   const offsets = new Map<string, number>();
-  for (const step of [...spec.steps, ...(spec.finally ?? [])]) {
-    const file = (step.log ?? step.poll?.step.log)?.file;
+  for (const { inner } of placedSteps(spec)) {
+    const file = inner.log?.file;
     if (file) offsets.set(file, logOffset(options.root, file));
   }
   // Every environment a sql step reads is opened before the run writes anything: one that cannot be
@@ -136,7 +137,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
         outcome =
           reason instanceof UnreachableError
             ? { status: 'fail', message: reason.message, expected: 'a response', got: 'no connection' }
-            : { status: 'fail', message: `could not run: ${reason.message.split('\n')[0]}` };
+            : { status: 'fail', message: `could not run: ${firstLine(reason)}` };
       }
     }
     Object.assign(captures, outcome.captures);
@@ -240,8 +241,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeRun> {
 /** The environments the spec's sql steps name (undefined: the one under test), templated ones left out. */
 function sqlEnvironments(spec: LoadedSpec['spec']): Set<string | undefined> {
   const environments = new Set<string | undefined>();
-  for (const step of [...spec.steps, ...(spec.finally ?? [])]) {
-    const env = (step.sql ?? step.poll?.step.sql)?.env;
+  for (const { inner } of placedSteps(spec)) {
+    const env = inner.sql?.env;
     if (!env?.includes('{{')) environments.add(env);
   }
   return environments;

@@ -2,6 +2,7 @@
 // (dbt-style: the query returns what is wrong, `rows: 0`, or the row expected).
 import { redactText } from '../core/redact.js';
 import { shellQuote } from '../core/shell-quote.js';
+import { shorten } from '../core/shorten.js';
 import type { Queryable } from '../stores/postgres/database.js';
 import { quoteLiteral } from '../stores/postgres/sql-quote.js';
 import type { SqlStep } from './spec.js';
@@ -40,7 +41,7 @@ export async function runSqlStep(step: SqlStep, context: SqlStepContext): Promis
   const serviceMs = performance.now() - sent;
   const said = `${rows.length} row${rows.length === 1 ? '' : 's'} in ${context.where}`;
   const quoteRow = (row: Record<string, unknown> | undefined) =>
-    row === undefined ? 'no row' : redactText(cut(JSON.stringify(row)), context.secrets);
+    row === undefined ? 'no row' : redactText(shorten(JSON.stringify(row), QUOTED_ROW), context.secrets);
 
   const expect = step.expect ?? {};
   if (expect.rows !== undefined && rows.length !== expect.rows) {
@@ -102,10 +103,6 @@ function sameValue(actual: unknown, expected: string | number | boolean | null):
     return expected === null && actual == null;
   if (actual instanceof Date) return actual.toISOString() === String(expected);
   return String(actual) === String(expected);
-}
-
-function cut(text: string): string {
-  return text.length > QUOTED_ROW ? `${text.slice(0, QUOTED_ROW)}…` : text;
 }
 
 /** The query with its parameters written in, runnable in psql (or read as the SQL, embedded). */

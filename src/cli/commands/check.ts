@@ -1,5 +1,4 @@
 // `launchdb check`: runs an environment's readiness checks and gives the verdict (the CI deploy gate).
-
 import { recordWarning, startRecordingCheck } from '../../control/record-check-run.js';
 import { AREAS, type Area } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';

@@ -47,26 +47,25 @@ export async function openSmokeDatabase(
       throw new UsageError(`a sql step names environment ${environment.name}, which has no Postgres store`, {
         fix: `attach one (launchdb attach postgres --env ${environment.name}) or name another environment in the step`,
       });
-    const name = `${environment.name}`;
+    const { name } = environment;
+    const underTest = name === env.name;
     if (target.backing === 'embedded') {
-      if (environment.name !== env.name && !existsSync(target.dataDir))
-        throw new UsageError(`a sql step names environment ${environment.name}, which is not attached`, {
-          fix: `attach it (launchdb attach postgres --env ${environment.name}) or name another environment in the step`,
+      if (!underTest && !existsSync(target.dataDir))
+        throw new UsageError(`a sql step names environment ${name}, which is not attached`, {
+          fix: `attach it (launchdb attach postgres --env ${name}) or name another environment in the step`,
         });
-      if (environment.name !== env.name)
+      if (!underTest)
         throw new UsageError(
-          `a sql step names environment ${environment.name}, which is embedded: only the environment under test can be read embedded`,
+          `a sql step names environment ${name}, which is embedded: only the environment under test can be read embedded`,
           { fix: 'smoke-test that environment on its own, or attach it to a server' },
         );
       return { db: readOnly(owner.db), psql: undefined, where: `${name} (${target.location})` };
     }
     const where = `${name} (${target.host}:${target.port}/${target.database})`;
     const url = target.readonlyUrl ?? target.url;
+    // The environment under test reached with the owner's own URL (a URL in the config): its connection serves.
     const db =
-      environment.name === env.name &&
-      !target.readonlyUrl &&
-      owner.target.backing === 'server' &&
-      url === owner.target.migrationUrl
+      underTest && url === target.migrationUrl
         ? owner.db
         : await openServer(url, { connectTimeoutMs, max: 1, applicationName: 'launchdb smoke' });
     if (db !== owner.db) opened.push(db);
