@@ -8,7 +8,7 @@
 // its own (a restore renames databases, which open connections would block).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExitCode, isLaunchdbError, RefusedError, UnreachableError } from '../core/errors.js';
+import { type ExitCode, firstLine, isLaunchdbError, RefusedError, UnreachableError } from '../core/errors.js';
 import { type Environment, Project } from '../core/project.js';
 import { redactText, redactUrl } from '../core/redact.js';
 import { whoIsActing } from '../stores/postgres/audit/actor.js';
@@ -197,11 +197,6 @@ function resultOf(ended: { code: ExitCode } | { error: unknown }, secrets: Set<s
   const error = redactText(firstLine(ended.error), secrets);
   if (ended.error instanceof RefusedError) return { status: 'refused', error };
   return { status: 'failed', exitCode: isLaunchdbError(ended.error) ? ended.error.exitCode : 2, error };
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? '';
 }
 
 /** The flags and arguments as given, every URL's password masked and every known secret removed. */

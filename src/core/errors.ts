@@ -63,3 +63,8 @@ export class UnreachableError extends LaunchdbError {
 export function isLaunchdbError(error: unknown): error is LaunchdbError {
   return error instanceof LaunchdbError;
 }
+
+/** The first line of what was thrown: an error's message, or the value as text. For one-line reports. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

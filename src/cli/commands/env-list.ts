@@ -8,6 +8,7 @@ import { redactText } from '../../core/redact.js';
 import type { Backing, PostgresDatabase } from '../../stores/postgres/database.js';
 import { openEmbedded } from '../../stores/postgres/embedded.js';
 import { type Marker, readMarker } from '../../stores/postgres/marker.js';
+import { useWithin } from '../../stores/postgres/open-within.js';
 import { openServer } from '../../stores/postgres/server.js';
 import {
   connectTimeoutOf,
@@ -179,26 +180,17 @@ type Probed = Omit<StoreListing, 'store' | 'backing' | 'database' | 'host'>;
 
 /** Opens, asks version, size and marker, closes; gives up after the connect timeout plus a grace. */
 async function probe(open: () => Promise<PostgresDatabase>, timeoutMs: number): Promise<Probed> {
-  // Closing is chained to the opening, so a database that opens after the deadline is still closed.
-  const facts = open().then(async (db) => {
-    try {
-      const { rows } = await db.query<{ version: string; bytes: string | number; size: string }>(
-        `select current_setting('server_version') as version,
-                pg_database_size(current_database()) as bytes,
-                pg_size_pretty(pg_database_size(current_database())) as size`,
-      );
-      const marker = await readMarker(db);
-      return { row: rows[0], marker };
-    } finally {
-      await db.close().catch(() => {});
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs + QUERY_GRACE_MS);
-  });
+  const facts = async (db: PostgresDatabase) => {
+    const { rows } = await db.query<{ version: string; bytes: string | number; size: string }>(
+      `select current_setting('server_version') as version,
+              pg_database_size(current_database()) as bytes,
+              pg_size_pretty(pg_database_size(current_database())) as size`,
+    );
+    const marker = await readMarker(db);
+    return { row: rows[0], marker };
+  };
   try {
-    const answer = await Promise.race([facts, deadline]);
+    const answer = await useWithin(open, facts, timeoutMs + QUERY_GRACE_MS);
     if (answer === 'timeout') {
       return {
         status: 'timeout',
@@ -220,8 +212,6 @@ async function probe(open: () => Promise<PostgresDatabase>, timeoutMs: number): 
     // Held by another launchdb process past the wait: busy, not down.
     const busy = error instanceof Error && / is in use by another launchdb process/.test(error.message);
     return { status: busy ? 'busy' : 'unreachable', ...UNKNOWN, ...problem(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

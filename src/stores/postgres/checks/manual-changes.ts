@@ -4,7 +4,7 @@
 // manual events; it installs the DDL capture when it connects as a superuser.
 import type { Check, CheckOutcome } from '../../../core/checks/check.js';
 import { StoreUnavailable } from '../../../core/checks/check.js';
-import { UnreachableError } from '../../../core/errors.js';
+import { firstLine, UnreachableError } from '../../../core/errors.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { captureState, ensureCapture, notInstalledReason } from '../audit/ddl-capture.js';
 import { listAuditEvents } from '../audit/list-events.js';
@@ -143,8 +143,4 @@ function describeEvent(event: AuditEvent): {
 async function whyNotCaptured(db: PostgresDatabase, reason: string): Promise<string> {
   const state = await captureState(db);
   return state.partial ? notInstalledReason(state) : reason;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -4,6 +4,7 @@
 // lock on the server, a lock file embedded); a run that finds it busy uses a new shadow of its own.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { firstLine } from '../../../core/errors.js';
 import { acquireLock, isLock } from '../../../core/file-lock.js';
 import type { Queryable } from '../database.js';
 import { openEmbedded } from '../embedded.js';
@@ -12,7 +13,6 @@ import {
   type Attempt,
   dropServerDatabase,
   embeddedShadow,
-  firstLine,
   openServerShadow,
   type Shadow,
   type ShadowServer,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { firstLine } from '../../../core/errors.js';
 import type { Environment } from '../../../core/project.js';
 import { describeUrl, withCredentials } from '../connection-url.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
@@ -257,8 +258,4 @@ export function major(versionNum: number): number {
 
 function scratchWord(purpose: string | undefined): string {
   return purpose === 'drill' ? 'scratch database' : 'shadow';
-}
-
-export function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

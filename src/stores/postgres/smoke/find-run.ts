@@ -2,11 +2,13 @@
 // gone after the clean-up?) and in the project's other environments, for the wrong-store diagnosis:
 // "the app wrote to staging (shop_staging), not production".
 import { existsSync } from 'node:fs';
+import { firstLine } from '../../../core/errors.js';
 import type { Project } from '../../../core/project.js';
 import { redactText } from '../../../core/redact.js';
 import type { RecordPlace } from '../../../smoke/spec.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { openEmbedded } from '../embedded.js';
+import { useWithin } from '../open-within.js';
 import { openServer } from '../server.js';
 import { connectTimeoutOf, type PostgresTarget, resolvePostgresTarget } from '../target.js';
 import { carriesRunId, resolvePlaces } from './record-places.js';
@@ -95,7 +97,7 @@ async function searchEnvironment(
   try {
     target = resolvePostgresTarget(env);
   } catch (error) {
-    return { note: `${name}: not searched: ${firstLine(error)}` };
+    return { note: `${name}: not searched: ${problemOf(error)}` };
   }
   if (!target) return { nothing: true };
   if (identityOf(target) === here) {
@@ -115,18 +117,17 @@ async function searchEnvironment(
     location = target.database;
     open = () => openServer(url, { connectTimeoutMs: timeoutMs, max: 1, applicationName: 'launchdb smoke' });
   }
-  const searched = await withinTime(
-    open,
-    (db) => findRunRows(db, places, runId),
-    timeoutMs + SEARCH_GRACE_MS,
-  );
+  let searched: PlaceRows[] | 'timeout';
+  try {
+    searched = await useWithin(open, (db) => findRunRows(db, places, runId), timeoutMs + SEARCH_GRACE_MS);
+  } catch (error) {
+    return { note: `${name} (${location}): not searched: ${problemOf(error)}` };
+  }
   if (searched === 'timeout') {
     return {
       note: `${name} (${location}): not searched: no answer within ${seconds(timeoutMs + SEARCH_GRACE_MS)}`,
     };
   }
-  if (searched instanceof Error)
-    return { note: `${name} (${location}): not searched: ${firstLine(searched)}` };
   const rows = searched.reduce((sum, place) => sum + place.rows, 0);
   if (rows === 0) return { nothing: true };
   return {
@@ -137,33 +138,6 @@ async function searchEnvironment(
       places: searched.filter((place) => place.rows > 0).map(({ place, rows }) => ({ place, rows })),
     },
   };
-}
-
-/** Opens, runs `use`, closes; stops waiting after `ms`, and a database that opens later is still closed. */
-async function withinTime<T>(
-  open: () => Promise<PostgresDatabase>,
-  use: (db: PostgresDatabase) => Promise<T>,
-  ms: number,
-): Promise<T | Error | 'timeout'> {
-  const work = open().then(async (db) => {
-    try {
-      return await use(db);
-    } finally {
-      await db.close().catch(() => {});
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => {});
-  }
 }
 
 /** What makes two environments one database: the server's address and database, or the data folder. */
@@ -180,9 +154,9 @@ function databaseIdentity(project: Project, name: string): string | undefined {
   }
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return redactText(message.split('\n')[0] ?? message);
+/** An error's first line, any password in it masked: notes about other environments are printed. */
+function problemOf(error: unknown): string {
+  return redactText(firstLine(error));
 }
 
 function seconds(ms: number): string {

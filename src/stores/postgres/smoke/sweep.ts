@@ -6,6 +6,8 @@
 // gone, and its lock with it. So a `running` run whose lock can be taken is a killed one, and only
 // those are swept: two runs under way at once never sweep each other. (An embedded database served
 // by `launchdb serve` shares one session among its clients: there, runs must not overlap.)
+
+import { firstLine } from '../../../core/errors.js';
 import type { Connection, PostgresDatabase } from '../database.js';
 import { findRunRows } from './find-run.js';
 import { carriesRunId, type ResolvedPlace, resolvePlaces } from './record-places.js';
@@ -120,8 +122,4 @@ async function deleteRunRows(
     pending = blocked.map(({ place }) => place);
   }
   return { deleted, problems: [] };
-}
-
-function firstLine(error: unknown): string {
-  return ((error as Error).message ?? String(error)).split('\n')[0]!;
 }
