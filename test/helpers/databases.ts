@@ -70,10 +70,20 @@ export function serverUrlFor(database: string, user?: string): string {
 
 /** Runs SQL as the server's superuser on its maintenance database. */
 export async function adminQuery(sql: string, params: unknown[] = [], database = 'postgres') {
-  const client = new pg.Client({ connectionString: serverUrlFor(database) });
+  return queryAt(serverUrlFor(database), sql, params);
+}
+
+/** One query on a session of its own, as whoever `url` logs in as (the app, another role). */
+// biome-ignore lint/suspicious/noExplicitAny: rows untyped unless asked, as pg's own query gives them
+export async function queryAt<Row extends pg.QueryResultRow = any>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<Row>> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await client.query(sql, params);
+    return await client.query<Row>(sql, params);
   } finally {
     await client.end();
   }

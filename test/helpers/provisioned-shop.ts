@@ -7,11 +7,11 @@
 //   await shop.query('production', 'select …', [])      // as the server's superuser, in that database
 //   await shop.remove();                                // drops the databases and roles, removes the copy
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import { readSecrets } from '../../src/core/secrets.js';
 import { runCli } from './cli.js';
-import { adminQuery, SERVER_URL, serverUrlFor } from './databases.js';
+import { adminQuery, queryAt, SERVER_URL, serverUrlFor } from './databases.js';
 import { copyShop, type ShopCopy } from './shop-app.js';
 
 export interface ProvisionedShop extends ShopCopy {
@@ -35,13 +35,7 @@ export async function provisionShop(environments: string[]): Promise<Provisioned
     database,
     secrets: (env) => readSecrets(join(shop.dir, '.launchdb'), env),
     async query<Row extends pg.QueryResultRow>(env: string, sql: string, params: unknown[] = []) {
-      const client = new pg.Client({ connectionString: serverUrlFor(database(env)) });
-      await client.connect();
-      try {
-        return (await client.query<Row>(sql, params)).rows;
-      } finally {
-        await client.end();
-      }
+      return (await queryAt<Row>(serverUrlFor(database(env)), sql, params)).rows;
     },
     async remove() {
       for (const env of environments) {

@@ -2,7 +2,6 @@
 // write launchdb.smoke_runs (the owner) and who reads it (the app and read-only roles); the wrong-store
 // diagnosis across the project's environments (the app wrote to staging, not production), with an
 // unreachable one and one sharing the database under test noted; and a killed run swept as the owner.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src/core/project.js';
 import { newRunId } from '../../src/smoke/run-id.js';
@@ -19,7 +18,7 @@ import {
 import { sweepUnfinishedRuns } from '../../src/stores/postgres/smoke/sweep.js';
 import { resolvePostgresTarget, type ServerTarget } from '../../src/stores/postgres/target.js';
 import { runCli } from '../helpers/cli.js';
-import { adminQuery, SERVER_URL, serverAvailable } from '../helpers/databases.js';
+import { adminQuery, queryAt, SERVER_URL, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const PLACES = [{ table: 'orders', column: 'reference' }];
@@ -37,13 +36,7 @@ describe.skipIf(!serverAvailable)('smoke runs on provisioned server environments
   };
   /** Writes as the app does: its own role, its own session. */
   const appWrites = async (env: string, sql: string, params: unknown[]) => {
-    const client = new pg.Client({ connectionString: targets.get(env)!.url });
-    await client.connect();
-    try {
-      await client.query(sql, params);
-    } finally {
-      await client.end();
-    }
+    await queryAt(targets.get(env)!.url, sql, params);
   };
 
   beforeAll(async () => {

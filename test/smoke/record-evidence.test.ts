@@ -12,7 +12,13 @@ import { databaseEvidence } from '../../src/stores/postgres/smoke/record-evidenc
 import { markRunStart } from '../../src/stores/postgres/smoke/run-start.js';
 import { readTableWrites } from '../../src/stores/postgres/smoke/table-counters.js';
 import { writtenSince } from '../../src/stores/postgres/smoke/xid-order.js';
-import { BACKINGS, type FreshDatabase, freshDatabase, serverAvailable } from '../helpers/databases.js';
+import {
+  BACKINGS,
+  type FreshDatabase,
+  freshDatabase,
+  queryAt,
+  serverAvailable,
+} from '../helpers/databases.js';
 import { type PrivateCluster, startPrivateCluster } from '../helpers/private-cluster.js';
 
 const ORDERS = [{ table: 'orders', column: 'reference' }];
@@ -29,13 +35,7 @@ describe.each(BACKINGS)('database evidence on %s Postgres', (backing) => {
       await db.query(sql, params);
       return;
     }
-    const client = new pg.Client({ connectionString: fresh.url });
-    await client.connect();
-    try {
-      await client.query(sql, params);
-    } finally {
-      await client.end();
-    }
+    await queryAt(fresh.url, sql, params);
   };
 
   beforeAll(async () => {
