@@ -63,7 +63,7 @@ async function runOn(backing, runs) {
     const smoke = () => {
       const { ms, stdout } = timeRun(
         process.execPath,
-        [BIN, 'smoke', '--env', env, '--app-url', appUrl, '--json'],
+        [BIN, 'smoke', '--env', env, '--confirm', env, '--app-url', appUrl, '--json'],
         { cwd: dir, env: { FORCE_COLOR: '0' } },
       );
       const result = JSON.parse(stdout);

@@ -43,7 +43,10 @@ const steps = [
   // The app runs: the shop's HTTP app on the embedded database (served over the wire), smoke-tested
   // through its public routes and proven in the store, then stopped.
   ['start the shop app', 'start-app'],
-  ['smoke test: the five steps through the live app', ['smoke', '--env', env, '--app-url', 'APP_URL']],
+  [
+    'smoke test: the five steps through the live app',
+    ['smoke', '--env', env, '--confirm', env, '--app-url', 'APP_URL'],
+  ],
   ['stop the shop app', 'stop-app'],
   ['back up, encrypted', ['backup', 'create', '--env', env]],
   ['prove the backup restores: a drill into a scratch database', ['backup', 'drill', '--env', env]],

@@ -386,7 +386,7 @@ export const COMMANDS: CommandSpec[] = [
     },
     maxPositionals: 0,
     examples: [
-      'launchdb smoke --env production --app-url https://shop.example.com',
+      'launchdb smoke --env production --confirm production --app-url https://shop.example.com',
       'launchdb smoke --env staging --junit reports/smoke.xml',
     ],
     audit: { action: 'smoke' },

@@ -39,6 +39,8 @@ const CHANGES: Record<string, Change> = {
   },
   'access approve': { args: ['1'], url: 'env-url' },
   'access revoke': { args: ['--person', 'ada'], url: 'env-url' },
+  // Its run writes through the app, to launchdb.smoke_runs, and sweeps a killed run's rows.
+  smoke: { args: ['--app-url', 'http://127.0.0.1:9'], url: 'env-url' },
   'backup restore': {
     args: ['--clean'],
     url: 'to',
@@ -77,8 +79,6 @@ const NO_CHANGE: Record<string, string> = {
   'scan data': 'reads',
   'scan code': 'reads files',
   'smoke lint': 'reads the smoke spec',
-  smoke:
-    'writes only through the app under test and to its own launchdb.smoke_runs; a spec that writes to a guarded environment without a clean-up is refused',
   'pool pgbouncer': 'writes PgBouncer files',
   'backup create': 'adds a backup; deletes nothing',
   'backup list': 'reads',
@@ -157,6 +157,18 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
        alter table public.schema_migrations owner to ${database}_owner`,
       [],
       database,
+    );
+    // What smoke would run: a spec that writes through the app and cleans up after itself.
+    project.write(
+      'launchdb.smoke.yaml',
+      [
+        'records: [{ table: orders, column: note }]',
+        'steps:',
+        '  - http: { method: POST, path: /orders, body: { note: "{{run.id}}" }, expect: { status: 201 }, capture: { id: /id } }',
+        'finally:',
+        '  - http: { method: DELETE, path: "/orders/{{id}}", expect: { status: [204, 404] } }',
+        '',
+      ].join('\n'),
     );
     project.write(
       'db/seeds/reference/orders.sql',

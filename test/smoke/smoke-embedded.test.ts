@@ -54,6 +54,8 @@ describe('launchdb smoke on the embedded database', () => {
       'smoke',
       '--env',
       'production',
+      '--confirm',
+      'production',
       '--app-url',
       app.url,
       '--json',
@@ -104,7 +106,15 @@ describe('launchdb smoke on the embedded database', () => {
   }, 120_000);
 
   it('prints each step as it ends, the evidence one piece a line', async () => {
-    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url]);
+    const result = await cli([
+      'smoke',
+      '--env',
+      'production',
+      '--confirm',
+      'production',
+      '--app-url',
+      app.url,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
       /^✓ the logs show the database work \(\d+ ms\)\n {4}logs\/app\.log: \{.*"order updated"/m,
@@ -121,7 +131,17 @@ describe('launchdb smoke on the embedded database', () => {
       "expect: { rows: 1, row: { status: 'paid' } }",
       "expect: { rows: 1, row: { status: 'shipped' } }",
     ]);
-    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec]);
+    const result = await cli([
+      'smoke',
+      '--env',
+      'production',
+      '--confirm',
+      'production',
+      '--app-url',
+      app.url,
+      '--spec',
+      spec,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('✗ the update persisted: 1 row in production');
     expect(result.stderr).toContain('expected: status = "shipped"');
@@ -141,7 +161,17 @@ describe('launchdb smoke on the embedded database', () => {
       "path: '/orders',",
       "path: '/orders',\n        headers: { 'x-trace': '{{env.LAUNCHDB_TEST_NEVER_SET}}' },",
     ]);
-    const result = await cli(['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec]);
+    const result = await cli([
+      'smoke',
+      '--env',
+      'production',
+      '--confirm',
+      'production',
+      '--app-url',
+      app.url,
+      '--spec',
+      spec,
+    ]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('✓ create a record from the public app');
     expect(result.stderr).toMatch(/✗ create an order for it: could not run: .*LAUNCHDB_TEST_NEVER_SET/);
@@ -154,7 +184,15 @@ describe('launchdb smoke on the embedded database', () => {
 
   it('an app that is not listening is exit 3, naming its host and port', async () => {
     const port = await closedPort();
-    const result = await cli(['smoke', '--env', 'production', '--app-url', `http://127.0.0.1:${port}`]);
+    const result = await cli([
+      'smoke',
+      '--env',
+      'production',
+      '--confirm',
+      'production',
+      '--app-url',
+      `http://127.0.0.1:${port}`,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`the app at 127.0.0.1:${port} is unreachable (ECONNREFUSED)`);
     expect(result.stderr).not.toContain('    at ');

@@ -49,9 +49,12 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
 
   /** `launchdb smoke --env production` in-process, with its run id. */
   async function smoke(args: string[], appUrl = app.url) {
-    const result = await runCli(['smoke', '--env', 'production', '--app-url', appUrl, ...args], {
-      cwd: shop.dir,
-    });
+    const result = await runCli(
+      ['smoke', '--env', 'production', '--confirm', 'production', '--app-url', appUrl, ...args],
+      {
+        cwd: shop.dir,
+      },
+    );
     const runId = RUN_ID.exec(result.stdout)?.[1] ?? JSON.parse(result.stdout || '{}').runId;
     return { ...result, runId: runId as string, output: result.stdout + result.stderr };
   }
@@ -336,7 +339,7 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
       name: 'read it back from the public app',`,
     ]);
     const killed = launchBin(
-      ['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec],
+      ['smoke', '--env', 'production', '--confirm', 'production', '--app-url', app.url, '--spec', spec],
       shop.dir,
     );
     let runId = '';
@@ -441,7 +444,17 @@ describe.skipIf(!serverAvailable)('launchdb smoke on provisioned server environm
         ["name: 'Smoke Test'", "name: 'Smoke {{env.SMOKE_TOKEN}}'"],
         ['expect: { status: 201 },', 'expect: { status: 200 },'],
       );
-      const args = ['smoke', '--env', 'production', '--app-url', app.url, '--spec', spec];
+      const args = [
+        'smoke',
+        '--env',
+        'production',
+        '--confirm',
+        'production',
+        '--app-url',
+        app.url,
+        '--spec',
+        spec,
+      ];
       const env = { SMOKE_TOKEN: token };
       const text = await runBin(args, { cwd: shop.dir, env });
       const json = await runBin([...args, '--json', '--junit', 'reports/secret.xml'], { cwd: shop.dir, env });

@@ -3,15 +3,17 @@
 // refused, 3 when the app or the database cannot be reached.
 import { resolve } from 'node:path';
 import { type ExitCode, UsageError } from '../../core/errors.js';
+import { redactUrl } from '../../core/redact.js';
 import { lintSmokeSpec } from '../../smoke/lint-spec.js';
 import { loadSmokeSpec } from '../../smoke/load-spec.js';
 import { newRunId } from '../../smoke/run-id.js';
 import { describeRows, runSmoke, type SmokeRun } from '../../smoke/run-smoke.js';
+import type { SmokeSpec } from '../../smoke/spec.js';
 import type { StepResult } from '../../smoke/step-result.js';
 import { openSmokeDatabase } from '../../stores/postgres/smoke/smoke-database.js';
 import { stringFlag } from '../args.js';
 import { noteAuditDetails } from '../audit-details.js';
-import { commandContext } from '../context.js';
+import { commandContext, confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import { writeReportFile } from '../render/report-file.js';
 import { renderSmokeJunit } from '../render/smoke-junit.js';
@@ -40,6 +42,14 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     });
   }
 
+  // The run writes to the environment (through the app, its smoke_runs row, the sweep of a killed
+  // run's rows): a guarded one is confirmed first, as every change to it is.
+  await confirmChange(
+    env,
+    input,
+    io,
+    `a smoke run of ${loaded.file} through ${appTarget(input, loaded.spec)}`,
+  );
   const database = await openSmokeDatabase({
     project,
     env,
@@ -129,4 +139,10 @@ function renderEnd(result: SmokeRun, io: Io): string {
         ),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The app a run goes through, as the confirmation names it: `--app-url`, else the spec's `app.url`. */
+function appTarget(input: CommandInput, spec: SmokeSpec): string {
+  const url = stringFlag(input, 'app-url') ?? spec.app?.url;
+  return url ? `the app at ${redactUrl(url)}` : 'the app (no URL given)';
 }
