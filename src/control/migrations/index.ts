@@ -5,5 +5,12 @@ import { checkRuns } from './0001-check-runs.js';
 import { jobRuns } from './0002-job-runs.js';
 import { auditHeads } from './0003-audit-heads.js';
 import { checkRunKeys } from './0004-check-run-keys.js';
+import { scheduler } from './0005-scheduler.js';
 
-export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [checkRuns, jobRuns, auditHeads, checkRunKeys];
+export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
+  checkRuns,
+  jobRuns,
+  auditHeads,
+  checkRunKeys,
+  scheduler,
+];

@@ -6,6 +6,7 @@ import {
   CONNECTION_LIMIT,
   describeRange,
   inRange,
+  MAX_TIMER_MS,
   type NumberRange,
   ROWS_PER_TABLE,
   TIMEOUT_MS,
@@ -16,7 +17,13 @@ import { closestBranch, describeIssue } from '../zod-issue.js';
 import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
-import { ADMIN_SECRET_HASHES, type LaunchdbConfig, MIGRATION_LAYOUTS } from './types.js';
+import {
+  ADMIN_SECRET_HASHES,
+  CATCH_UP_POLICIES,
+  type LaunchdbConfig,
+  MIGRATION_LAYOUTS,
+  SCHEDULED_JOBS,
+} from './types.js';
 
 const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
 const postgresUrl = z
@@ -46,8 +53,15 @@ const KEPT_BACKUPS: NumberRange = { min: 0, max: 10_000 };
 const INSTANCES: NumberRange = { min: 0, max: 10_000 };
 const SCAN_CONCURRENCY: NumberRange = { min: 1, max: 32 };
 const GZIP_LEVEL: NumberRange = { min: 1, max: 9 };
+/** A lease shorter than a second would expire between two heartbeats of a busy event loop. */
+const LEASE_MS: NumberRange = { min: 1000, max: MAX_TIMER_MS, unit: 'ms' };
 
 const millis = wholeNumber(TIMEOUT_MS);
+/** An IANA time zone this Node knows: `UTC`, `Europe/Berlin`. */
+const timeZone = z.string().refine(isTimeZone, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a time zone: expected an IANA name such as "UTC" or "Europe/Berlin"`,
+});
 /** `access.maxGrant` and `access.requestTtl`: durations as `--for` takes them. */
 const accessDuration = z.string().refine(isAccessDuration, {
   error: (issue) =>
@@ -127,6 +141,26 @@ const configShape = z.strictObject({
     .refine((envs) => Object.keys(envs).length > 0, { message: 'declare at least one environment' }),
   checks: z.strictObject({ timeout: millis.optional() }).optional(),
   control: z.strictObject({ url: postgresUrl.optional() }).optional(),
+  scheduler: z
+    .strictObject({
+      jobs: z.array(
+        z.strictObject({
+          job: z.enum(SCHEDULED_JOBS),
+          env: z.string().min(1),
+          cron: z.string().refine(validCron, {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is not a cron expression: expected five fields (minute hour day month weekday) such as "0 3 * * *", or six with seconds first`,
+          }),
+          timezone: timeZone.optional(),
+          catchUp: z.enum(CATCH_UP_POLICIES).optional(),
+          timeout: millis.optional(),
+        }),
+      ),
+      timezone: timeZone.optional(),
+      lease: wholeNumber(LEASE_MS).optional(),
+      grace: millisOrZero.optional(),
+    })
+    .optional(),
   migrations: z
     .strictObject({
       layout: z.enum(MIGRATION_LAYOUTS).optional(),
@@ -308,7 +342,7 @@ const configShape = z.strictObject({
     })
     .optional(),
 });
-const configSchema = configShape.superRefine(namesDeclaredPeople);
+const configSchema = configShape.superRefine(namesDeclaredPeople).superRefine(schedulesKnownEnvironments);
 
 /** Environment owners and approvers name people declared in `access.people`, one problem each. */
 function namesDeclaredPeople(config: z.infer<typeof configShape>, ctx: z.RefinementCtx): void {
@@ -330,9 +364,42 @@ function namesDeclaredPeople(config: z.infer<typeof configShape>, ctx: z.Refinem
   }
 }
 
+/** Each scheduled job runs on a declared environment, and each job once per environment. */
+function schedulesKnownEnvironments(config: z.infer<typeof configShape>, ctx: z.RefinementCtx): void {
+  const names = Object.keys(config.environments);
+  const seen = new Set<string>();
+  for (const [i, { job, env }] of (config.scheduler?.jobs ?? []).entries()) {
+    if (!names.includes(env)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scheduler', 'jobs', i, 'env'],
+        message: `"${env}" is not an environment of this project (${names.join(', ')})`,
+      });
+    }
+    const key = `${job} ${env}`;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scheduler', 'jobs', i],
+        message: `job ${job} on ${env} is declared twice: one cron per job and environment (several times a day: "0 3,15 * * *")`,
+      });
+    }
+    seen.add(key);
+  }
+}
+
 function parsesAsUrl(text: string): boolean {
   try {
     new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
   } catch {
     return false;

@@ -266,6 +266,60 @@ export interface LaunchdbConfig {
   backups?: BackupsConfig;
   /** Where launchdb keeps the project's own state (verdict history, scheduled runs): see docs/CONTROL.md. */
   control?: ControlConfig;
+  /** The jobs `launchdb scheduler run` runs, each on a cron schedule: see docs/SCHEDULER.md. */
+  scheduler?: SchedulerConfig;
+}
+
+/** What the scheduler can run: each is a launchdb command (docs/SCHEDULER.md lists which). */
+export const SCHEDULED_JOBS = [
+  'backup',
+  'prune',
+  'verify',
+  'drill',
+  'check',
+  'access-expire',
+  'audit-checkpoint',
+  'smoke',
+] as const;
+export type ScheduledJobName = (typeof SCHEDULED_JOBS)[number];
+
+/** What the scheduler does with slots that passed while no scheduler was running. */
+export const CATCH_UP_POLICIES = ['latest', 'none'] as const;
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+
+export interface SchedulerConfig {
+  /** The jobs, each one `job` on one environment; a job runs once per slot of its cron however many schedulers run. */
+  jobs: ScheduledJobConfig[];
+  /** The time zone of every job that names none: an IANA name such as `Europe/Berlin`. Default `UTC`. */
+  timezone?: string;
+  /**
+   * How long a claim on a slot lasts without a heartbeat, in ms (1000 to 2147483647): after it another
+   * scheduler takes the run over. Heartbeats come every third of it. Default 30000.
+   */
+  lease?: number;
+  /** How long SIGTERM waits for running jobs before abandoning them, in ms. Default 60000. */
+  grace?: number;
+}
+
+export interface ScheduledJobConfig {
+  /** What runs: `backup`, `prune`, `verify`, `drill`, `check`, `access-expire`, `audit-checkpoint` or `smoke`. */
+  job: ScheduledJobName;
+  /** The environment it runs on: one of `environments`. */
+  env: string;
+  /**
+   * When: a cron expression, five fields (minute hour day month weekday) or six with seconds first.
+   * @example '0 3 * * *'
+   */
+  cron: string;
+  /** The time zone `cron` is read in. Default `scheduler.timezone`, else `UTC`. */
+  timezone?: string;
+  /**
+   * Slots missed while every scheduler was down: `latest` runs the newest one when a scheduler comes
+   * back (the others are recorded as missed), `none` records them all as missed. Default `latest`.
+   */
+  catchUp?: CatchUpPolicy;
+  /** The longest a run may take, in ms: then it is stopped and recorded as failed. Default 6 hours. */
+  timeout?: number;
 }
 
 export interface ControlConfig {
