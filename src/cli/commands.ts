@@ -685,15 +685,28 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'backup verify',
     summary: 'decrypt a backup and check every checksum without restoring it',
-    usage: 'launchdb backup verify ID [--env NAME] [--target DIR] [--json]',
+    usage: 'launchdb backup verify ID | --newest [--env NAME] [--target DIR] [--json]',
     description:
       "Checks the manifest's seal, then each file's stored bytes, then its content once decrypted and\n" +
-      'decompressed. Exit 1 naming the first table or file that does not match.',
-    flags: { ...BACKUP_ENV_FLAG, confirm: ENV_FLAGS.confirm!, ...JSON_FLAG, ...TARGET_FLAG },
+      'decompressed. Exit 1 naming the first table or file that does not match. With --newest, verifies\n' +
+      "the newest complete backup of --env (what the scheduler's verify job runs); exit 1 when it has none.",
+    flags: {
+      env: {
+        type: 'string',
+        value: 'NAME',
+        description:
+          "with an ID, the backup's environment (default: the one the id names; must be that one); with --newest, the environment (default $LAUNCHDB_ENV, else development)",
+      },
+      confirm: ENV_FLAGS.confirm!,
+      ...JSON_FLAG,
+      ...TARGET_FLAG,
+      newest: { type: 'boolean', description: 'verify the newest complete backup of --env instead of an ID' },
+    },
     maxPositionals: 1,
     examples: [
       'launchdb backup verify production-20261126-030000-a1b2',
       'launchdb backup verify production-20261126-030000-a1b2 --env production --target /mnt/backups',
+      'launchdb backup verify --newest --env production',
     ],
     load: () => import('./commands/backup-verify.js'),
   },
