@@ -19,7 +19,16 @@ import {
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 const VERSIONS = CONTROL_MIGRATIONS.map((migration) => migration.version);
-const TABLES = ['audit_heads', 'check_runs', 'job_runs', 'migrations', 'schedulers'];
+const TABLES = [
+  'audit_heads',
+  'check_runs',
+  'console_accounts',
+  'console_login_failures',
+  'console_sessions',
+  'job_runs',
+  'migrations',
+  'schedulers',
+];
 
 /** A project whose control database is embedded, or a fresh database of its own on the server. */
 async function controlProject(

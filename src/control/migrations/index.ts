@@ -6,6 +6,7 @@ import { jobRuns } from './0002-job-runs.js';
 import { auditHeads } from './0003-audit-heads.js';
 import { checkRunKeys } from './0004-check-run-keys.js';
 import { scheduler } from './0005-scheduler.js';
+import { consoleTables } from './0006-console.js';
 
 export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
   checkRuns,
@@ -13,4 +14,5 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
   auditHeads,
   checkRunKeys,
   scheduler,
+  consoleTables,
 ];
