@@ -885,14 +885,32 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'audit verify',
-    summary: 'prove the audit trail intact: its hash chain, and every head witnessed locally and in backups',
+    summary:
+      'prove the audit trail intact: its hash chain, and every head witnessed locally, in backups and in the control database',
     usage: 'launchdb audit verify [--env NAME] [--target DIR] [--json]',
     description:
       'Checks that each event hashes to its stored hash and names the one before it, that no sequence\n' +
-      'number is missing, and that the trail still holds every signed head .launchdb/audit-heads and the\n' +
-      "environment's backup manifests witnessed. Exit 1 naming the first bad event.",
+      'number is missing, and that the trail still holds every signed head .launchdb/audit-heads, the\n' +
+      "environment's backup manifests and the control database (audit checkpoint) witnessed. Exit 1 naming\n" +
+      'the first bad event; exit 3 when the control database cannot be reached.',
     flags: { ...ENV_FLAGS, ...JSON_FLAG, ...TARGET_FLAG },
     examples: ['launchdb audit verify --env production', 'launchdb audit verify --env production --json'],
     load: () => import('./commands/audit-verify.js'),
+  },
+  {
+    name: 'audit checkpoint',
+    summary: 'verify the audit trail and witness its signed head in the control database',
+    usage: 'launchdb audit checkpoint [--env NAME] [--target DIR] [--json]',
+    description:
+      'Verifies the trail as audit verify does and, when it is intact, records its newest signed head in\n' +
+      "the control database (launchdb_control.audit_heads): a witness outside the environment's server and,\n" +
+      'with control.url, outside this machine, which audit verify then checks. Exit 1 naming the first bad\n' +
+      'event, nothing witnessed, when the trail is not intact. Schedule it (job audit-checkpoint).',
+    flags: { ...ENV_FLAGS, ...JSON_FLAG, ...TARGET_FLAG },
+    examples: [
+      'launchdb audit checkpoint --env production',
+      'launchdb audit checkpoint --env production --json',
+    ],
+    load: () => import('./commands/audit-checkpoint.js'),
   },
 ];

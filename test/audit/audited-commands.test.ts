@@ -55,6 +55,7 @@ const NOT_AUDITED: Record<string, string> = {
   'backup keygen': 'writes a new key file',
   'audit list': 'reads the trail',
   'audit verify': 'reads the trail',
+  'audit checkpoint': 'reads the trail; witnesses its head in the control database, not in the environment',
   history: 'reads the control database; ingests the runs check left pending there',
 };
 

@@ -89,6 +89,7 @@ const NO_CHANGE: Record<string, string> = {
   'backup keygen': 'writes a new key file',
   'audit list': 'reads',
   'audit verify': 'reads',
+  'audit checkpoint': 'reads the trail; writes its head to the control database, not to the environment',
   history: 'reads the control database, not the environment',
 };
 
