@@ -195,6 +195,30 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/history.js'),
   },
   {
+    name: 'scheduler status',
+    summary: "each scheduled job's last run, whether its last due slot ran, its next slot; the schedulers",
+    usage: 'launchdb scheduler status [--env NAME] [--json] [--control-url URL | --control-url-file FILE]',
+    description:
+      'For each job of scheduler.jobs: its cron and time zone, its last run (slot, result, how long it\n' +
+      'took, which scheduler ran it), whether its last due slot ran and succeeded (as the <area>.<job>-ran\n' +
+      'checks judge it), its next slot, and the claims running now with their leases and heartbeats; then\n' +
+      'the schedulers that registered, live or stale. Exit 0 whatever the jobs did (the checks gate).',
+    flags: {
+      ...ENV_FLAGS,
+      ...JSON_FLAG,
+      env: { type: 'string', value: 'NAME', description: 'only the jobs on this environment (default: all)' },
+      'control-url': {
+        type: 'url',
+        value: 'URL',
+        env: 'LAUNCHDB_CONTROL_URL',
+        envAfterConfig: true,
+        description: 'the control database the schedulers share (default: control.url)',
+      },
+    },
+    examples: ['launchdb scheduler status', 'launchdb scheduler status --env production --json'],
+    load: () => import('./commands/scheduler-status.js'),
+  },
+  {
     name: 'migrate new',
     summary: 'create a new, empty migration file',
     usage: 'launchdb migrate new NAME',

@@ -1,5 +1,6 @@
 // Where the project's control database is: resolved as flag, config, variable, embedded default,
 // the order every other URL setting follows (see resolveAdminUrl in stores/postgres/target.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDotenv } from '../core/config/dotenv.js';
 import { isEnvRef } from '../core/config/env-ref.js';
@@ -59,4 +60,9 @@ export function resolveControlTarget(project: Project, options: ControlTargetOpt
     dataDir: join(project.stateDir, 'control', 'postgres'),
     location: '.launchdb/control/postgres',
   };
+}
+
+/** An embedded control database nobody has opened yet: nothing is recorded there, and a reader must not create it. */
+export function controlNotCreatedYet(target: ControlTarget): boolean {
+  return target.backing === 'embedded' && !existsSync(target.dataDir);
 }
