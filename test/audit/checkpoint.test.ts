@@ -158,6 +158,44 @@ describe('audit checkpoint, everything embedded', () => {
   }, 60_000);
 });
 
+describe('a restore after a checkpoint, on a machine that never witnessed the newer head', () => {
+  let project: TempProject;
+  const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: project.dir });
+  async function ok(argv: string[]): Promise<CliResult> {
+    const result = await cli(argv);
+    expect(result.code, `${argv.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+    return result;
+  }
+
+  beforeAll(() => {
+    project = tempProject();
+  });
+  afterAll(() => project?.remove());
+
+  it('names the head the control database witnessed as the one it replaced, so verify holds', async () => {
+    await ok(['attach', 'postgres', '--env', 'development']);
+    const backup = JSON.parse((await ok(['backup', 'create', '--env', 'development', '--json'])).stdout).id;
+    await ok(['attach', 'postgres', '--env', 'development']);
+    const checkpoint = JSON.parse(
+      (await ok(['audit', 'checkpoint', '--env', 'development', '--json'])).stdout,
+    );
+    expect(checkpoint.checkpoint).toMatchObject({ seq: 2, new: true });
+    // Only the backup (head 1) and the control database (head 2) remember the trail here.
+    rmSync(join(project.dir, '.launchdb', 'audit-heads'));
+    await ok(['backup', 'restore', backup, '--to', 'development', '--clean']);
+    const events = JSON.parse((await ok(['audit', 'list', '--env', 'development', '--json'])).stdout).events;
+    const restore = events.find((event: AuditEvent) => event.action === 'backup restore');
+    expect(restore.details.replaces).toEqual({ seq: 2, hash: checkpoint.checkpoint.hash });
+    const verified = JSON.parse((await ok(['audit', 'verify', '--env', 'development', '--json'])).stdout);
+    expect(verified.witnessed).toMatchObject({ replacedByRestore: 1 });
+    // The restored trail's own head is witnessed next to the one it replaced.
+    const again = JSON.parse((await ok(['audit', 'checkpoint', '--env', 'development', '--json'])).stdout);
+    expect(again.checkpoint).toMatchObject({ seq: 2, new: true });
+    expect(again.checkpoint.hash).not.toBe(checkpoint.checkpoint.hash);
+    expect((await controlHeads(project.dir)).map((row) => row.seq)).toEqual(['2', '2']);
+  }, 90_000);
+});
+
 for (const backing of BACKINGS) {
   describe.skipIf(!serverAvailable)(
     `a trail rewritten after a checkpoint is found by the ${backing} control database's witness alone`,
