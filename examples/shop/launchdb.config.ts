@@ -21,11 +21,16 @@ export default defineConfig({
     list: "select email, name from accounts where role = 'admin'",
     required: true,
   },
-  // Nightly backups (run `launchdb backup schedule --env production` as a service), a week of
-  // dailies, a month of weeklies and half a year of monthlies, and who to call to restore.
+  // A week of dailies, a month of weeklies and half a year of monthlies, and who to call to restore.
   backups: {
-    schedule: '0 3 * * *',
     retention: { daily: 7, weekly: 4, monthly: 6 },
     restoreOwners: [{ name: 'Ada Lovelace', contact: 'ada@shop.dev' }],
+  },
+  // Nightly backups of production, pruned by the retention above: run `launchdb scheduler run` as a service.
+  scheduler: {
+    jobs: [
+      { job: 'backup', env: 'production', cron: '0 3 * * *' },
+      { job: 'prune', env: 'production', cron: '0 3 * * *' },
+    ],
   },
 });

@@ -9,6 +9,7 @@ import { parseArgs } from './args.js';
 import { COMMANDS, commandNames } from './commands.js';
 import { fileProblemError } from './file-problem.js';
 import { type Io, processIo } from './io.js';
+import { retiredCommandOf } from './retired-commands.js';
 import type { CommandSpec } from './spec.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -26,6 +27,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     io.out(`${version()}\n`);
     return 0;
   }
+  // Before help and flags: a retired command says what replaced it, even asked for its --help.
+  const retired = retiredCommandOf(argv);
+  if (retired) throw await retired.explain(argv.slice(retired.name.split(' ').length), io);
   const { mainHelp, commandHelp, groupHelp, groupMembers } = await import('./help.js');
   if (first === undefined || isHelpFlag(first) || first === 'help') {
     const topic = first === 'help' ? argv.slice(1).join(' ') : '';
@@ -34,17 +38,21 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     return 0;
   }
   const two = argv.slice(0, 2).join(' ');
-  const spec =
-    COMMANDS.find((command) => command.name === two) ?? COMMANDS.find((command) => command.name === first);
-  const group = spec ? undefined : groupHelp(first);
+  const three = argv.slice(0, 3).join(' ');
+  const named = (name: string) => COMMANDS.find((command) => command.name === name);
+  // `console user …` is a group inside the command `console`: its words win over the shorter command.
+  const inner = argv[1] !== undefined && !argv[1].startsWith('-') && groupMembers(two).length > 0;
+  const spec = named(three) ?? named(two) ?? (inner ? undefined : named(first));
+  const groupName = inner ? two : first;
+  const group = spec ? undefined : groupHelp(groupName);
   if (group !== undefined) {
     // `launchdb migrate` and `launchdb migrate --help` list the group; a mistyped subcommand falls through.
-    const rest = argv.slice(1);
+    const rest = argv.slice(groupName.split(' ').length);
     if (rest.length === 0 || rest.some(isHelpFlag)) {
       io.out(group);
       return 0;
     }
-    if (rest[0]!.startsWith('-')) throw groupNeedsCommand(first, groupMembers(first));
+    if (rest[0]!.startsWith('-')) throw groupNeedsCommand(groupName, groupMembers(groupName));
   }
   if (!spec) {
     const typed = first.startsWith('-') ? first : first === two.split(' ')[0] && argv[1] ? two : first;

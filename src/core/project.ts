@@ -2,13 +2,13 @@
 import { join } from 'node:path';
 import { readDotenv } from './config/dotenv.js';
 import { type Configurable, isEnvRef } from './config/env-ref.js';
+import { isGuarded } from './config/guarded.js';
 import { type LoadedConfig, loadConfig } from './config/load-config.js';
 import type { EnvironmentConfig, LaunchdbConfig } from './config/types.js';
 import { UsageError } from './errors.js';
 import { suggest } from './suggest.js';
 
-/** Environments that are guarded whatever the config says. */
-export const ALWAYS_GUARDED = new Set(['production']);
+export { ALWAYS_GUARDED } from './config/guarded.js';
 
 export interface Environment {
   project: string;
@@ -64,7 +64,7 @@ export class Project {
     return {
       project: this.name,
       name,
-      guarded: ALWAYS_GUARDED.has(name) || config.guarded === true,
+      guarded: isGuarded(name, config),
       config,
       root: this.root,
       stateDir: this.stateDir,

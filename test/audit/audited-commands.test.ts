@@ -51,7 +51,6 @@ const NOT_AUDITED: Record<string, string> = {
   'backup verify': 'reads',
   'backup export': 'writes files to a new folder',
   'backup prune': 'deletes backups in the backup target, not anything in the database',
-  'backup schedule': 'takes backups and prunes them, as backup create and backup prune',
   'backup keygen': 'writes a new key file',
   'audit list': 'reads the trail',
   'audit verify': 'reads the trail',

@@ -19,11 +19,14 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 describe('backup policy checks', () => {
   let project: TempProject;
 
-  /** Rewrites the config with `backups` (a JS object literal) and judges `check` in production. */
-  async function judge(check: Check<PostgresCheckContext>, backups = '{}', url?: string) {
+  /**
+   * Rewrites the config with `backups` (a JS object literal) and `scheduler` (one, or none) and judges
+   * `check` in production.
+   */
+  async function judge(check: Check<PostgresCheckContext>, backups = '{}', url?: string, scheduler?: string) {
     project.write(
       'launchdb.config.ts',
-      `import { defineConfig } from 'launchdb';\nexport default defineConfig({ project: '${project.name}', environments: { production: { postgres: {} }, development: { postgres: {} } }, backups: ${backups} });\n`,
+      `import { defineConfig } from 'launchdb';\nexport default defineConfig({ project: '${project.name}', environments: { production: { postgres: {} }, development: { postgres: {} } }, backups: ${backups}${scheduler ? `, scheduler: ${scheduler}` : ''} });\n`,
     );
     const loaded = await Project.load(project.dir);
     const env = loaded.environment('production');
@@ -48,8 +51,12 @@ describe('backup policy checks', () => {
   });
   afterAll(() => project?.remove());
 
-  it('backups.configured: fails with nothing, warns on declared provider backups, passes with a schedule', async () => {
-    expect((await judge(backupsConfigured)).status).toBe('fail');
+  it('backups.configured: fails with nothing, warns on declared provider backups, passes with a backup job', async () => {
+    const none = await judge(backupsConfigured);
+    expect(none.status).toBe('fail');
+    expect(none.fix).toBe(
+      "declare scheduler: { jobs: [{ job: 'backup', env: 'production', cron: '0 3 * * *' }] } and run `launchdb scheduler run` as a service, or declare backups.provider",
+    );
     const provider = await judge(
       backupsConfigured,
       `{ provider: { name: 'Neon', automatedBackups: true, retentionDays: 7, pointInTime: true } }`,
@@ -57,12 +64,23 @@ describe('backup policy checks', () => {
     expect(provider.status).toBe('warn');
     expect(provider.summary).toContain('declared, not verified');
     expect(provider.fix).toContain('backup drill');
-    expect((await judge(backupsConfigured, `{ schedule: '0 3 * * *' }`)).status).toBe('pass');
+    // A backup job of another environment, or another job of this one, is not this environment's backups.
+    const elsewhere = `{ jobs: [{ job: 'backup', env: 'development', cron: '0 3 * * *' }, { job: 'verify', env: 'production', cron: '0 5 * * *' }] }`;
+    expect((await judge(backupsConfigured, '{}', undefined, elsewhere)).status).toBe('fail');
+    const job = `{ timezone: 'Europe/Berlin', jobs: [{ job: 'backup', env: 'production', cron: '15 2 * * *' }] }`;
+    expect(await judge(backupsConfigured, '{}', undefined, job)).toMatchObject({
+      status: 'pass',
+      summary: 'the scheduler takes backups at "15 2 * * *" (Europe/Berlin) to .launchdb/backups/production',
+      details: { cron: '15 2 * * *', timezone: 'Europe/Berlin' },
+    });
   });
 
   it('backups.retention: warns without a policy and under 7 days, passes at 7 or more', async () => {
-    expect((await judge(backupsRetention, `{ schedule: '0 3 * * *' }`)).status).toBe('warn');
-    const short = await judge(backupsRetention, `{ schedule: '0 3 * * *', retention: { daily: 3 } }`);
+    const job = `{ jobs: [{ job: 'backup', env: 'production', cron: '0 3 * * *' }] }`;
+    const none = await judge(backupsRetention, '{}', undefined, job);
+    expect(none.status).toBe('warn');
+    expect(none.fix).toContain("a prune job in scheduler.jobs ({ job: 'prune', env: 'production'");
+    const short = await judge(backupsRetention, `{ retention: { daily: 3 } }`, undefined, job);
     expect(short).toMatchObject({ status: 'warn' });
     expect(short.summary).toContain('3 days, under 7');
     expect(

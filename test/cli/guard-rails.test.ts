@@ -85,7 +85,6 @@ const NO_CHANGE: Record<string, string> = {
   'backup verify': 'reads',
   'backup drill': 'restores into a scratch database of its own; records the drill',
   'backup export': 'writes files to a new folder',
-  'backup schedule': 'adds backups; its pruning runs the config’s retention policy, and its log says so',
   'backup keygen': 'writes a new key file',
   'audit list': 'reads',
   'audit verify': 'reads',

@@ -59,9 +59,17 @@ export function findConfigFile(cwd: string, explicit?: string): string {
 }
 
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+  const { value, file } = await loadUncheckedConfig(cwd, explicit);
+  return { config: validateConfig(value, basename(file)), file, root: dirname(file) };
+}
+
+/** The config as its file exports it, not validated: for reading what an invalid config still says. */
+export async function loadUncheckedConfig(
+  cwd: string,
+  explicit?: string,
+): Promise<{ value: unknown; file: string }> {
   const file = findConfigFile(cwd, explicit);
-  const raw = await importConfig(file);
-  return { config: validateConfig(raw, basename(file)), file, root: dirname(file) };
+  return { value: await importConfig(file), file };
 }
 
 async function importConfig(file: string): Promise<unknown> {

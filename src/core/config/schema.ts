@@ -17,6 +17,7 @@ import { closestBranch, describeIssue } from '../zod-issue.js';
 import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { isEnvRef } from './env-ref.js';
+import { retiredScheduleProblem } from './retired-backup-schedule.js';
 import {
   ADMIN_SECRET_HASHES,
   CATCH_UP_POLICIES,
@@ -308,12 +309,8 @@ const configShape = z.strictObject({
       compressionLevel: wholeNumber(GZIP_LEVEL).optional(),
       workers: wholeNumber(WORKERS).optional(),
       rpo: wholeNumber(RPO_MS).optional(),
-      schedule: z
-        .string()
-        .refine(validCron, {
-          message: 'expected a cron expression such as "0 3 * * *" (minute hour day month weekday, UTC)',
-        })
-        .optional(),
+      /** Retired, refused by `refusesRetiredSchedule` with its replacement rather than as an unknown key. */
+      schedule: z.unknown().optional(),
       retention: z
         .strictObject({ days: wholeNumber(DAYS) })
         .or(
@@ -342,7 +339,19 @@ const configShape = z.strictObject({
     })
     .optional(),
 });
-const configSchema = configShape.superRefine(namesDeclaredPeople).superRefine(schedulesKnownEnvironments);
+const configSchema = configShape
+  .superRefine(namesDeclaredPeople)
+  .superRefine(schedulesKnownEnvironments)
+  // Said even beside other problems: the config cannot be right while it holds a retired key.
+  .superRefine(refusesRetiredSchedule, { when: () => true });
+
+/** backups.schedule, retired for scheduler.jobs: refused with the jobs that replace it, spelled out. */
+function refusesRetiredSchedule(config: unknown, ctx: z.RefinementCtx): void {
+  const backups =
+    typeof config === 'object' && config !== null ? (config as LaunchdbConfig).backups : undefined;
+  if (typeof backups !== 'object' || backups === null || !('schedule' in backups)) return;
+  ctx.addIssue({ code: 'custom', path: ['backups', 'schedule'], message: retiredScheduleProblem(config) });
+}
 
 /** Environment owners and approvers name people declared in `access.people`, one problem each. */
 function namesDeclaredPeople(config: z.infer<typeof configShape>, ctx: z.RefinementCtx): void {

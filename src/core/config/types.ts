@@ -361,12 +361,7 @@ export interface BackupsConfig {
   /** The recovery point objective: the newest backup must be younger than this many ms (at most 366 days). Default 24 h. */
   rpo?: number;
   /**
-   * When `launchdb backup schedule` takes backups: a cron expression in UTC, five fields (minute
-   * hour day month weekday) or six with seconds first. @example '0 3 * * *'
-   */
-  schedule?: string;
-  /**
-   * What `backup prune` (and the scheduler) keep: `{ daily: 7, weekly: 4, monthly: 6 }` (each 0 to
+   * What `backup prune` (and the scheduler's `prune` job) keep: `{ daily: 7, weekly: 4, monthly: 6 }` (each 0 to
    * 10000) or `{ days: 30 }` (1 to 36500).
    */
   retention?: RetentionPolicy;

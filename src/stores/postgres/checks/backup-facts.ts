@@ -1,5 +1,7 @@
-// What the backup checks read: the environment's newest complete backup, and how strictly to judge.
+// What the backup checks read: the environment's newest complete backup, its declared backup job, and
+// how strictly to judge.
 import type { CheckOutcome } from '../../../core/checks/check.js';
+import { type ScheduledJob, scheduledJobs } from '../../../scheduler/slots.js';
 import { backupTargetOf } from '../backup/backup-location.js';
 import type { BackupTarget } from '../backup/local-target.js';
 import { readManifest, type SealedManifest } from '../backup/manifest.js';
@@ -25,6 +27,13 @@ export async function newestBackup(ctx: PostgresCheckContext): Promise<NewestBac
   return { target, id, manifest };
 }
 
+/** The backup job scheduler.jobs declares for the environment (`launchdb scheduler run` runs it), if any. */
+export function backupJobOf(ctx: PostgresCheckContext): ScheduledJob | undefined {
+  return scheduledJobs(ctx.project.config).find(
+    (job) => job.kind.name === 'backup' && job.env === ctx.env.name,
+  );
+}
+
 /** Guarded environments (production) must have backups; elsewhere a problem is a warning. */
 export function problem(ctx: PostgresCheckContext): 'fail' | 'warn' {
   return ctx.env.guarded ? 'fail' : 'warn';
@@ -35,7 +44,7 @@ export function problem(ctx: PostgresCheckContext): 'fail' | 'warn' {
  * guarded one without backups fails (or, for a check that only warns, warns).
  */
 export function noBackups(ctx: PostgresCheckContext, status: 'fail' | 'warn' = 'fail'): CheckOutcome {
-  const fix = `take one with \`launchdb backup create --env ${ctx.env.name}\`, and schedule it`;
+  const fix = `take one with \`launchdb backup create --env ${ctx.env.name}\`, and schedule it (a backup job in scheduler.jobs)`;
   return ctx.env.guarded
     ? {
         status,

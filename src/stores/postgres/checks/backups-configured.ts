@@ -1,7 +1,10 @@
-// backups.configured: backups happen without anyone remembering to take them: a schedule and a
-// target, or the provider's automated backups declared (which launchdb cannot see inside).
+// backups.configured: backups happen without anyone remembering to take them: a backup job declared
+// in scheduler.jobs for the environment (`launchdb scheduler run` runs it), or the provider's
+// automated backups declared (which launchdb cannot see inside). Whether the job's slots actually run
+// is backups.schedule-ran's question.
 import type { Check } from '../../../core/checks/check.js';
 import { backupTargetOf } from '../backup/backup-location.js';
+import { backupJobOf } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 
 export const backupsConfigured: Check<PostgresCheckContext> = {
@@ -13,11 +16,12 @@ export const backupsConfigured: Check<PostgresCheckContext> = {
     const config = ctx.project.config.backups ?? {};
     const provider = config.provider;
     const target = backupTargetOf(ctx.project, ctx.env).location;
-    if (config.schedule) {
+    const job = backupJobOf(ctx);
+    if (job) {
       return {
         status: 'pass',
-        summary: `launchdb backup schedule takes backups at "${config.schedule}" (UTC) to ${target}`,
-        details: { schedule: config.schedule, target, provider: provider ?? null },
+        summary: `the scheduler takes backups at "${job.cron}" (${job.timezone}) to ${target}`,
+        details: { cron: job.cron, timezone: job.timezone, target, provider: provider ?? null },
       };
     }
     if (provider?.automatedBackups) {
@@ -28,13 +32,16 @@ export const backupsConfigured: Check<PostgresCheckContext> = {
         fix: `prove them independently: run \`launchdb backup drill --env ${ctx.env.name} --fresh\` or \`backup export\` on a schedule`,
       };
     }
-    const fix = `add backups: { schedule: '0 3 * * *' } and run \`launchdb backup schedule --env ${ctx.env.name}\` as a service, or declare backups.provider`;
+    const fix = `declare scheduler: { jobs: [{ job: 'backup', env: '${ctx.env.name}', cron: '0 3 * * *' }] } and run \`launchdb scheduler run\` as a service, or declare backups.provider`;
     return ctx.env.guarded
       ? {
           status: 'fail',
-          summary: 'no backup schedule and no provider backups declared: nobody takes backups automatically',
+          summary: `no backup job in scheduler.jobs for ${ctx.env.name} and no provider backups declared: nobody takes backups automatically`,
           fix,
         }
-      : { status: 'skip', summary: 'no backup schedule; required in guarded environments (production)' };
+      : {
+          status: 'skip',
+          summary: `no backup job in scheduler.jobs for ${ctx.env.name}; required in guarded environments (production)`,
+        };
   },
 };

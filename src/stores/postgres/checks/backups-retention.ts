@@ -1,6 +1,7 @@
 // backups.retention: backups are kept at least a week, so a problem found days later can still be undone.
 import type { Check } from '../../../core/checks/check.js';
 import { retainedDays } from '../backup/retention.js';
+import { backupJobOf } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 
 const MIN_DAYS = 7;
@@ -12,8 +13,7 @@ export const backupsRetention: Check<PostgresCheckContext> = {
   severity: 'warn',
   async run(ctx) {
     const config = ctx.project.config.backups ?? {};
-    const fix =
-      'set backups.retention, e.g. { daily: 7, weekly: 4, monthly: 6 }, and prune with `launchdb backup prune --yes`';
+    const fix = `set backups.retention, e.g. { daily: 7, weekly: 4, monthly: 6 }, and prune by it: a prune job in scheduler.jobs ({ job: 'prune', env: '${ctx.env.name}', cron: '0 3 * * *' }), or \`launchdb backup prune --yes\``;
     const days = config.retention
       ? retainedDays(config.retention)
       : config.provider?.automatedBackups
@@ -23,10 +23,10 @@ export const backupsRetention: Check<PostgresCheckContext> = {
       ? 'backups.retention'
       : `${config.provider?.name ?? 'the provider'} (declared)`;
     if (days === undefined) {
-      if (!config.schedule && !ctx.env.guarded) {
+      if (!backupJobOf(ctx) && !ctx.env.guarded) {
         return {
           status: 'skip',
-          summary: 'no backup schedule or retention; required in guarded environments (production)',
+          summary: `no backup job in scheduler.jobs for ${ctx.env.name} and no retention; required in guarded environments (production)`,
         };
       }
       return {
