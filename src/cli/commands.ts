@@ -853,18 +853,6 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/backup-prune.js'),
   },
   {
-    name: 'backup schedule',
-    summary: 'take backups on backups.schedule and prune by backups.retention, in the foreground',
-    usage: 'launchdb backup schedule [--env NAME] [--target DIR]',
-    description:
-      'Runs until stopped (SIGTERM or Ctrl-C, which abandons a backup in progress and removes its files),\n' +
-      'a log line per run. Several schedulers on one environment take each scheduled backup once: a\n' +
-      'Postgres advisory lock decides which.',
-    flags: { ...ENV_FLAGS, ...TARGET_FLAG },
-    examples: ['launchdb backup schedule --env production'],
-    load: () => import('./commands/backup-schedule.js'),
-  },
-  {
     name: 'backup keygen',
     summary: 'a new age identity for backups.identity, written to a file, and its recipient printed',
     usage: 'launchdb backup keygen --out FILE [--json]',
