@@ -195,6 +195,45 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/history.js'),
   },
   {
+    name: 'scheduler run',
+    summary: "run the config's scheduled jobs, each slot exactly once however many schedulers run",
+    usage:
+      'launchdb scheduler run [--env NAME] [--job NAME] [--confirm NAME[,NAME]] [--control-url URL | --control-url-file FILE]',
+    description:
+      'Runs until stopped: each job of scheduler.jobs at each slot of its cron, as the launchdb command\n' +
+      'it names, in a child process, claimed in the control database so one scheduler runs each slot.\n' +
+      'Several may run on several machines with one control.url. The first SIGTERM or Ctrl-C lets running\n' +
+      'jobs finish (up to scheduler.grace); a second stops them at once, recorded abandoned.',
+    flags: {
+      ...ENV_FLAGS,
+      env: { type: 'string', value: 'NAME', description: 'only the jobs on this environment (default: all)' },
+      job: {
+        type: 'string',
+        value: 'NAME',
+        description:
+          'only this job: backup, prune, verify, drill, check, access-expire, audit-checkpoint, smoke',
+      },
+      confirm: {
+        type: 'string',
+        value: 'NAME[,NAME]',
+        description: 'guarded environments that jobs which change them (prune, smoke) may run on',
+      },
+      'control-url': {
+        type: 'url',
+        value: 'URL',
+        env: 'LAUNCHDB_CONTROL_URL',
+        envAfterConfig: true,
+        description: 'the control database, shared by every scheduler (default: control.url)',
+      },
+    },
+    examples: [
+      'launchdb scheduler run',
+      'launchdb scheduler run --env production --confirm production',
+      'launchdb scheduler run --job backup --control-url-file /run/secrets/control-url',
+    ],
+    load: () => import('./commands/scheduler-run.js'),
+  },
+  {
     name: 'scheduler status',
     summary: "each scheduled job's last run, whether its last due slot ran, its next slot; the schedulers",
     usage: 'launchdb scheduler status [--env NAME] [--json] [--control-url URL | --control-url-file FILE]',
