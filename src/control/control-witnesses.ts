@@ -2,12 +2,11 @@
 // `access.audit-chain`: never by creating an embedded control database that does not exist, and for
 // `check` never by opening an embedded one at all (PGlite takes 0.3–0.5 s to open, more than the
 // check may spend on this) nor by waiting long on a server.
-import { existsSync } from 'node:fs';
 import { firstLine, UnreachableError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
 import { useWithin } from '../stores/postgres/open-within.js';
 import { type ControlHeads, readControlHeads } from './audit-heads.js';
-import { resolveControlTarget } from './control-target.js';
+import { controlNotCreatedYet, resolveControlTarget } from './control-target.js';
 
 export interface ControlWitnesses extends ControlHeads {
   /** Where the heads were read from; undefined when there was nothing to read or it was not read. */
@@ -52,9 +51,9 @@ async function read(
   options: ReadControlWitnessesOptions,
 ): Promise<ControlWitnesses> {
   const target = resolveControlTarget(project);
+  // Never created just to read nothing from it.
+  if (controlNotCreatedYet(target)) return NONE();
   if (target.backing === 'embedded') {
-    // Never created just to read nothing from it.
-    if (!existsSync(target.dataDir)) return NONE();
     if (!options.openEmbedded) {
       return {
         ...NONE(),
