@@ -66,6 +66,35 @@ export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
 
+/** The control database of the console commands: the config's, or this one. */
+const CONSOLE_CONTROL_FLAGS: Record<string, FlagSpec> = {
+  'control-url': {
+    type: 'url',
+    value: 'URL',
+    env: 'LAUNCHDB_CONTROL_URL',
+    envAfterConfig: true,
+    description: 'the control database that holds the accounts (default: control.url)',
+  },
+  'connect-timeout': ENV_FLAGS['connect-timeout']!,
+};
+
+const CONSOLE_ROLE_FLAGS: Record<string, FlagSpec> = {
+  role: {
+    type: 'string',
+    value: 'ROLE',
+    description:
+      'viewer (sees every view; the default), operator (also runs checks, backups, drills) or owner (also access and accounts)',
+  },
+  owner: { type: 'boolean', description: 'the same as --role owner' },
+};
+
+const PASSWORD_STDIN_FLAG: Record<string, FlagSpec> = {
+  'password-stdin': {
+    type: 'boolean',
+    description: 'read the password from standard input (its first line)',
+  },
+};
+
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'init',
@@ -963,5 +992,93 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb audit checkpoint --env production --json',
     ],
     load: () => import('./commands/audit-checkpoint.js'),
+  },
+  {
+    name: 'console',
+    summary: "the project's console: every environment's verdict in one place, behind a sign-in",
+    usage:
+      'launchdb console [--port N] [--host HOST] [--tls-cert FILE --tls-key FILE | --behind-proxy] [--control-url URL]',
+    description:
+      'Serves the console on 127.0.0.1 until Ctrl-C. Accounts live in the control database (add the first\n' +
+      'owner with `launchdb console user add NAME --owner`); a team shares them, and sessions, through\n' +
+      'control.url. Beyond loopback it needs TLS, or --behind-proxy when a proxy in front terminates TLS.',
+    flags: {
+      port: {
+        type: 'integer',
+        range: LISTEN_PORT,
+        value: 'N',
+        description: 'port to listen on (default: 4800; 0 picks a free one)',
+      },
+      host: { type: 'string', value: 'HOST', description: 'address to listen on (default: 127.0.0.1)' },
+      'tls-cert': { type: 'string', value: 'FILE', description: 'PEM certificate: serve HTTPS' },
+      'tls-key': { type: 'string', value: 'FILE', description: "the certificate's PEM private key" },
+      'behind-proxy': {
+        type: 'boolean',
+        description: 'a proxy in front terminates TLS and sets X-Forwarded-For: allows a non-loopback --host',
+      },
+      ...CONSOLE_CONTROL_FLAGS,
+    },
+    conflicts: [
+      ['tls-cert', 'behind-proxy'],
+      ['tls-key', 'behind-proxy'],
+    ],
+    examples: [
+      'launchdb console',
+      'launchdb console --host 0.0.0.0 --tls-cert console.crt --tls-key console.key',
+    ],
+    load: () => import('./commands/console.js'),
+  },
+  {
+    name: 'console user add',
+    summary: 'add a console account (the first owner comes from here: there is no default password)',
+    usage: 'launchdb console user add NAME [--role viewer|operator|owner | --owner] [--password-stdin]',
+    description:
+      'Asks for the password twice on the terminal (at least 12 characters), or reads it from stdin with\n' +
+      '--password-stdin. Stored as an argon2id hash in the control database.',
+    flags: { ...CONSOLE_ROLE_FLAGS, ...PASSWORD_STDIN_FLAG, ...CONSOLE_CONTROL_FLAGS },
+    conflicts: [['role', 'owner']],
+    maxPositionals: 1,
+    examples: [
+      'launchdb console user add ada@example.com --owner',
+      'printf %s "$PASSWORD" | launchdb console user add ci@example.com --role operator --password-stdin',
+    ],
+    load: () => import('./commands/console-user-add.js'),
+  },
+  {
+    name: 'console user list',
+    summary: 'list the console accounts and their roles',
+    usage: 'launchdb console user list [--json]',
+    flags: { ...JSON_FLAG, ...CONSOLE_CONTROL_FLAGS },
+    maxPositionals: 0,
+    examples: ['launchdb console user list'],
+    load: () => import('./commands/console-user-list.js'),
+  },
+  {
+    name: 'console user password',
+    summary: "change a console account's password (its sessions end)",
+    usage: 'launchdb console user password NAME [--password-stdin]',
+    flags: { ...PASSWORD_STDIN_FLAG, ...CONSOLE_CONTROL_FLAGS },
+    maxPositionals: 1,
+    examples: ['launchdb console user password ada@example.com'],
+    load: () => import('./commands/console-user-password.js'),
+  },
+  {
+    name: 'console user role',
+    summary: "change a console account's role (its sessions end)",
+    usage: 'launchdb console user role NAME --role viewer|operator|owner',
+    flags: { ...CONSOLE_ROLE_FLAGS, ...CONSOLE_CONTROL_FLAGS },
+    conflicts: [['role', 'owner']],
+    maxPositionals: 1,
+    examples: ['launchdb console user role grace@example.com --role operator'],
+    load: () => import('./commands/console-user-role.js'),
+  },
+  {
+    name: 'console user remove',
+    summary: 'remove a console account and end its sessions',
+    usage: 'launchdb console user remove NAME',
+    flags: { ...CONSOLE_CONTROL_FLAGS },
+    maxPositionals: 1,
+    examples: ['launchdb console user remove grace@example.com'],
+    load: () => import('./commands/console-user-remove.js'),
   },
 ];

@@ -24,6 +24,8 @@ export interface CheckRunCheck {
   status: string;
   durationMs: number;
   summary: string;
+  /** What to do about a warn or fail, when the check says: the console shows it beside the check. */
+  fix?: string;
 }
 
 export function checkRunOf(
@@ -39,13 +41,14 @@ export function checkRunOf(
     durationMs: Math.max(0, Math.round(report.durationMs)),
     launchdbVersion: run.launchdbVersion,
     actor: run.actor,
-    checks: report.checks.map(({ id, area, status, durationMs, summary }) => ({
+    checks: report.checks.map(({ id, area, status, durationMs, summary, fix }) => ({
       id,
       area,
       status,
       durationMs: Math.round(durationMs),
       // Kept for good: a URL's password in a summary would outlive every terminal that masked it.
       summary: redactText(summary),
+      ...(fix ? { fix: redactText(fix) } : {}),
     })),
   };
 }

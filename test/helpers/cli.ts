@@ -44,23 +44,32 @@ export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.u
 /** As a child process of the built CLI (run `npm run build` first; `npm test` does). */
 export function runBin(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; stdin?: string },
 ): Promise<CliResult & { durationMs: number }> {
   return runNode([BIN, ...argv], options);
 }
 
-/** `node ARGS` as a child process, its output collected; killed after `timeoutMs` (default 60 s). */
+/**
+ * `node ARGS` as a child process, its output collected; killed after `timeoutMs` (default 60 s).
+ * `stdin` is written to its standard input (else it has none).
+ */
 export function runNode(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    stdin?: string;
+  } = {},
 ): Promise<CliResult & { durationMs: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

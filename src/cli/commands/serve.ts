@@ -7,6 +7,7 @@ import { integerFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
+import { untilSignal } from '../until-signal.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { env } = await commandContext(input, io);
@@ -52,19 +53,4 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   } finally {
     signalled.dispose();
   }
-}
-
-function untilSignal(): { promise: Promise<NodeJS.Signals>; dispose(): void } {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const promise = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = resolve;
-  });
-  for (const signal of signals) process.on(signal, onSignal);
-  return {
-    promise,
-    dispose: () => {
-      for (const signal of signals) process.off(signal, onSignal);
-    },
-  };
 }

@@ -1,0 +1,128 @@
+// The console's stylesheet, as a module so `tsc` puts it in dist/ (it would not copy a .css file).
+export const CONSOLE_CSS = `/* launchdb console: plain, readable, no framework. */
+:root {
+  color-scheme: light dark;
+  --ok: #1a7f37;
+  --bad: #cf222e;
+  --warn: #9a6700;
+  --line: #8884;
+}
+* {
+  box-sizing: border-box;
+}
+body {
+  margin: 0;
+  font:
+    15px / 1.5 system-ui,
+    sans-serif;
+}
+header {
+  display: flex;
+  justify-content: space-between;
+  align-items: center;
+  padding: 0.6rem 1.2rem;
+  border-bottom: 1px solid var(--line);
+}
+header .brand {
+  font-weight: 600;
+  text-decoration: none;
+  color: inherit;
+}
+header .brand span {
+  font-weight: 400;
+  opacity: 0.7;
+  margin-left: 0.4rem;
+}
+header .who {
+  display: flex;
+  gap: 0.6rem;
+  align-items: center;
+}
+main {
+  padding: 1rem 1.2rem;
+  max-width: 72rem;
+}
+h1 {
+  font-size: 1.4rem;
+}
+h2 {
+  font-size: 1.1rem;
+  display: flex;
+  gap: 0.6rem;
+  align-items: center;
+}
+.environment {
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  padding: 0.4rem 1rem 1rem;
+  margin-bottom: 1rem;
+}
+.meta {
+  opacity: 0.75;
+  margin-top: 0;
+}
+.verdict {
+  margin-left: auto;
+  padding: 0.1rem 0.6rem;
+  border-radius: 1rem;
+  font-size: 0.9rem;
+  border: 1px solid currentColor;
+}
+.verdict.ready,
+.ok {
+  color: var(--ok);
+}
+.verdict.not-ready,
+.error {
+  color: var(--bad);
+}
+.badge {
+  font-size: 0.75rem;
+  padding: 0 0.4rem;
+  border-radius: 0.3rem;
+  border: 1px solid var(--line);
+}
+table {
+  border-collapse: collapse;
+  width: 100%;
+}
+th,
+td {
+  text-align: left;
+  vertical-align: top;
+  padding: 0.3rem 0.5rem;
+  border-top: 1px solid var(--line);
+}
+td p {
+  margin: 0 0 0.3rem;
+}
+.status-fail td:first-child,
+.status-error td:first-child {
+  color: var(--bad);
+  font-weight: 600;
+}
+.status-warn td:first-child {
+  color: var(--warn);
+  font-weight: 600;
+}
+code.command {
+  display: inline-block;
+  padding: 0.1rem 0.3rem;
+  background: #8882;
+  border-radius: 3px;
+}
+form.stacked {
+  display: grid;
+  gap: 0.7rem;
+  max-width: 22rem;
+}
+form.stacked label {
+  display: grid;
+  gap: 0.2rem;
+}
+input,
+button {
+  font: inherit;
+  padding: 0.35rem 0.5rem;
+}
+`;

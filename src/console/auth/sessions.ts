@@ -1,0 +1,112 @@
+// Console sessions: a random token in an HttpOnly cookie, only its sha256 in the control database.
+// A session ends after 30 idle minutes or 12 hours in all, whichever comes first, on the database's
+// clock (so every console instance agrees).
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../../stores/postgres/database.js';
+import type { Role } from './roles.js';
+
+export const IDLE_LIMIT_MINUTES = 30;
+export const ABSOLUTE_LIMIT_HOURS = 12;
+/** A typed password allows changes to a guarded environment for this long. */
+export const REAUTH_MINUTES = 5;
+
+export interface Session {
+  account: string;
+  role: Role;
+  createdAt: Date;
+  /** The password was typed again within REAUTH_MINUTES. */
+  recentlyAuthenticated: boolean;
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Starts a session for `account`; the token goes in the cookie and nowhere else. */
+export async function createSession(db: Queryable, project: string, account: string): Promise<string> {
+  const token = newToken();
+  await db.query(
+    `insert into launchdb_control.console_sessions (token_hash, project, account, reauthenticated_at)
+     values ($1, $2, $3, now())`,
+    [tokenHash(token), project, account],
+  );
+  return token;
+}
+
+const LIVE = `s.last_seen_at > now() - make_interval(mins => ${IDLE_LIMIT_MINUTES})
+          and s.created_at > now() - make_interval(hours => ${ABSOLUTE_LIMIT_HOURS})`;
+
+/**
+ * The live session of `token`, its last-seen time moved on (at most once a minute, to spare writes);
+ * undefined for an unknown, idle or too old token.
+ */
+export async function readSession(
+  db: Queryable,
+  project: string,
+  token: string,
+): Promise<Session | undefined> {
+  const { rows } = await db.query<{
+    account: string;
+    role: Role;
+    created_at: Date | string;
+    recent: boolean;
+    stale: boolean;
+  }>(
+    `select s.account, a.role, s.created_at,
+            coalesce(s.reauthenticated_at > now() - make_interval(mins => ${REAUTH_MINUTES}), false) as recent,
+            s.last_seen_at < now() - interval '1 minute' as stale
+       from launchdb_control.console_sessions s
+       join launchdb_control.console_accounts a on a.project = s.project and a.name = s.account
+      where s.token_hash = $1 and s.project = $2 and ${LIVE}`,
+    [tokenHash(token), project],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.stale) {
+    await db.query(
+      `update launchdb_control.console_sessions set last_seen_at = now() where token_hash = $1`,
+      [tokenHash(token)],
+    );
+  }
+  return {
+    account: row.account,
+    role: row.role,
+    createdAt: new Date(row.created_at),
+    recentlyAuthenticated: row.recent,
+  };
+}
+
+/** Gives the session a new token (the old one stops working); undefined when it is not live. */
+export async function rotateSession(
+  db: Queryable,
+  project: string,
+  token: string,
+): Promise<string | undefined> {
+  const next = newToken();
+  const { rows } = await db.query(
+    `update launchdb_control.console_sessions s set token_hash = $3, last_seen_at = now()
+      where s.token_hash = $1 and s.project = $2 and ${LIVE} returning s.account`,
+    [tokenHash(token), project, tokenHash(next)],
+  );
+  return rows.length > 0 ? next : undefined;
+}
+
+/** Records that the password was just typed again in this session. */
+export async function markReauthenticated(db: Queryable, project: string, token: string): Promise<void> {
+  await db.query(
+    `update launchdb_control.console_sessions set reauthenticated_at = now()
+      where token_hash = $1 and project = $2`,
+    [tokenHash(token), project],
+  );
+}
+
+export async function endSession(db: Queryable, project: string, token: string): Promise<void> {
+  await db.query(`delete from launchdb_control.console_sessions where token_hash = $1 and project = $2`, [
+    tokenHash(token),
+    project,
+  ]);
+}

@@ -1,0 +1,98 @@
+// Home: every environment's verdict, failing checks first, each with its fix and the exact command
+// that checks it again (PgHero's pattern, applied to readiness).
+import type { CheckRunCheck } from '../../control/check-run.js';
+import type { LatestCheckRun } from '../../control/latest-check-runs.js';
+import type { SignedIn } from '../console-context.js';
+import { Layout } from './layout.js';
+
+export interface EnvironmentSummary {
+  name: string;
+  guarded: boolean;
+  owner?: string | undefined;
+  latest?: LatestCheckRun | undefined;
+}
+
+const ORDER: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3, skip: 4 };
+
+export function HomeView(props: {
+  project: string;
+  session: SignedIn;
+  environments: EnvironmentSummary[];
+  now: Date;
+}) {
+  return (
+    <Layout project={props.project} title="Environments" session={props.session}>
+      <h1>Environments</h1>
+      {props.environments.map((env) => (
+        <EnvironmentCard env={env} now={props.now} />
+      ))}
+    </Layout>
+  );
+}
+
+function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
+  const latest = env.latest;
+  const problems = (latest?.checks ?? [])
+    .filter((check) => check.status !== 'pass' && check.status !== 'skip')
+    .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+  const verdict = latest ? latest.verdict : 'never checked';
+  return (
+    <section class="environment" id={`env-${env.name}`}>
+      <h2>
+        {env.name} {env.guarded ? <span class="badge guarded">guarded</span> : null}
+        <span class={`verdict ${verdict.replace(' ', '-')}`}>{verdict}</span>
+      </h2>
+      <p class="meta">
+        {env.owner ? `data owner ${env.owner}` : 'no data owner declared'}
+        {latest
+          ? ` · checked ${ago(latest.startedAt, now)} by ${latest.actor} in ${(latest.durationMs / 1000).toFixed(1)} s`
+          : ` · run \`launchdb check --env ${env.name}\` to record a verdict`}
+      </p>
+      {problems.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th>status</th>
+              <th>check</th>
+              <th>found</th>
+              <th>fix</th>
+            </tr>
+          </thead>
+          <tbody>
+            {problems.map((check) => (
+              <CheckRow check={check} env={env.name} />
+            ))}
+          </tbody>
+        </table>
+      ) : latest ? (
+        <p class="ok">No check failed or warned.</p>
+      ) : null}
+    </section>
+  );
+}
+
+function CheckRow({ check, env }: { check: CheckRunCheck; env: string }) {
+  return (
+    <tr class={`status-${check.status}`}>
+      <td>{check.status}</td>
+      <td>
+        <code>{check.id}</code>
+      </td>
+      <td>{check.summary}</td>
+      <td>
+        {check.fix ? <p>{check.fix}</p> : null}
+        <code class="command">{`launchdb check --env ${env} --only ${check.id}`}</code>
+      </td>
+    </tr>
+  );
+}
+
+function ago(then: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
+  if (seconds < 90) return `${seconds} s ago`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 36) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}

@@ -1,0 +1,40 @@
+// The page around every view: the project, the navigation, who is signed in, and sign-out.
+import type { Child } from 'hono/jsx';
+import type { SignedIn } from '../console-context.js';
+
+export interface LayoutProps {
+  project: string;
+  title: string;
+  session?: SignedIn | undefined;
+  children?: Child;
+}
+
+export function Layout({ project, title, session, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${project} · launchdb`}</title>
+        <link rel="stylesheet" href="/assets/console.css" />
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/">
+            launchdb <span>{project}</span>
+          </a>
+          {session ? (
+            <form method="post" action="/sign-out" class="who">
+              <span>
+                {session.account} ({session.role})
+              </span>
+              <input type="hidden" name="_csrf" value={session.csrf} />
+              <button type="submit">Sign out</button>
+            </form>
+          ) : null}
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}
