@@ -67,9 +67,10 @@ export function runNode(
     const child = spawn(process.execPath, args, {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...process.env, ...options.env },
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+    // No stdin given: it is closed at once, as if empty.
+    child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
