@@ -9,6 +9,7 @@ const suites = [
   './drift.mjs',
   './drift-cache.mjs',
   './check-history.mjs',
+  './scheduler-claim.mjs',
   './pool.mjs',
   './scan.mjs',
   './code-scan.mjs',
