@@ -9,11 +9,12 @@ import { whoIsActingSoon } from '../stores/postgres/audit/actor.js';
 import { VERSION } from '../version.js';
 import { type CheckRunRecord, checkRunOf, insertCheckRuns } from './check-run.js';
 import { resolveControlTarget } from './control-target.js';
-import type { ControlDatabase } from './open-control.js';
+import type { ControlDatabase, OpenControlOptions } from './open-control.js';
 import { PENDING_LOCATION, writePendingCheckRun } from './pending-check-runs.js';
+import { type SharedControl, sharedControl } from './shared-control.js';
 
-/** A server control database that does not answer within this is left for later: the check goes on. */
-const CONNECT_TIMEOUT_MS = 2000;
+/** A server control database that does not answer within 2 s is left for later: the check goes on. */
+export const checkControlOptions: OpenControlOptions = { command: 'check', connectTimeoutMs: 2000 };
 
 export type RecordOutcome =
   | { recorded: 'control database'; location: string }
@@ -29,8 +30,16 @@ export interface CheckRecorder {
 
 type Opened = { control: ControlDatabase } | { error: unknown };
 
-/** Call when the check starts: a server control database starts connecting now, beside the checks. */
-export function startRecordingCheck(project: Project, env: Environment): CheckRecorder {
+/**
+ * Call when the check starts: a server control database starts connecting now, beside the checks.
+ * `control` is shared with the checks that read the control database (the scheduled jobs'), so the
+ * check opens it once; the recorder closes it when done.
+ */
+export function startRecordingCheck(
+  project: Project,
+  env: Environment,
+  control: SharedControl = sharedControl(project, checkControlOptions),
+): CheckRecorder {
   const startedAt = new Date();
   const runKey = randomUUID();
   // Asking git who is acting takes a process: started now, it answers while the checks run.
@@ -39,15 +48,11 @@ export function startRecordingCheck(project: Project, env: Environment): CheckRe
   let setupError: unknown;
   try {
     if (resolveControlTarget(project).backing === 'server') {
-      // Loaded only here: an embedded control database is not opened by check, nor its migrations loaded.
-      opening = import('./open-control.js')
-        .then(({ openControlDatabase }) =>
-          openControlDatabase(project, { command: 'check', connectTimeoutMs: CONNECT_TIMEOUT_MS }),
-        )
-        .then(
-          (control) => ({ control }),
-          (error: unknown) => ({ error }),
-        );
+      // Opened only here: check does not open an embedded control database to record a run.
+      opening = control.open().then(
+        (opened) => ({ control: opened }),
+        (error: unknown) => ({ error }),
+      );
     }
   } catch (error) {
     // A control.url that is not a URL, or names a variable that is not set: recorded for later.
@@ -56,27 +61,28 @@ export function startRecordingCheck(project: Project, env: Environment): CheckRe
 
   return {
     async finish(report) {
-      const record = checkRunOf(report, {
-        runKey,
-        startedAt,
-        actor: (await actor).id,
-        launchdbVersion: VERSION,
-      });
-      if (!opening) return leavePending(project, record, setupError);
-      const opened = await opening;
-      if ('error' in opened) return leavePending(project, record, opened.error);
       try {
-        await insertCheckRuns(opened.control.db, [record]);
-        return { recorded: 'control database', location: opened.control.location };
-      } catch (error) {
-        return leavePending(project, record, error);
+        const record = checkRunOf(report, {
+          runKey,
+          startedAt,
+          actor: (await actor).id,
+          launchdbVersion: VERSION,
+        });
+        if (!opening) return leavePending(project, record, setupError);
+        const opened = await opening;
+        if ('error' in opened) return leavePending(project, record, opened.error);
+        try {
+          await insertCheckRuns(opened.control.db, [record]);
+          return { recorded: 'control database', location: opened.control.location };
+        } catch (error) {
+          return leavePending(project, record, error);
+        }
       } finally {
-        await opened.control.close().catch(() => {});
+        await control.close();
       }
     },
     async cancel() {
-      const opened = await opening;
-      if (opened && 'control' in opened) await opened.control.close().catch(() => {});
+      await control.close();
     },
   };
 }

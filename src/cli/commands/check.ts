@@ -1,12 +1,14 @@
 // `launchdb check`: runs an environment's readiness checks and gives the verdict (the CI deploy gate).
-import { recordWarning, startRecordingCheck } from '../../control/record-check-run.js';
-import { AREAS, type Area } from '../../core/checks/check.js';
+import { checkControlOptions, recordWarning, startRecordingCheck } from '../../control/record-check-run.js';
+import { sharedControl } from '../../control/shared-control.js';
+import { AREAS, type Area, type Check } from '../../core/checks/check.js';
 import type { Report } from '../../core/checks/report.js';
 import { runChecks } from '../../core/checks/run-checks.js';
 import { dataOwnerOf } from '../../core/config/people.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { suggest } from '../../core/suggest.js';
+import { hasScheduledJobs, jobRanChecks } from '../../scheduler/job-ran-checks.js';
 import { postgresChecks } from '../../stores/postgres/checks/index.js';
 import { PostgresSession } from '../../stores/postgres/session.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../../stores/postgres/target.js';
@@ -39,12 +41,21 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     command: 'check',
   });
   const owner = dataOwnerOf(project.config, env.name);
+  // One control database for the recorder and the scheduled jobs' checks, opened when first needed.
+  // Those checks wait for it as for any store; recording alone gives up after 2 s.
+  const control = sharedControl(
+    project,
+    hasScheduledJobs(project, env)
+      ? { command: 'check', ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) }
+      : checkControlOptions,
+  );
+  const checks = [...postgresChecks, ...jobRanChecks(project, env, control)];
   // Started beside the checks: a server control database connects while they run.
-  const recorder = input.flags['no-record'] === true ? undefined : startRecordingCheck(project, env);
+  const recorder = input.flags['no-record'] === true ? undefined : startRecordingCheck(project, env, control);
   let report: Report;
   try {
     report = await runChecks(
-      postgresChecks,
+      checks,
       { project, env, postgres, now: new Date() },
       {
         project: project.name,
@@ -60,6 +71,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     throw error;
   } finally {
     await postgres.close();
+    // With a recorder, it closes the control database once the run is recorded.
+    if (!recorder) await control.close();
   }
 
   const junit = stringFlag(input, 'junit');
@@ -68,7 +81,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (markdown) writeReportFile(io.cwd, markdown, renderMarkdown(report));
   if (input.flags.json) io.out(`${JSON.stringify(reportDocument(report), null, 2)}\n`);
   else if (format === 'text') io.out(renderReport(report, io.style));
-  else io.out(renderForCi(format, report, project, strict));
+  else io.out(renderForCi(format, report, project, checks, strict));
   if (recorder) {
     // Recording never changes the verdict or the exit code: at most one line on stderr.
     const warning = recordWarning(await recorder.finish(report));
@@ -100,8 +113,14 @@ export function reportDocument(report: Report) {
 }
 
 /** GitHub workflow commands, then the counts and verdict; or a SARIF log. */
-function renderForCi(format: 'github' | 'sarif', report: Report, project: Project, strict: boolean): string {
-  const run = reportAnnotations(report, { project, checks: postgresChecks, strict });
+function renderForCi(
+  format: 'github' | 'sarif',
+  report: Report,
+  project: Project,
+  checks: readonly Pick<Check<unknown>, 'id' | 'severity'>[],
+  strict: boolean,
+): string {
+  const run = reportAnnotations(report, { project, checks, strict });
   if (format === 'sarif') return renderSarif(run);
   return renderGithub(run, `launchdb check: ${report.verdict}; ${countsText(report)}`);
 }
