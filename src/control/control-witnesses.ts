@@ -82,9 +82,8 @@ async function read(
   }
   const heads = await useWithin(open, use, options.deadlineMs);
   if (heads === 'timeout') {
-    const source = target.backing === 'server' ? target.source : target.location;
     throw new UnreachableError(
-      `control database (${source}) at ${target.location} did not answer within ${options.deadlineMs} ms`,
+      `the control database ${target.location} did not answer within ${options.deadlineMs} ms`,
     );
   }
   return { ...heads, location: target.location };

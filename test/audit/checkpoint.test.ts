@@ -3,6 +3,7 @@
 // it, so a trail rewritten after a checkpoint is found from that witness alone. A trail that is not
 // intact is witnessed nowhere; a control database that cannot be reached is exit 3.
 import { existsSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,29 @@ describe('audit checkpoint, everything embedded', () => {
       expect(notes).not.toContain('s3cret-pw');
     } finally {
       rmSync(join(project.dir, '.env'));
+    }
+  }, 60_000);
+
+  it('a control server that never answers: the check gives up on it and says so, not failing', async () => {
+    const sockets = new Set<Socket>();
+    // Accepts connections and answers nothing.
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    project.write('.env', `LAUNCHDB_CONTROL_URL=postgresql://ldb:s3cret-pw@127.0.0.1:${port}/control\n`);
+    try {
+      const check = await auditChainCheck(cli, 'development');
+      expect(check.status).toBe('pass');
+      const notes = check.details?.notes.join('\n') ?? '';
+      expect(notes).toContain('the heads witnessed in the control database were not read');
+      expect(notes).not.toContain('s3cret-pw');
+    } finally {
+      rmSync(join(project.dir, '.env'));
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   }, 60_000);
 
