@@ -52,11 +52,18 @@ async function readSnapshot(
   jobs: readonly ScheduledJob[],
   leaseMs: number,
 ): Promise<JobRunsSnapshot> {
+  const target = resolveControlTarget(project);
   // An embedded control database not created yet has no runs: said without creating it.
-  if (controlNotCreatedYet(resolveControlTarget(project))) return { runs: [], schedulers: [] };
+  if (controlNotCreatedYet(target)) return { runs: [], schedulers: [] };
   const { db } = await control.open();
-  const asked = jobs.map((job) => ({ job: job.kind.name, environment: job.env }));
-  return readJobRuns(db, project.name, asked, { leaseMs });
+  try {
+    const asked = jobs.map((job) => ({ job: job.kind.name, environment: job.env }));
+    return await readJobRuns(db, project.name, asked, { leaseMs });
+  } finally {
+    // One process holds an embedded control database at a time: let go at once, so a scheduler
+    // between its steps is not kept waiting for the rest of the check (its recorder writes a file).
+    if (target.backing === 'embedded') await control.close();
+  }
 }
 
 function jobRanCheck(

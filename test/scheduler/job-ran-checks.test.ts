@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { type SharedControl, sharedControl } from '../../src/control/shared-control.js';
 import { runChecks } from '../../src/core/checks/run-checks.js';
+import { lockHolder } from '../../src/core/file-lock.js';
 import { Project } from '../../src/core/project.js';
 import { jobRanChecks } from '../../src/scheduler/job-ran-checks.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
@@ -88,6 +89,8 @@ describe('job-ran checks, embedded control database', () => {
         ['backups.drill-ran', 'fail'],
         ['provisioning.check-ran', 'pass'],
       ]);
+      // Let go as soon as read: a scheduler between its steps is not kept waiting for the check.
+      expect(lockHolder(`${controlDir(temp)}.lock`)).toBeUndefined();
     } finally {
       await control.close();
     }
