@@ -161,17 +161,8 @@ async function readSchedulers(db: Queryable, project: string, leaseMs: number): 
     heartbeatAt: new Date(row.heartbeat_at),
     stoppedAt: dateOrNull(row.stopped_at),
     state: row.state,
-    jobs: Array.isArray(row.jobs) ? row.jobs.map(jobText) : [],
+    jobs: Array.isArray(row.jobs) ? row.jobs.map(String) : [],
   }));
-}
-
-/** `backup production`, from the text the scheduler registers or a `{ job, env }` object. */
-function jobText(item: unknown): string {
-  if (typeof item === 'object' && item !== null) {
-    const { job, env, environment } = item as Record<string, unknown>;
-    return `${String(job)} ${String(env ?? environment)}`;
-  }
-  return String(item);
 }
 
 function dateOrNull(value: Date | string | null): Date | null {
