@@ -197,5 +197,12 @@ describe.skipIf(!serverAvailable)('scheduler status, a server control database',
     expect(result.stderr).toContain(`127.0.0.1:${port}`);
     expect(result.stderr).toContain('$LAUNCHDB_CONTROL_URL');
     expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret-pw');
+    // Named on the command line, as `scheduler run` takes it, it wins over the variable.
+    const flagged = await status(temp, '--control-url', `postgresql://ldb:s3cret-pw@127.0.0.1:${port}/other`);
+    expect(flagged.code).toBe(3);
+    expect(flagged.stderr).toContain(
+      `control database (--control-url): cannot reach Postgres at 127.0.0.1:${port}`,
+    );
+    expect(flagged.stderr).not.toContain('s3cret-pw');
   });
 });

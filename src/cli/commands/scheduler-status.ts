@@ -99,7 +99,7 @@ function jobTable(judged: readonly { job: ScheduledJob; health: JobHealth }[], s
       state ? style(state, health.state) : health.state,
       last ? slotText(last.slot, job.timezone) : 'never',
       last?.result ?? '',
-      last ? tookText(last) : '',
+      last?.startedAt ? tookText(last) : '',
       last?.claimedBy ?? '',
       health.next ? slotText(health.next, job.timezone) : 'none',
     ];
