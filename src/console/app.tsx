@@ -26,7 +26,8 @@ export function consoleApp(
         objectSrc: ["'none'"],
       },
       xFrameOptions: 'DENY',
-      referrerPolicy: 'no-referrer',
+      // Not no-referrer: under it browsers send `Origin: null` on this console's own form posts.
+      referrerPolicy: 'same-origin',
       strictTransportSecurity: deps.secure ? 'max-age=31536000' : false,
     }),
   );

@@ -1,0 +1,84 @@
+// The console in a real browser: sign in, see each environment's recorded verdict with its failing
+// checks and fixes, be refused with a wrong password, sign out. The page must work under its own
+// CSP (a violation shows in the browser's console). Screenshots go to test-results/.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
+import { accountOf, PASSWORD, type ServedConsole, startTestConsole } from './console-helpers.js';
+
+const SHOTS = 'test-results';
+
+describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
+  let temp: TempProject;
+  let served: ServedConsole;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    temp = tempProject(
+      `{ project: '{project}', environments: { development: { postgres: {} }, production: { postgres: {}, owner: 'ada' } }, access: { people: { ada: { name: 'Ada', email: 'ada@example.com' } } } }`,
+    );
+    const cli = (args: string[]) => runCli(args, { cwd: temp.dir });
+    expect((await cli(['attach', 'postgres', '--env', 'development'])).code).toBe(0);
+    // Two recorded verdicts: development checked after attaching, production never attached.
+    await cli(['check', '--env', 'development']);
+    await cli(['check', '--env', 'production']);
+    served = await startTestConsole(temp.dir);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    // Anything the browser calls an error (a CSP violation, a missing file) but the 401 of the wrong password.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('401')) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+    temp?.remove();
+  });
+
+  it('refuses a wrong password with one generic message', async () => {
+    await page.goto(`${served.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.fill('input[name=account]', accountOf('viewer'));
+    await page.fill('input[name=password]', 'not the password at all');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('[role=alert]')).toBe('Wrong account or password.');
+    await page.screenshot({ path: `${SHOTS}/console-sign-in.png`, fullPage: true });
+  });
+
+  it('signs in and shows every environment, failing checks first with their fix and command', async () => {
+    await page.fill('input[name=account]', accountOf('viewer'));
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#env-production');
+    expect(new URL(page.url()).pathname).toBe('/');
+    const production = page.locator('#env-production');
+    expect(await production.locator('.verdict').textContent()).toBe('not ready');
+    expect(await production.textContent()).toContain('data owner ada');
+    const firstRow = production.locator('tbody tr').first();
+    expect(await firstRow.getAttribute('class')).toMatch(/status-(fail|error)/);
+    expect(await firstRow.locator('code.command').textContent()).toMatch(
+      /^launchdb check --env production --only /,
+    );
+    expect(await page.locator('#env-development .meta').textContent()).toMatch(/checked .* ago/);
+    // The stylesheet loaded under the CSP: the header is laid out as a flex row.
+    expect(await page.locator('header').evaluate((el) => getComputedStyle(el).display)).toBe('flex');
+    await page.screenshot({ path: `${SHOTS}/console-home.png`, fullPage: true });
+  });
+
+  it('signs out, after which the home page asks to sign in again', async () => {
+    await page.click('header button[type=submit]');
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto(`${served.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(problems).toEqual([]);
+  });
+});
