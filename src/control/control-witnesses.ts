@@ -4,9 +4,11 @@
 // check may spend on this) nor by waiting long on a server.
 import { firstLine, UnreachableError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
-import { useWithin } from '../stores/postgres/open-within.js';
+import type { Queryable } from '../stores/postgres/database.js';
+import { useWithin, within } from '../stores/postgres/open-within.js';
 import { type ControlHeads, readControlHeads } from './audit-heads.js';
 import { controlNotCreatedYet, resolveControlTarget } from './control-target.js';
+import type { SharedControl } from './shared-control.js';
 
 export interface ControlWitnesses extends ControlHeads {
   /** Where the heads were read from; undefined when there was nothing to read or it was not read. */
@@ -23,6 +25,12 @@ export interface ReadControlWitnessesOptions {
   connectTimeoutMs?: number;
   /** The whole read (open, query, close) is given up after this many ms. */
   deadlineMs?: number;
+  /**
+   * The command's own control database, when it shares one between its parts (`check`: its recorder
+   * and its checks): read through it, and left for the command to close. An embedded one is still
+   * never opened unless `openEmbedded`.
+   */
+  shared?: SharedControl;
   /** `throw` (exit 2 or 3, as every command that needs a store) or `note` (the check goes on without them). */
   onError: 'throw' | 'note';
 }
@@ -61,6 +69,30 @@ async function read(
       };
     }
   }
+  const where = { project: project.name, environment: env.name };
+  const use = (db: Queryable) => readControlHeads(db, where, target.location);
+  let heads: ControlHeads | 'timeout';
+  if (options.shared) {
+    // The command's own (check shares one with its recorder): used, and left for it to close.
+    const reading = options.shared.open().then((control) => use(control.db));
+    heads = options.deadlineMs === undefined ? await reading : await within(reading, options.deadlineMs);
+  } else {
+    heads = await openAndRead(project, options, use);
+  }
+  if (heads === 'timeout') {
+    throw new UnreachableError(
+      `the control database ${target.location} did not answer within ${options.deadlineMs} ms`,
+    );
+  }
+  return { ...heads, location: target.location };
+}
+
+/** Opens the control database, reads, closes: within the deadline when there is one. */
+async function openAndRead(
+  project: Project,
+  options: ReadControlWitnessesOptions,
+  use: (db: Queryable) => Promise<ControlHeads>,
+): Promise<ControlHeads | 'timeout'> {
   // Loaded only when it is opened: `check` with an embedded control database never loads it.
   const { openControlDatabase } = await import('./open-control.js');
   const open = async () =>
@@ -70,21 +102,11 @@ async function read(
         ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
       })
     ).db;
-  const where = { project: project.name, environment: env.name };
-  const use = (db: Awaited<ReturnType<typeof open>>) => readControlHeads(db, where, target.location);
-  if (options.deadlineMs === undefined) {
-    const db = await open();
-    try {
-      return { ...(await use(db)), location: target.location };
-    } finally {
-      await db.close();
-    }
+  if (options.deadlineMs !== undefined) return useWithin(open, use, options.deadlineMs);
+  const db = await open();
+  try {
+    return await use(db);
+  } finally {
+    await db.close();
   }
-  const heads = await useWithin(open, use, options.deadlineMs);
-  if (heads === 'timeout') {
-    throw new UnreachableError(
-      `the control database ${target.location} did not answer within ${options.deadlineMs} ms`,
-    );
-  }
-  return { ...heads, location: target.location };
 }

@@ -56,7 +56,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   try {
     report = await runChecks(
       checks,
-      { project, env, postgres, now: new Date() },
+      { project, env, postgres, control, now: new Date() },
       {
         project: project.name,
         environment: env.name,

@@ -19,6 +19,11 @@ export async function useWithin<T>(
       await db.close().catch(() => {});
     }
   });
+  return within(work, ms);
+}
+
+/** `work`, or `'timeout'` once `ms` have passed; what `work` throws in time is thrown. */
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);

@@ -23,6 +23,7 @@ export const auditChain: Check<PostgresCheckContext> = {
       connectTimeoutMs: CONTROL_DEADLINE_MS,
       deadlineMs: CONTROL_DEADLINE_MS,
       onError: 'note',
+      ...(ctx.control ? { shared: ctx.control } : {}),
     });
     const verdict = await verifyEnvironmentTrail(ctx.project, ctx.env, await ctx.postgres.db(), { control });
     const details = {
