@@ -11,6 +11,11 @@ import { accountOf, PASSWORD, type ServedConsole, startTestConsole } from './con
 
 const SHOTS = 'test-results';
 
+/** What the page's function uses of the browser's window (the project compiles without the DOM types). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { display: string };
+}
+
 describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
   let temp: TempProject;
   let served: ServedConsole;
@@ -70,7 +75,11 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     );
     expect(await page.locator('#env-development .meta').textContent()).toMatch(/checked .* ago/);
     // The stylesheet loaded under the CSP: the header is laid out as a flex row.
-    expect(await page.locator('header').evaluate((el) => getComputedStyle(el).display)).toBe('flex');
+    expect(
+      await page
+        .locator('header')
+        .evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).display),
+    ).toBe('flex');
     await page.screenshot({ path: `${SHOTS}/console-home.png`, fullPage: true });
   });
 
