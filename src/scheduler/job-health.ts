@@ -2,7 +2,7 @@
 // `scheduler status` and the `<area>.<job>-ran` checks. Pure: the runs and the clock are given.
 import { firstLine } from '../core/errors.js';
 import { formatDuration } from '../stores/postgres/checks/connection-activity.js';
-import type { JobRun } from './read-job-runs.js';
+import type { JobRun, SchedulerProcess } from './read-job-runs.js';
 import { slotText } from './slot-text.js';
 import { latestSlot, MAX_LISTED_SLOTS, nextSlot, type ScheduledJob } from './slots.js';
 
@@ -20,7 +20,8 @@ export const START_WINDOW_MS = 60_000;
  * - `stalled`: its run stopped beating (its claimer died) and no scheduler took it over.
  * - `never-ran`: no run of the job is recorded at all.
  * - `running`: its first run is going on; nothing finished to judge yet.
- * - `not-due`: no slot has come yet (or only one still within its start window).
+ * - `not-due`: no slot has come yet (or only one still within its start window), or none since the
+ *   live scheduler that runs it started: a scheduler runs a new job from its first slot after that.
  */
 export type JobHealthState = 'ok' | 'problem' | 'missed' | 'stalled' | 'never-ran' | 'running' | 'not-due';
 
@@ -45,6 +46,8 @@ export interface JobHealth {
 export interface JobHealthOptions {
   /** scheduler.lease: how long a claim lasts without a heartbeat. */
   leaseMs: number;
+  /** The registered schedulers: a job that never ran is not yet due when a live one took it on after its last slot. */
+  schedulers?: readonly SchedulerProcess[];
 }
 
 /** Judges `job` from `runs` (any jobs' runs; only its own are read) at `now`. */
@@ -90,14 +93,22 @@ export function jobHealth(
     }
     if (!run && sinceMs >= windowMs) {
       if (!lastRun) {
-        return running.length > 0
-          ? { ...known, state: 'running', summary: firstRunning(running, at) }
-          : {
-              ...known,
-              state: 'never-ran',
-              slot,
-              summary: `never ran: no run is recorded (its last slot was ${at(slot)})`,
-            };
+        if (running.length > 0) return { ...known, state: 'running', summary: firstRunning(running, at) };
+        // A scheduler runs a new job from the first slot after it starts: earlier ones were nobody's.
+        const taker = takenOnAfter(job, slot, options.schedulers ?? []);
+        if (taker) {
+          return {
+            ...known,
+            state: 'not-due',
+            summary: `no slot due since scheduler ${taker.id} took it on at ${slotText(taker.startedAt, 'UTC')}: the first is ${next ? at(next) : 'none'}`,
+          };
+        }
+        return {
+          ...known,
+          state: 'never-ran',
+          slot,
+          summary: `never ran: no run is recorded (its last slot was ${at(slot)})`,
+        };
       }
       return {
         ...known,
@@ -138,6 +149,17 @@ function ended(run: JobRun, slot: string): Pick<JobHealth, 'state' | 'summary'> 
 export function tookText(run: Pick<JobRun, 'startedAt' | 'finishedAt'>): string {
   if (!run.startedAt || !run.finishedAt) return '0 ms';
   return formatDuration(Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime()));
+}
+
+/** The first live scheduler that runs `job` and started after `slot`, if any. */
+function takenOnAfter(
+  job: ScheduledJob,
+  slot: Date,
+  schedulers: readonly SchedulerProcess[],
+): SchedulerProcess | undefined {
+  return schedulers
+    .filter((s) => s.state === 'live' && s.startedAt > slot && s.jobs.includes(`${job.kind.name} ${job.env}`))
+    .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())[0];
 }
 
 function firstRunning(running: readonly JobRun[], at: (slot: Date) => string): string {

@@ -89,7 +89,7 @@ function jobRanCheck(
             'check control.url / LAUNCHDB_CONTROL_URL (docs/CONTROL.md)',
         };
       }
-      const health = jobHealth(job, read.runs, ctx.now, { leaseMs });
+      const health = jobHealth(job, read.runs, ctx.now, { leaseMs, schedulers: read.schedulers });
       return outcomeOf(job, health, read.schedulers, ctx);
     },
   };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobHealth } from '../../src/scheduler/job-health.js';
 import { JOB_KINDS } from '../../src/scheduler/job-kinds.js';
-import type { JobRun } from '../../src/scheduler/read-job-runs.js';
+import type { JobRun, SchedulerProcess } from '../../src/scheduler/read-job-runs.js';
 import type { ScheduledJob } from '../../src/scheduler/slots.js';
 
 const LEASE = { leaseMs: 30_000 };
@@ -169,6 +169,35 @@ describe('jobHealth', () => {
     const health = jobHealth(job(), [], new Date('2026-12-07T10:00:00Z'), LEASE);
     expect(health).toMatchObject({ state: 'never-ran', slot: new Date('2026-12-07T03:00:00Z') });
     expect(health.summary).toBe('never ran: no run is recorded (its last slot was 2026-12-07 03:00 UTC)');
+  });
+
+  it('a job never run that a live scheduler took on after its last slot is not due yet', () => {
+    const now = new Date('2026-12-07T10:00:00Z');
+    const scheduler = (fields: Partial<SchedulerProcess>): SchedulerProcess => ({
+      id: 'web-1:4242:ab',
+      host: 'web-1',
+      pid: 4242,
+      launchdbVersion: '1.0.0',
+      startedAt: new Date('2026-12-07T09:00:00Z'),
+      heartbeatAt: new Date('2026-12-07T09:59:55Z'),
+      stoppedAt: null,
+      state: 'live',
+      jobs: ['backup production'],
+      ...fields,
+    });
+    const waiting = jobHealth(job(), [], now, { ...LEASE, schedulers: [scheduler({})] });
+    expect(waiting.state).toBe('not-due');
+    expect(waiting.summary).toBe(
+      'no slot due since scheduler web-1:4242:ab took it on at 2026-12-07 09:00 UTC: the first is 2026-12-08 03:00 UTC',
+    );
+    // Not when it started before the slot, is stale, or does not run this job.
+    for (const other of [
+      { startedAt: new Date('2026-12-07T02:00:00Z') },
+      { state: 'stale' as const },
+      { jobs: ['backup staging'] },
+    ]) {
+      expect(jobHealth(job(), [], now, { ...LEASE, schedulers: [scheduler(other)] }).state).toBe('never-ran');
+    }
   });
 
   it('not due: the only slot so far is still within its start window', () => {

@@ -56,7 +56,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     }
   }
   const now = new Date();
-  const judged = jobs.map((job) => ({ job, health: jobHealth(job, snapshot.runs, now, { leaseMs }) }));
+  const options = { leaseMs, schedulers: snapshot.schedulers };
+  const judged = jobs.map((job) => ({ job, health: jobHealth(job, snapshot.runs, now, options) }));
 
   if (input.flags.json) {
     const document = {
