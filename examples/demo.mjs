@@ -51,6 +51,9 @@ const steps = [
   ['back up, encrypted', ['backup', 'create', '--env', env]],
   ['prove the backup restores: a drill into a scratch database', ['backup', 'drill', '--env', env]],
   ['environments', ['env', 'list']],
+  // The scheduler takes the nightly backup and prune jobs (scheduler.jobs) from here on.
+  ['start the scheduler: the nightly backup and prune jobs', 'start-scheduler'],
+  ['scheduled jobs', ['scheduler', 'status', '--env', env]],
   ['readiness report', ['check', '--env', env]],
 ];
 
@@ -58,8 +61,14 @@ const steps = [
 const childEnv = { ...process.env, LAUNCHDB_BACKUP_KEY: randomBytes(24).toString('base64') };
 let code = 0;
 let app;
+let scheduler;
 try {
   for (const [title, args] of steps) {
+    if (args === 'start-scheduler') {
+      process.stdout.write(`\n── ${title}: launchdb scheduler run --env ${env} --confirm ${env}\n`);
+      scheduler = await startScheduler();
+      continue;
+    }
     if (args === 'start-app') {
       process.stdout.write(`\n── ${title}: launchdb serve --env ${env}, then node app/server.mjs\n`);
       app = await startApp();
@@ -79,8 +88,26 @@ try {
   }
 } finally {
   await app?.stop();
+  await scheduler?.stop();
 }
 process.exitCode = code;
+
+/** `launchdb scheduler run` in the background, once it has registered itself; stopped at the end. */
+async function startScheduler() {
+  const child = spawn(process.execPath, [bin, 'scheduler', 'run', '--env', env, '--confirm', env], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv,
+  });
+  const id = (await firstLine(child.stdout, /scheduler (\S+) started/))[1];
+  process.stdout.write(`scheduler ${id} runs ${env}'s jobs\n`);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  return { stop };
+}
 
 /** `launchdb serve` for the environment's embedded database, then the app on the URL it prints. */
 async function startApp() {
