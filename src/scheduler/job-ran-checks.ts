@@ -5,7 +5,7 @@
 
 import { controlNotCreatedYet, resolveControlTarget } from '../control/control-target.js';
 import type { SharedControl } from '../control/shared-control.js';
-import type { Check, CheckOutcome } from '../core/checks/check.js';
+import type { Area, Check, CheckOutcome } from '../core/checks/check.js';
 import { firstLine, isLaunchdbError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
 import { formatDuration } from '../stores/postgres/checks/connection-activity.js';
@@ -21,9 +21,11 @@ export interface JobRanContext {
   now: Date;
 }
 
-/** Jobs are declared on `env`: the check needs the control database's answer. */
-export function hasScheduledJobs(project: Project, env: Environment): boolean {
-  return scheduledJobs(project.config).some((job) => job.env === env.name);
+/** Jobs are declared on `env` (of the areas `only` names, if given): their checks need the control database. */
+export function hasScheduledJobs(project: Project, env: Environment, only?: readonly Area[]): boolean {
+  return scheduledJobs(project.config).some(
+    (job) => job.env === env.name && (only === undefined || only.includes(job.kind.area)),
+  );
 }
 
 /** The checks of the jobs declared on `env`, in the job kinds' order (stable, whatever the config's). */

@@ -45,7 +45,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   // Those checks wait for it as for any store; recording alone gives up after 2 s.
   const control = sharedControl(
     project,
-    hasScheduledJobs(project, env)
+    hasScheduledJobs(project, env, only)
       ? { command: 'check', ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) }
       : checkControlOptions,
   );
