@@ -64,6 +64,7 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
     running.add(done);
     const started = held.get(run.id);
     if (started && stopRunsWhy !== undefined) abandon(started, stopRunsWhy);
+    return done;
   };
   const abandon = (run: HeldRun, why: string) => {
     if (run.lost !== undefined || run.abandoned !== undefined) return;
@@ -154,6 +155,8 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
     }
     // A child started ahead of the slot; kept when another scheduler wins the slot.
     let prepared: PreparedJob | undefined;
+    // This loop's own run while it goes: the next child is loaded after it, not beside it.
+    let ownRun: Promise<void> | undefined;
     try {
       while (!stopClaiming.aborted) {
         const next = nextSlot(job, cursor);
@@ -163,29 +166,40 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
         }
         const wait = next.getTime() - Date.now();
         if (wait > 0) {
-          if (wait <= PREPARE_AHEAD_MS) prepared ??= prepareRun(job, context);
-          // Wakes once to prepare the child, then again at the slot.
+          if (wait <= PREPARE_AHEAD_MS && !ownRun) prepared ??= prepareRun(job, context);
+          // Wakes to prepare the child (or when its own run ends), then again at the slot.
           const until = wait > PREPARE_AHEAD_MS ? wait - PREPARE_AHEAD_MS : wait;
-          await pause(Math.min(until, MAX_SLEEP_MS), stopClaiming);
+          await Promise.race([
+            pause(Math.min(until, MAX_SLEEP_MS), stopClaiming),
+            ...(ownRun ? [ownRun] : []),
+          ]);
           continue;
         }
         const now = new Date();
         const due = dueSlots(job, cursor, now);
         cursor = due.at(-1) ?? next;
-        if (await handleDue(job, due, now, prepared)) prepared = undefined;
+        const started = await handleDue(job, due, now, prepared);
+        if (started) {
+          if (started.usedPrepared) prepared = undefined;
+          const run = started.run;
+          ownRun = run;
+          void run.finally(() => {
+            if (ownRun === run) ownRun = undefined;
+          });
+        }
       }
     } finally {
       prepared?.discard();
     }
   }
 
-  /** True when `prepared` was used for a run. */
+  /** The run started, if any, and whether it took `prepared`. */
   async function handleDue(
     job: ScheduledJob,
     due: Date[],
     now: Date,
     prepared: PreparedJob | undefined,
-  ): Promise<boolean> {
+  ): Promise<{ run: Promise<void>; usedPrepared: boolean } | undefined> {
     const key = { project: options.project, job: job.kind.name, environment: job.env };
     const plan = planDue(job, due, now);
     try {
@@ -194,12 +208,11 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
         const recorded = await control.use((db) => recordMissed(db, key, plan.missed, me.id, reason));
         log(describeBackfill(job, plan, recorded));
       }
-      if (!plan.run) return false;
+      if (!plan.run) return undefined;
       const slot = plan.run;
       const outcome = await control.use((db) => claimSlot(db, { ...key, slot }, claimOptions));
       if (outcome.claimed) {
-        start(job, outcome.run, prepared);
-        return prepared !== undefined;
+        return { run: start(job, outcome.run, prepared), usedPrepared: prepared !== undefined };
       }
       if ('skipped' in outcome)
         log(
@@ -208,7 +221,7 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
     } catch (error) {
       log(`could not claim ${job.label}, slot ${plan.run?.toISOString() ?? '-'}: ${firstLine(error)}`);
     }
-    return false;
+    return undefined;
   }
 
   await Promise.all(loops);
