@@ -1,7 +1,7 @@
 // Slots that passed while no scheduler ran: a scheduler that starts finds them after the newest
 // recorded slot of each job, records the older ones missed, and runs the latest (catchUp: latest) or
 // records it missed too (catchUp: none), saying so in its log. A job with no history has nothing to
-// backfill.
+// backfill. A scheduler that was asleep (SIGSTOP, as a suspended machine) does the same on waking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { Project } from '../../src/core/project.js';
@@ -11,6 +11,7 @@ import {
   dropProvisioned,
   jobRuns,
   type RunningScheduler,
+  ranLines,
   type SchedulerProject,
   schedulerProject,
   startScheduler,
@@ -106,5 +107,34 @@ describe.skipIf(!serverAvailable)('backfill of slots missed while every schedule
       'no scheduler ran access-expire on staging at this slot (all were down)',
       'no scheduler ran check on staging at this slot (all were down)',
     ]);
+  });
+
+  it('backfills after the scheduler was asleep: the slots it slept through missed, the latest run', async () => {
+    await adminQuery('delete from launchdb_control.job_runs where project = $1', [project.name], control);
+    project.configure({
+      environments: { staging: { postgres: { adminUrl: SERVER_URL } } },
+      control: { url: serverUrlFor(control) },
+      scheduler: { jobs: [{ job: 'access-expire', env: 'staging', cron: '* * * * * *' }] },
+    });
+    scheduler = await startScheduler(project.dir);
+    await until(() => ranLines(scheduler!.output()).length >= 2, 30_000);
+    // Asleep, as a suspended machine or a stopped process is: no timer fires for a few slots.
+    process.kill(scheduler.child.pid!, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    process.kill(scheduler.child.pid!, 'SIGCONT');
+    const pattern =
+      /backfill of access-expire on staging: (\d+) slots due since the newest recorded \((\S+) to (\S+)\): (\d+) recorded missed, the latest \((\S+)\) runs, on time/;
+    await until(() => pattern.test(scheduler!.output()), 30_000);
+    const [, due, from, to, missed, latest] = pattern.exec(scheduler.output())!;
+    expect(Number(due)).toBeGreaterThanOrEqual(3);
+    expect(Number(missed)).toBe(Number(due) - 1);
+    expect(latest).toBe(to);
+    await until(() => ranLines(scheduler!.output()).some((line) => line.slot === latest), 30_000);
+    expect(await stopSchedulers([scheduler])).toEqual([0]);
+
+    const rows = (await jobRuns(control, project.name)).filter(
+      (row) => row.slot >= new Date(from!) && row.slot <= new Date(to!),
+    );
+    expect(rows.map((row) => row.result)).toEqual([...Array(Number(missed)).fill('missed'), 'ok']);
   });
 });
