@@ -56,6 +56,7 @@ const NOT_AUDITED: Record<string, string> = {
   'audit verify': 'reads the trail',
   'audit checkpoint': 'reads the trail; witnesses its head in the control database, not in the environment',
   history: 'reads the control database; ingests the runs check left pending there',
+  'scheduler run': 'changes nothing itself: each job it runs is the command, recording its own event',
 };
 
 describe('every command is classified', () => {

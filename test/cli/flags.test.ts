@@ -207,6 +207,7 @@ describe('URL flags', () => {
         'backup restore --admin-url',
         'backup restore --to',
         'migrate drift --admin-url',
+        'scheduler run --control-url',
       ].sort(),
     );
   });
