@@ -252,7 +252,7 @@ export const COMMANDS: CommandSpec[] = [
         value: 'URL',
         env: 'LAUNCHDB_CONTROL_URL',
         envAfterConfig: true,
-        description: 'the control database, shared by every scheduler (default: control.url)',
+        description: 'the control database, shared by every scheduler',
       },
     },
     examples: [

@@ -248,7 +248,12 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
     beating.abort();
     await heartbeats;
   }
-  await control.use((db) => markSchedulerStopped(db, me));
+  try {
+    await control.use((db) => markSchedulerStopped(db, me));
+  } catch (error) {
+    // It just stops beating: status shows it stale rather than stopped.
+    log(`could not mark this scheduler stopped in the control database: ${firstLine(error)}`);
+  }
   log(`scheduler ${me.id} stopped`);
 }
 
