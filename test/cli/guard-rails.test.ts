@@ -90,6 +90,8 @@ const NO_CHANGE: Record<string, string> = {
   'audit verify': 'reads',
   'audit checkpoint': 'reads the trail; writes its head to the control database, not to the environment',
   history: 'reads the control database, not the environment',
+  'scheduler run':
+    'changes nothing itself; of the jobs it runs, prune and smoke ask for a guarded environment to be confirmed when it starts (test/scheduler/scheduler-run-input.test.ts) and are passed --confirm',
 };
 
 describe('every command is classified', () => {
