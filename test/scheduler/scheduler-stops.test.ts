@@ -91,11 +91,14 @@ describe.skipIf(!serverAvailable)('scheduled runs when their scheduler stops', (
     }, 30_000);
     const other = pair.find((scheduler) => scheduler !== claimer)!;
     const pid = await backingUp(claimer!, slot);
+    const partial = () =>
+      existsSync(backupsDir()) && readdirSync(backupsDir()).some((name) => name.endsWith('.partial'));
+    await until(partial, 30_000);
     claimer!.child.kill('SIGKILL');
     expect(await claimer!.exited).toBeNull();
     // No orphan: the child noticed its scheduler's pipe close and stopped itself.
     await until(() => !isRunning(pid), 15_000);
-    expect(readdirSync(backupsDir()).some((name) => name.endsWith('.partial'))).toBe(true);
+    expect(partial()).toBe(true);
 
     await until(async () => (await runOf(slot))?.result != null, 90_000);
     const run = await runOf(slot);
@@ -107,9 +110,7 @@ describe.skipIf(!serverAvailable)('scheduled runs when their scheduler stops', (
     // The backup was taken once: one complete backup, the killed one's leftovers cleaned up.
     expect(await backups()).toHaveLength(1);
     expect(other.output()).toContain('a backup a stopped process left unfinished');
-    expect(
-      existsSync(backupsDir()) && readdirSync(backupsDir()).some((name) => name.endsWith('.partial')),
-    ).toBe(false);
+    expect(partial()).toBe(false);
     expect(await stopSchedulers([other])).toEqual([0]);
   });
 
