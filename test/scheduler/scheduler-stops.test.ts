@@ -1,7 +1,8 @@
 // How scheduled runs end when their scheduler does: kill -9 of the claimer mid-job takes its child
 // with it, and another scheduler takes the run over once the lease expires (the backup is taken
 // once); SIGTERM lets a running job finish, or past scheduler.grace stops it; Ctrl-C twice stops it
-// at once. Each time the run is recorded as it ended and the scheduler as stopped.
+// at once. Each time the run is recorded as it ended and the scheduler as stopped. A run whose
+// heartbeat finds it no longer this scheduler's is stopped and left to its new holder.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +160,34 @@ describe.skipIf(!serverAvailable)('scheduled runs when their scheduler stops', (
     });
     expect(await backups()).toHaveLength(2);
     await expectStopped(scheduler);
+  });
+
+  it('stops a run its heartbeat finds is no longer its own, and leaves its row to the new holder', async () => {
+    const slot = scheduleBackup({ lease: 3000 });
+    const scheduler = await start();
+    const pid = await backingUp(scheduler, slot);
+    // As a takeover does when this scheduler's lease lapsed unnoticed.
+    await adminQuery(
+      `update launchdb_control.job_runs set claimed_by = 'another-scheduler'
+        where project = $1 and slot = $2`,
+      [project.name, slot.toISOString()],
+      control,
+    );
+    const lost = `lost backup on development, slot ${slot.toISOString()}: its lease expired and another scheduler took the run over; stopping it`;
+    await until(() => scheduler.output().includes(lost), 30_000);
+    await until(
+      () => scheduler.output().includes(`stopped backup on development, slot ${slot.toISOString()}`),
+      30_000,
+    );
+    expect(isRunning(pid)).toBe(false);
+    expect(await runOf(slot)).toMatchObject({ claimed_by: 'another-scheduler', result: null });
+    expect(await stopSchedulers([scheduler])).toEqual([0]);
+    await adminQuery(
+      `update launchdb_control.job_runs set result = 'abandoned', finished_at = now()
+        where project = $1 and slot = $2`,
+      [project.name, slot.toISOString()],
+      control,
+    );
   });
 
   async function expectStopped(scheduler: RunningScheduler): Promise<void> {
