@@ -20,8 +20,7 @@ export interface ControlAccess {
   close(): Promise<void>;
 }
 
-/** Relative to the project root: the lock one scheduler holds on the embedded control database. */
-export const EMBEDDED_SCHEDULER_LOCK = '.launchdb/control/scheduler.lock';
+/** The lock one scheduler holds on the embedded control database: `.launchdb/control/scheduler.lock`. */
 const schedulerLockPath = (project: Project) => join(project.stateDir, 'control', 'scheduler.lock');
 
 /**

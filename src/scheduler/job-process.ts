@@ -89,11 +89,6 @@ export function prepareJobProcess(command: JobCommand): PreparedJob {
   };
 }
 
-/** Prepares and starts at once: for a run taken over, which has no time to prepare. */
-export function startJobProcess(command: JobCommand, options: RunOptions): JobProcess {
-  return prepareJobProcess(command).start(options);
-}
-
 function running(
   child: ChildProcessWithoutNullStreams,
   exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>,

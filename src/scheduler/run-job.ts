@@ -37,15 +37,12 @@ export interface RunJobContext {
 }
 
 /** `access-expire staging 2026-12-07T15:00:00.000Z`: what prefixes the run's lines in the log. */
-export function runPrefix(job: ScheduledJob, run: ClaimedRun): string {
+function runPrefix(job: ScheduledJob, run: ClaimedRun): string {
   return `${job.kind.name} ${job.env} ${run.slot.toISOString()}`;
 }
 
 /** The command a run of `job` executes (after `launchdb`). */
-export function jobArgv(
-  job: ScheduledJob,
-  context: Pick<RunJobContext, 'confirmed' | 'extraArgv'>,
-): string[] {
+function jobArgv(job: ScheduledJob, context: Pick<RunJobContext, 'confirmed' | 'extraArgv'>): string[] {
   const confirm = context.confirmed.has(job.env) ? ['--confirm', job.env] : [];
   return [...job.kind.argv, '--env', job.env, ...confirm, ...context.extraArgv];
 }

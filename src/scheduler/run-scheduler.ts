@@ -16,7 +16,6 @@ import {
   markSchedulerStopped,
   newSchedulerIdentity,
   registerScheduler,
-  type SchedulerIdentity,
   schedulerHeartbeat,
 } from './scheduler-registry.js';
 import { nextSlot, type ScheduledJob } from './slots.js';
@@ -42,15 +41,12 @@ export interface SchedulerOptions {
   stop: AbortSignal;
   /** Running jobs are stopped at once. Its reason (a string) is their error line. */
   stopNow: AbortSignal;
-  /** Told once the scheduler is registered: its id. */
-  onStarted?(me: SchedulerIdentity): void;
 }
 
 export async function runScheduler(options: SchedulerOptions): Promise<void> {
   const { control, jobs, leaseMs, log } = options;
   const me = newSchedulerIdentity(options.project);
   await control.use((db) => registerScheduler(db, me, jobs));
-  options.onStarted?.(me);
   log(`scheduler ${me.id} started`);
 
   const held = new Map<number, HeldRun>();

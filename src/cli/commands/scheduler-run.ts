@@ -168,9 +168,7 @@ function printTarget(
   io.out(
     `${io.style('bold', 'scheduler:')} project ${project.name}, control database ${control.location} (${control.backing}), lease ${describeDuration(times.leaseMs)}, grace ${describeDuration(times.graceMs)}\n`,
   );
-  io.out(
-    `${renderTable(rows, { header: ['JOB', 'ENV', 'CRON', 'NEXT SLOT (TIME ZONE)'], indent: '  ' })}\n`,
-  );
+  io.out(`${renderTable(rows, { header: ['JOB', 'ENV', 'CRON', 'NEXT SLOT (TIME ZONE)'], indent: '  ' })}\n`);
   io.out(
     `stop with Ctrl-C or SIGTERM (running jobs get up to ${describeDuration(times.graceMs)} to finish); a second Ctrl-C stops them at once\n`,
   );
