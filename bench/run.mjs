@@ -19,6 +19,7 @@ const suites = [
   './audit.mjs',
   './manual-changes.mjs',
   './smoke.mjs',
+  './console-home.mjs',
 ];
 const only = process.argv[2];
 

@@ -5,10 +5,18 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { csrfMatches, csrfTokenFor, sameOrigin } from './auth/csrf.js';
 import { roleAllows } from './auth/roles.js';
-import { readSession } from './auth/sessions.js';
-import type { ConsoleContext, ConsoleDeps, ConsoleEnv, ConsoleRoute } from './console-context.js';
+import { SessionCache } from './auth/session-cache.js';
+import type {
+  ConsoleContext,
+  ConsoleDeps,
+  ConsoleEnv,
+  ConsoleRoute,
+  ConsoleState,
+} from './console-context.js';
+import { loadHome } from './routes/home.js';
 import { CONSOLE_ROUTES } from './routes/index.js';
 import { readSessionCookie } from './session-cookie.js';
+import { shortLived } from './short-lived.js';
 import { MessageView } from './views/message-view.js';
 
 export function consoleApp(
@@ -31,8 +39,14 @@ export function consoleApp(
       strictTransportSecurity: deps.secure ? 'max-age=31536000' : false,
     }),
   );
+  const cacheMs = deps.cacheMs ?? 2000;
+  const state: ConsoleState = {
+    sessions: new SessionCache(deps.control.db, deps.project.name, cacheMs),
+    home: shortLived(cacheMs, () => loadHome(deps)),
+  };
   app.use(async (c, next) => {
     c.set('deps', deps);
+    c.set('state', state);
     c.set('session', undefined);
     await next();
   });
@@ -65,9 +79,8 @@ async function guard(c: ConsoleContext, route: ConsoleRoute): Promise<Response |
     return message(c, 403, 'Refused', 'A change must come from a page of this console.');
   }
   if (route.access === 'public') return undefined;
-  const { project, control } = c.var.deps;
   const token = readSessionCookie(c);
-  const session = token ? await readSession(control.db, project.name, token) : undefined;
+  const session = token ? await c.var.state.sessions.get(token) : undefined;
   if (!token || !session) {
     if (changes) return message(c, 401, 'Signed out', 'Your session ended: sign in again.');
     return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);

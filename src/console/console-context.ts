@@ -3,7 +3,9 @@ import type { Context } from 'hono';
 import type { ControlDatabase } from '../control/open-control.js';
 import type { Project } from '../core/project.js';
 import type { Role } from './auth/roles.js';
+import type { SessionCache } from './auth/session-cache.js';
 import type { Session } from './auth/sessions.js';
+import type { HomeData } from './routes/home.js';
 
 export interface ConsoleDeps {
   project: Project;
@@ -14,6 +16,20 @@ export interface ConsoleDeps {
   behindProxy: boolean;
   /** The console's log: a line per error a page could not show. */
   log(line: string): void;
+  /**
+   * How long cheap results (sessions, the home page's verdicts) are kept, in ms; for as long again a
+   * kept one is served while it reloads. Default 2000: a session ended on another instance, or from
+   * the CLI, stops working within 4 s (at once on the instance that ended it). Tests give 0.
+   */
+  cacheMs?: number;
+}
+
+/** What one console instance keeps between requests. */
+export interface ConsoleState {
+  /** The live sessions this instance has seen, re-read together every cacheMs. */
+  sessions: SessionCache;
+  /** The home page's environments and their newest verdicts, loaded at most once per cacheMs. */
+  home: () => Promise<HomeData>;
 }
 
 export interface SignedIn extends Session {
@@ -23,7 +39,7 @@ export interface SignedIn extends Session {
 }
 
 export type ConsoleEnv = {
-  Variables: { deps: ConsoleDeps; session: SignedIn | undefined };
+  Variables: { deps: ConsoleDeps; state: ConsoleState; session: SignedIn | undefined };
 };
 
 export type ConsoleContext = Context<ConsoleEnv>;

@@ -19,10 +19,13 @@ export interface ServedConsole {
 
 export async function startTestConsole(
   root: string,
-  options: { controlUrl?: string; accounts?: boolean } = {},
+  options: { controlUrl?: string; accounts?: boolean; cacheMs?: number; control?: ControlDatabase } = {},
 ): Promise<ServedConsole> {
   const project = await Project.load(root);
-  const control = await openControlDatabase(project, options.controlUrl ? { url: options.controlUrl } : {});
+  // An embedded control database is one per process: a second instance in this process shares it.
+  const shared = options.control;
+  const control =
+    shared ?? (await openControlDatabase(project, options.controlUrl ? { url: options.controlUrl } : {}));
   if (options.accounts !== false) {
     for (const role of ROLES) {
       await addAccount(control.db, project.name, { name: accountOf(role), role, password: PASSWORD });
@@ -38,9 +41,11 @@ export async function startTestConsole(
       port: 0,
       behindProxy: false,
       log: (line) => log.push(line),
+      // Tests change sessions in the database and look at once: nothing kept unless a test asks.
+      cacheMs: options.cacheMs ?? 0,
     });
   } catch (error) {
-    await control.close();
+    if (!shared) await control.close();
     throw error;
   }
   return {
@@ -50,7 +55,7 @@ export async function startTestConsole(
     log,
     close: async () => {
       await running.stop();
-      await control.close();
+      if (!shared) await control.close();
     },
   };
 }

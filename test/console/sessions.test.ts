@@ -148,3 +148,47 @@ describe('console sign-in and sessions', () => {
     expect(await notFound.text()).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 });
+
+describe('console sessions kept for a moment', () => {
+  let temp: TempProject;
+  let served: ServedConsole;
+  let quick: ServedConsole;
+
+  beforeAll(async () => {
+    temp = tempProject();
+    served = await startTestConsole(temp.dir, { cacheMs: 60_000 });
+    // A second instance on the same (embedded) control database, keeping sessions for 300 ms.
+    quick = await startTestConsole(temp.dir, { accounts: false, cacheMs: 300, control: served.control });
+  });
+
+  afterAll(async () => {
+    await quick?.close();
+    await served?.close();
+    temp?.remove();
+  });
+
+  it('stops serving a session ended elsewhere within two keeping times', async () => {
+    const client = new ConsoleClient(quick.url);
+    await client.signIn(accountOf('viewer'));
+    expect((await client.get('/')).status).toBe(200);
+    await quick.control.db.query('delete from launchdb_control.console_sessions');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await client.get('/')).status).toBe(303);
+  });
+
+  it('serves a kept session without the database, yet ends it at once when signed out here', async () => {
+    const client = new ConsoleClient(served.url);
+    await client.signIn(accountOf('viewer'));
+    expect((await client.get('/')).status).toBe(200);
+    // Gone from the database (as when another instance ended it): this instance still has it kept.
+    await served.control.db.query('delete from launchdb_control.console_sessions');
+    expect((await client.get('/')).status).toBe(200);
+    await client.signIn(accountOf('viewer'));
+    const csrf = await client.csrf();
+    const token = client.cookie;
+    expect((await client.post('/sign-out', { _csrf: csrf })).status).toBe(303);
+    const old = new ConsoleClient(served.url);
+    old.cookie = token;
+    expect((await old.get('/')).status).toBe(303);
+  });
+});

@@ -40,44 +40,62 @@ export async function createSession(db: Queryable, project: string, account: str
 const LIVE = `s.last_seen_at > now() - make_interval(mins => ${IDLE_LIMIT_MINUTES})
           and s.created_at > now() - make_interval(hours => ${ABSOLUTE_LIMIT_HOURS})`;
 
-/**
- * The live session of `token`, its last-seen time moved on (at most once a minute, to spare writes);
- * undefined for an unknown, idle or too old token.
- */
+/** The live session of `token` (its last-seen time moved on), or undefined for an unknown, idle or too old token. */
 export async function readSession(
   db: Queryable,
   project: string,
   token: string,
 ): Promise<Session | undefined> {
+  const hash = tokenHash(token);
+  return (await readSessions(db, project, [hash], [hash])).get(hash);
+}
+
+/**
+ * The live sessions among `hashes`, in one statement however many: a console with many viewers
+ * re-reads all it holds at once. The last-seen time of those in `used` moves on (at most once a
+ * minute, to spare writes); a session only held, not used, idles out as it should.
+ */
+export async function readSessions(
+  db: Queryable,
+  project: string,
+  hashes: readonly string[],
+  used: readonly string[],
+): Promise<Map<string, Session>> {
+  if (hashes.length === 0) return new Map();
   const { rows } = await db.query<{
+    token_hash: string;
     account: string;
     role: Role;
     created_at: Date | string;
     recent: boolean;
-    stale: boolean;
   }>(
-    `select s.account, a.role, s.created_at,
-            coalesce(s.reauthenticated_at > now() - make_interval(mins => ${REAUTH_MINUTES}), false) as recent,
-            s.last_seen_at < now() - interval '1 minute' as stale
-       from launchdb_control.console_sessions s
-       join launchdb_control.console_accounts a on a.project = s.project and a.name = s.account
-      where s.token_hash = $1 and s.project = $2 and ${LIVE}`,
-    [tokenHash(token), project],
+    `with live as (
+       select s.token_hash, s.account, a.role, s.created_at,
+              coalesce(s.reauthenticated_at > now() - make_interval(mins => ${REAUTH_MINUTES}), false) as recent
+         from launchdb_control.console_sessions s
+         join launchdb_control.console_accounts a on a.project = s.project and a.name = s.account
+        where s.project = $1 and s.token_hash = any($2::text[]) and ${LIVE}
+     ), touched as (
+       update launchdb_control.console_sessions
+          set last_seen_at = now()
+        where project = $1 and token_hash = any($3::text[])
+          and token_hash in (select token_hash from live)
+          and last_seen_at < now() - interval '1 minute'
+     )
+     select * from live`,
+    [project, hashes, used],
   );
-  const row = rows[0];
-  if (!row) return undefined;
-  if (row.stale) {
-    await db.query(
-      `update launchdb_control.console_sessions set last_seen_at = now() where token_hash = $1`,
-      [tokenHash(token)],
-    );
-  }
-  return {
-    account: row.account,
-    role: row.role,
-    createdAt: new Date(row.created_at),
-    recentlyAuthenticated: row.recent,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.token_hash,
+      {
+        account: row.account,
+        role: row.role,
+        createdAt: new Date(row.created_at),
+        recentlyAuthenticated: row.recent,
+      },
+    ]),
+  );
 }
 
 /** Gives the session a new token (the old one stops working); undefined when it is not live. */

@@ -44,7 +44,10 @@ export const signInSubmit: ConsoleRoute = {
       return page(401, WRONG);
     }
     const previous = readSessionCookie(c);
-    if (previous) await endSession(control.db, project.name, previous);
+    if (previous) {
+      await endSession(control.db, project.name, previous);
+      c.var.state.sessions.forget(previous);
+    }
     setSessionCookie(c, outcome.token);
     return c.redirect(next, 303);
   },
@@ -57,6 +60,7 @@ export const signOut: ConsoleRoute = {
   async handle(c: ConsoleContext) {
     const { project, control } = c.var.deps;
     await endSession(control.db, project.name, c.var.session!.token);
+    c.var.state.sessions.forget(c.var.session!.token);
     clearSessionCookie(c);
     return c.redirect('/sign-in', 303);
   },

@@ -1,5 +1,7 @@
 // Home: every environment's verdict, failing checks first, each with its fix and the exact command
 // that checks it again (PgHero's pattern, applied to readiness).
+
+import { raw } from 'hono/html';
 import type { CheckRunCheck } from '../../control/check-run.js';
 import type { LatestCheckRun } from '../../control/latest-check-runs.js';
 import type { SignedIn } from '../console-context.js';
@@ -14,20 +16,21 @@ export interface EnvironmentSummary {
 
 const ORDER: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3, skip: 4 };
 
-export function HomeView(props: {
-  project: string;
-  session: SignedIn;
-  environments: EnvironmentSummary[];
-  now: Date;
-}) {
+/** The page around the environments' cards, which are rendered once for every viewer (homeCards). */
+export function HomeView(props: { project: string; session: SignedIn; cards: string }) {
   return (
     <Layout project={props.project} title="Environments" session={props.session}>
       <h1>Environments</h1>
-      {props.environments.map((env) => (
-        <EnvironmentCard env={env} now={props.now} />
-      ))}
+      {raw(props.cards)}
     </Layout>
   );
+}
+
+/** Every environment's card as HTML: the same for every viewer, so rendered once per load. */
+export async function homeCards(environments: EnvironmentSummary[], now: Date): Promise<string> {
+  return (
+    await Promise.all(environments.map((env) => (<EnvironmentCard env={env} now={now} />).toString()))
+  ).join('');
 }
 
 function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
