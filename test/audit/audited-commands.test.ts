@@ -57,6 +57,13 @@ const NOT_AUDITED: Record<string, string> = {
   'audit checkpoint': 'reads the trail; witnesses its head in the control database, not in the environment',
   history: 'reads the control database; ingests the runs check left pending there',
   'scheduler run': 'changes nothing itself: each job it runs is the command, recording its own event',
+  'scheduler status': 'reads the control database',
+  console: 'serves pages that read the control database',
+  'console user add': 'changes console accounts, in the control database, not an environment',
+  'console user list': 'reads the control database',
+  'console user password': 'changes a console account, in the control database, not an environment',
+  'console user role': 'changes a console account, in the control database, not an environment',
+  'console user remove': 'removes a console account, in the control database, not an environment',
 };
 
 describe('every command is classified', () => {

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
+import { type RunningScheduler, startScheduler, stopSchedulers } from '../helpers/scheduler.js';
 import { serveEmbeddedEnvironment, startShopApp } from '../helpers/shop-app.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -75,6 +76,7 @@ it('docs/CI.md quotes both recipes exactly', () => {
 });
 
 let shop: string;
+let scheduler: RunningScheduler | undefined;
 beforeAll(async () => {
   shop = mkdtempSync(join(tmpdir(), 'launchdb-ci-shop-'));
   cpSync(join(EXAMPLES, 'shop'), shop, {
@@ -102,8 +104,14 @@ beforeAll(async () => {
   } finally {
     delete process.env.LAUNCHDB_BACKUP_KEY;
   }
+  // And the scheduler runs as a service, taking the shop's nightly backup and prune jobs: the gate's
+  // backups.schedule-ran and backups.prune-ran see it waiting for their first slot.
+  scheduler = await startScheduler(shop, ['--env', 'production', '--confirm', 'production']);
 });
-afterAll(() => rmSync(shop, { recursive: true, force: true }));
+afterAll(async () => {
+  if (scheduler) await stopSchedulers([scheduler]);
+  rmSync(shop, { recursive: true, force: true });
+});
 
 describe('examples/ci/github-deploy-gate.yml', () => {
   const workflow = parse(readFileSync(GITHUB_RECIPE, 'utf8')) as {

@@ -208,6 +208,13 @@ describe('URL flags', () => {
         'backup restore --to',
         'migrate drift --admin-url',
         'scheduler run --control-url',
+        'console --control-url',
+        'console user add --control-url',
+        'console user list --control-url',
+        'console user password --control-url',
+        'console user role --control-url',
+        'console user remove --control-url',
+        'scheduler status --control-url',
       ].sort(),
     );
   });

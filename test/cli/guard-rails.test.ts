@@ -92,6 +92,13 @@ const NO_CHANGE: Record<string, string> = {
   history: 'reads the control database, not the environment',
   'scheduler run':
     'changes nothing itself; of the jobs it runs, prune and smoke ask for a guarded environment to be confirmed when it starts (test/scheduler/scheduler-run-input.test.ts) and are passed --confirm',
+  'scheduler status': 'reads the control database',
+  console: 'serves pages that read the control database',
+  'console user add': 'changes console accounts, in the control database, not an environment',
+  'console user list': 'reads the control database',
+  'console user password': 'changes a console account, in the control database, not an environment',
+  'console user role': 'changes a console account, in the control database, not an environment',
+  'console user remove': 'removes a console account, in the control database, not an environment',
 };
 
 describe('every command is classified', () => {
