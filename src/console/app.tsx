@@ -59,9 +59,7 @@ export function consoleApp(
   app.notFound((c) => message(c, 404, 'Not found', `There is no page at ${c.req.path}.`));
   // Never a stack trace in a page: the error's class is for the console's own log.
   app.onError((error, c) => {
-    console.error(
-      `console: ${c.req.method} ${c.req.path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    deps.log(`${c.req.method} ${c.req.path}: ${error instanceof Error ? error.message : String(error)}`);
     return message(
       c,
       500,

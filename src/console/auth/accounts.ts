@@ -100,34 +100,34 @@ export async function setPassword(
   password: string,
 ): Promise<boolean> {
   checkPassword(password);
-  const hash = await hashPassword(password);
-  const { rows } = await db.query(
-    `with changed as (
-       update launchdb_control.console_accounts
-          set password_hash = $3, password_changed_at = now()
-        where project = $1 and name = $2 returning name
-     ), ended as (
-       delete from launchdb_control.console_sessions
-        where project = $1 and account = $2 and exists (select 1 from changed)
-     )
-     select name from changed`,
-    [project, name, hash],
-  );
-  return rows.length > 0;
+  return changeEndingSessions(db, project, name, {
+    set: 'password_hash = $3, password_changed_at = now()',
+    value: await hashPassword(password),
+  });
 }
 
 /** A new role ends the account's sessions: its next sign-in gets a session with the new role. */
-export async function setRole(db: Queryable, project: string, name: string, role: Role): Promise<boolean> {
+export function setRole(db: Queryable, project: string, name: string, role: Role): Promise<boolean> {
+  return changeEndingSessions(db, project, name, { set: 'role = $3', value: role });
+}
+
+/** Changes the account (`set` uses $3 for `value`) and ends its sessions, in one statement. */
+async function changeEndingSessions(
+  db: Queryable,
+  project: string,
+  name: string,
+  change: { set: string; value: string },
+): Promise<boolean> {
   const { rows } = await db.query(
     `with changed as (
-       update launchdb_control.console_accounts set role = $3
+       update launchdb_control.console_accounts set ${change.set}
         where project = $1 and name = $2 returning name
      ), ended as (
        delete from launchdb_control.console_sessions
         where project = $1 and account = $2 and exists (select 1 from changed)
      )
      select name from changed`,
-    [project, name, role],
+    [project, name, change.value],
   );
   return rows.length > 0;
 }
