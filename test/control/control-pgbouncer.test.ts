@@ -1,59 +1,30 @@
 // The control database behind a real PgBouncer in transaction pooling mode: it opens and migrates
 // there, concurrent first opens included, since its protocol keeps nothing beyond a transaction.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_MIGRATIONS } from '../../src/control/migrations/index.js';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { Project } from '../../src/core/project.js';
-import { closedPort } from '../helpers/closed-port.js';
-import { adminQuery, SERVER_URL, serverAvailable, uniqueName } from '../helpers/databases.js';
-import { PGBOUNCER, type RunningPgbouncer, startPgbouncer } from '../helpers/pgbouncer.js';
+import { adminQuery, serverAvailable, uniqueName } from '../helpers/databases.js';
+import { PGBOUNCER, startTransactionPgbouncer, type TransactionPgbouncer } from '../helpers/pgbouncer.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 describe.skipIf(!serverAvailable || !PGBOUNCER)(
   'the control database through PgBouncer in transaction mode',
   () => {
     const database = uniqueName('ldbc');
-    const dir = mkdtempSync(join(tmpdir(), 'launchdb-control-pgbouncer-'));
-    let bouncer: RunningPgbouncer;
+    let bouncer: TransactionPgbouncer;
     let temp: TempProject;
 
     beforeAll(async () => {
       await adminQuery(`create database ${database}`);
-      const server = new URL(SERVER_URL);
-      const port = await closedPort();
-      writeFileSync(
-        join(dir, 'pgbouncer.ini'),
-        [
-          '[databases]',
-          `${database} = host=${server.hostname} port=${server.port || 5432} dbname=${database}`,
-          '[pgbouncer]',
-          'listen_addr = 127.0.0.1',
-          `listen_port = ${port}`,
-          'unix_socket_dir =',
-          // The test server trusts local connections; PgBouncer passes the user on.
-          'auth_type = trust',
-          `auth_file = ${join(dir, 'userlist.txt')}`,
-          'pool_mode = transaction',
-          'default_pool_size = 2',
-          'max_client_conn = 20',
-          'ignore_startup_parameters = extra_float_digits',
-          '',
-        ].join('\n'),
-      );
-      writeFileSync(join(dir, 'userlist.txt'), `"${decodeURIComponent(server.username) || 'postgres'}" ""\n`);
-      bouncer = await startPgbouncer(dir, port);
-      const url = `postgresql://${server.username || 'postgres'}@127.0.0.1:${port}/${database}`;
+      bouncer = await startTransactionPgbouncer(database, { maxClientConn: 20 });
       temp = tempProject(`{ project: '{project}', environments: { development: { postgres: {} } } }`);
-      temp.write('.env', `LAUNCHDB_CONTROL_URL=${url}\n`);
+      temp.write('.env', `LAUNCHDB_CONTROL_URL=${bouncer.url}\n`);
     });
 
     afterAll(async () => {
       await bouncer?.stop();
       temp?.remove();
-      rmSync(dir, { recursive: true, force: true });
       await adminQuery(`drop database if exists ${database} with (force)`);
     });
 

@@ -1,14 +1,10 @@
 // The scheduler behind a real PgBouncer in transaction pooling mode (what `pool pgbouncer`
 // recommends): its claims, heartbeats and finishes keep nothing beyond one transaction, so three
 // schedulers sharing the pooler still run each one-second slot exactly once.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, until } from '../helpers/cli.js';
-import { closedPort } from '../helpers/closed-port.js';
 import { adminQuery, SERVER_URL, serverAvailable, uniqueName } from '../helpers/databases.js';
-import { PGBOUNCER, type RunningPgbouncer, startPgbouncer } from '../helpers/pgbouncer.js';
+import { PGBOUNCER, startTransactionPgbouncer, type TransactionPgbouncer } from '../helpers/pgbouncer.js';
 import {
   dropProvisioned,
   jobRuns,
@@ -24,40 +20,17 @@ const SLOTS = 15;
 
 describe.skipIf(!serverAvailable || !PGBOUNCER)('schedulers through PgBouncer in transaction mode', () => {
   const control = uniqueName('ldbsc');
-  const dir = mkdtempSync(join(tmpdir(), 'launchdb-scheduler-pgbouncer-'));
-  let bouncer: RunningPgbouncer;
+  let bouncer: TransactionPgbouncer;
   let project: SchedulerProject;
   let schedulers: RunningScheduler[] = [];
 
   beforeAll(async () => {
     await adminQuery(`create database ${control}`);
-    const server = new URL(SERVER_URL);
-    const user = decodeURIComponent(server.username) || 'postgres';
-    const port = await closedPort();
-    writeFileSync(
-      join(dir, 'pgbouncer.ini'),
-      [
-        '[databases]',
-        `${control} = host=${server.hostname} port=${server.port || 5432} dbname=${control}`,
-        '[pgbouncer]',
-        'listen_addr = 127.0.0.1',
-        `listen_port = ${port}`,
-        'unix_socket_dir =',
-        'auth_type = trust',
-        `auth_file = ${join(dir, 'userlist.txt')}`,
-        'pool_mode = transaction',
-        'default_pool_size = 2',
-        'max_client_conn = 40',
-        'ignore_startup_parameters = extra_float_digits',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(join(dir, 'userlist.txt'), `"${user}" ""\n`);
-    bouncer = await startPgbouncer(dir, port);
+    bouncer = await startTransactionPgbouncer(control, { maxClientConn: 40 });
     project = schedulerProject();
     project.configure({
       environments: { staging: { postgres: { adminUrl: SERVER_URL } } },
-      control: { url: `postgresql://${user}@127.0.0.1:${port}/${control}` },
+      control: { url: bouncer.url },
       scheduler: { jobs: [{ job: 'access-expire', env: 'staging', cron: '* * * * * *' }] },
     });
     const attached = await runCli(['attach', 'postgres', '--env', 'staging'], { cwd: project.dir });
@@ -70,7 +43,6 @@ describe.skipIf(!serverAvailable || !PGBOUNCER)('schedulers through PgBouncer in
     await dropProvisioned(project.name, 'staging');
     await adminQuery(`drop database if exists ${control} with (force)`);
     project?.remove();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs each of 15 one-second slots exactly once', async () => {
