@@ -32,7 +32,10 @@ export interface JobEnd {
   signal: NodeJS.Signals | null;
   /** Set when it was stopped: past its timeout, or why the caller stopped it. */
   stopped?: string;
-  /** The run's one line: the command's last `error: …` line, else its last stderr line, else `exit N`. */
+  /**
+   * The run's one line: the command's last `error: …` line, else its last stderr line, else its
+   * last two stdout lines (a `check` that is not ready ends with its counts and `NOT READY`), else `exit N`.
+   */
   errorLine: string;
 }
 
@@ -115,6 +118,7 @@ function running(
         stopped ??
         output.lastError() ??
         output.lastStderr() ??
+        (exitCode !== 0 ? output.lastStdout() : undefined) ??
         (exitCode === null ? `killed by ${signal}` : `exit ${exitCode}`);
       return { exitCode, signal, ...(stopped ? { stopped } : {}), errorLine };
     })
@@ -131,6 +135,7 @@ function captureLines(child: ChildProcessWithoutNullStreams) {
   const early: [string, 'stdout' | 'stderr'][] = [];
   let lastError: string | undefined;
   let lastStderr: string | undefined;
+  const lastStdout: string[] = [];
   const closed = Promise.all(
     (['stdout', 'stderr'] as const).map((stream) => {
       const lines = createInterface({ input: child[stream], crlfDelay: Number.POSITIVE_INFINITY });
@@ -139,6 +144,10 @@ function captureLines(child: ChildProcessWithoutNullStreams) {
         if (stream === 'stderr' && line.trim()) {
           lastStderr = line.trim();
           if (line.startsWith('error: ')) lastError = line.slice('error: '.length).trim();
+        }
+        if (stream === 'stdout' && line.trim()) {
+          lastStdout.push(line.trim());
+          if (lastStdout.length > 2) lastStdout.shift();
         }
         if (onLine) onLine(line, stream);
         else early.push([line, stream]);
@@ -154,5 +163,6 @@ function captureLines(child: ChildProcessWithoutNullStreams) {
     },
     lastError: () => lastError,
     lastStderr: () => lastStderr,
+    lastStdout: () => (lastStdout.length > 0 ? lastStdout.join('; ') : undefined),
   };
 }

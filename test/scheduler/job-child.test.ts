@@ -21,7 +21,7 @@ describe('the job child process', () => {
 
   beforeAll(() => {
     project = schedulerProject();
-    project.configure({ environments: { development: { postgres: {} } } });
+    project.configure({ environments: { development: { postgres: {} }, 'nope-free': { postgres: {} } } });
     // This test process "holds" the embedded database: a backup waits for it silently (up to 10 s).
     mkdirSync(join(lock(), '..'), { recursive: true });
     writeFileSync(
@@ -73,9 +73,20 @@ describe('the job child process', () => {
     const end = await run.ended;
     expect(end).toMatchObject({ exitCode: 2, signal: null });
     expect(end.errorLine).toBe(
-      'environment "nope" is not declared in launchdb.config.json; declared: development',
+      'environment "nope" is not declared in launchdb.config.json; declared: development, nope-free',
     );
     expect(lines).toContain(`error: ${end.errorLine}`);
+  });
+
+  it('says why a command that wrote no error failed: a check that is not ready', async () => {
+    const { prepareJobProcess } = await built();
+    const prepared = prepareJobProcess({
+      argv: ['check', '--env', 'nope-free', '--only', 'provisioning', '--no-record'],
+      cwd: project.dir,
+    });
+    const end = await prepared.start({ timeoutMs: 60_000, onLine: () => {} }).ended;
+    expect(end.exitCode).toBe(1);
+    expect(end.errorLine).toMatch(/\d+ checks in .*fail.*; NOT READY$/);
   });
 
   it('is stopped past its timeout, and says so', async () => {
