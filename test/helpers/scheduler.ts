@@ -4,8 +4,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBin, until } from './cli.js';
-import { adminQuery, uniqueName } from './databases.js';
+import { expect } from 'vitest';
+import { launchBin, runCli, until } from './cli.js';
+import { adminQuery, SERVER_URL, serverUrlFor, uniqueName } from './databases.js';
 
 export interface SchedulerProject {
   dir: string;
@@ -26,6 +27,45 @@ export function schedulerProject(): SchedulerProject {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export interface ServerSchedulerProject extends SchedulerProject {
+  /** Rewrites the config with `scheduler` as its scheduler section, staging and control as they are. */
+  schedule(scheduler: Record<string, unknown>): void;
+  /** Drops staging's database and roles and the control database, then removes the folder. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A scheduler project whose staging environment is provisioned on the test server (`attach postgres`
+ * with its admin URL) and whose control database `control` is created there, reached at
+ * `controlUrl` (directly by default); `scheduler` is the config's scheduler section.
+ */
+export async function serverSchedulerProject(
+  control: string,
+  scheduler: Record<string, unknown>,
+  controlUrl = serverUrlFor(control),
+): Promise<ServerSchedulerProject> {
+  await adminQuery(`create database ${control}`);
+  const project = schedulerProject();
+  const drop = async () => {
+    await dropProvisioned(project.name, 'staging');
+    await adminQuery(`drop database if exists ${control} with (force)`);
+    project.remove();
+  };
+  const schedule = (section: Record<string, unknown>) =>
+    project.configure({
+      environments: { staging: { postgres: { adminUrl: SERVER_URL } } },
+      control: { url: controlUrl },
+      scheduler: section,
+    });
+  schedule(scheduler);
+  const attached = await runCli(['attach', 'postgres', '--env', 'staging'], { cwd: project.dir });
+  if (attached.code !== 0) {
+    await drop();
+    throw new Error(`attach postgres --env staging exited ${attached.code}:\n${attached.stderr}`);
+  }
+  return { ...project, schedule, drop };
 }
 
 export interface RunningScheduler {
@@ -83,6 +123,82 @@ export function ranLines(output: string): { slot: string; job: string; how: stri
     slot: match[2]!,
     how: match[3]!,
   }));
+}
+
+/** A run of consecutive one-second slots by running schedulers, read back once they stopped. */
+export interface SlotWindow {
+  first: Date;
+  last: Date;
+  /** The schedulers' ids, in the order they were given. */
+  ids: string[];
+  /** Their exit codes, stopped (SIGTERM) once the last slot had a result. */
+  exitCodes: (number | null)[];
+  /** The window's job_runs, oldest first. */
+  rows: JobRunRow[];
+  logs: string[];
+  /** The logs' "ran" lines of the window, each with the id of the scheduler whose log has it. */
+  ran: { slot: string; job: string; how: string; by: string }[];
+}
+
+/**
+ * Lets `schedulers`, just started on a one-second cron, run `slots` consecutive slots: the window
+ * opens 3 s from now, once each has its next child loaded. Stops them when the last slot has a
+ * result (waiting up to `timeoutMs`) and reads the window back from job_runs and their logs.
+ */
+export async function runSlotWindow(
+  schedulers: RunningScheduler[],
+  where: { control: string; project: string },
+  slots: number,
+  timeoutMs: number,
+): Promise<SlotWindow> {
+  const first = secondsFromNow(3);
+  const last = new Date(first.getTime() + (slots - 1) * 1000);
+  await until(async () => {
+    const rows = await jobRuns(where.control, where.project);
+    return rows.some((row) => row.slot.getTime() === last.getTime() && row.result !== null);
+  }, timeoutMs);
+  const exitCodes = await stopSchedulers(schedulers);
+  const inWindow = (slot: Date) => slot >= first && slot <= last;
+  const ids = schedulers.map((scheduler) => scheduler.id);
+  const logs = schedulers.map((scheduler) => scheduler.output());
+  return {
+    first,
+    last,
+    ids,
+    exitCodes,
+    rows: (await jobRuns(where.control, where.project)).filter((row) => inWindow(row.slot)),
+    logs,
+    ran: logs.flatMap((log, i) =>
+      ranLines(log)
+        .filter((line) => inWindow(new Date(line.slot)))
+        .map((line) => ({ ...line, by: ids[i]! })),
+    ),
+  };
+}
+
+/**
+ * Each slot of the window ran exactly once and ended ok, claimed by one of the schedulers, as
+ * job_runs say and the logs agree: one "ran" line a slot, in the log of its claimer. `context` is
+ * shown when it does not hold.
+ */
+export function expectEachSlotRanOnce(window: SlotWindow, context: string): void {
+  const { first, last, ids, rows, ran } = window;
+  const slots = (last.getTime() - first.getTime()) / 1000 + 1;
+  expect(
+    rows.map((row) => row.slot.getTime()),
+    context,
+  ).toEqual(Array.from({ length: slots }, (_, i) => first.getTime() + i * 1000));
+  for (const row of rows) {
+    expect(row, context).toMatchObject({ result: 'ok', exit_code: 0, attempts: 1, error: null });
+    expect(ids, context).toContain(row.claimed_by);
+  }
+  expect(ran, context).toHaveLength(slots);
+  expect(new Set(ran.map((line) => line.slot)).size, context).toBe(slots);
+  for (const line of ran) {
+    expect(line.how, context).toBe('ok');
+    const row = rows.find((each) => each.slot.toISOString() === line.slot);
+    expect(row?.claimed_by, context).toBe(line.by);
+  }
 }
 
 /** True while `pid` is a live process (a zombie, dead but not yet reaped, counts as gone). */

@@ -5,22 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { Project } from '../../src/core/project.js';
-import { runCli, until } from '../helpers/cli.js';
-import { adminQuery, SERVER_URL, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
+import { until } from '../helpers/cli.js';
+import { adminQuery, serverAvailable, uniqueName } from '../helpers/databases.js';
 import {
-  dropProvisioned,
   jobRuns,
   type RunningScheduler,
   ranLines,
-  type SchedulerProject,
-  schedulerProject,
+  type ServerSchedulerProject,
+  serverSchedulerProject,
   startScheduler,
   stopSchedulers,
 } from '../helpers/scheduler.js';
 
 describe.skipIf(!serverAvailable)('backfill of slots missed while every scheduler was down', () => {
   const control = uniqueName('ldbsc');
-  let project: SchedulerProject;
+  let project: ServerSchedulerProject;
   let scheduler: RunningScheduler | undefined;
   // Whole minutes 8 to 3 before now: the cron names exactly these (hourly), so when the scheduler
   // starts, the newest due slot is minutes old (late), and the next one an hour away.
@@ -29,30 +28,20 @@ describe.skipIf(!serverAvailable)('backfill of slots missed while every schedule
   const cron = `0 ${[8, 7, 6, 5, 4, 3].map((ago) => slot(ago).getUTCMinutes()).join(',')} * * * *`;
 
   beforeAll(async () => {
-    await adminQuery(`create database ${control}`);
-    project = schedulerProject();
-    project.configure({
-      environments: { staging: { postgres: { adminUrl: SERVER_URL } } },
-      control: { url: serverUrlFor(control) },
-      scheduler: {
-        jobs: [
-          { job: 'access-expire', env: 'staging', cron, catchUp: 'latest' },
-          { job: 'check', env: 'staging', cron, catchUp: 'none' },
-          { job: 'backup', env: 'staging', cron },
-        ],
-      },
+    project = await serverSchedulerProject(control, {
+      jobs: [
+        { job: 'access-expire', env: 'staging', cron, catchUp: 'latest' },
+        { job: 'check', env: 'staging', cron, catchUp: 'none' },
+        { job: 'backup', env: 'staging', cron },
+      ],
     });
-    const attached = await runCli(['attach', 'postgres', '--env', 'staging'], { cwd: project.dir });
-    expect(attached.code, attached.stderr).toBe(0);
     // Created and migrated, to hold the history written below.
     await (await openControlDatabase(await Project.load(project.dir))).close();
   });
 
   afterAll(async () => {
     if (scheduler) await stopSchedulers([scheduler]);
-    await dropProvisioned(project.name, 'staging');
-    await adminQuery(`drop database if exists ${control} with (force)`);
-    project?.remove();
+    await project?.drop();
   });
 
   it('records the missed slots and runs the latest by catchUp, logging both', async () => {
@@ -111,11 +100,7 @@ describe.skipIf(!serverAvailable)('backfill of slots missed while every schedule
 
   it('backfills after the scheduler was asleep: the slots it slept through missed, the latest run', async () => {
     await adminQuery('delete from launchdb_control.job_runs where project = $1', [project.name], control);
-    project.configure({
-      environments: { staging: { postgres: { adminUrl: SERVER_URL } } },
-      control: { url: serverUrlFor(control) },
-      scheduler: { jobs: [{ job: 'access-expire', env: 'staging', cron: '* * * * * *' }] },
-    });
+    project.schedule({ jobs: [{ job: 'access-expire', env: 'staging', cron: '* * * * * *' }] });
     scheduler = await startScheduler(project.dir);
     await until(() => ranLines(scheduler!.output()).length >= 2, 30_000);
     // Asleep, as a suspended machine or a stopped process is: no timer fires for a few slots.
