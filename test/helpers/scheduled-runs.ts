@@ -1,9 +1,11 @@
 // Scheduled runs written into a control database the way schedulers write them (claimSlot,
 // finishRun), for tests of what status and the checks make of them.
 
+import { afterEach } from 'vitest';
 import { claimSlot, finishRun, type RunEnd } from '../../src/scheduler/job-runs.js';
 import { latestSlot } from '../../src/scheduler/slots.js';
 import type { Queryable } from '../../src/stores/postgres/database.js';
+import { type TempProject, tempProject } from './project.js';
 
 type Transactional = Parameters<typeof claimSlot>[0];
 
@@ -75,6 +77,22 @@ export function scheduledConfig(cron: string): string {
     job('drill', 'staging'),
   ].join(', ')}] },
 }`;
+}
+
+/**
+ * For a test file: makes temp projects, with `scheduledConfig(cron)` unless given another config,
+ * each removed after the test that made it.
+ */
+export function scheduledProjects(cron: string): (config?: string) => TempProject {
+  const made: TempProject[] = [];
+  afterEach(() => {
+    for (const project of made.splice(0)) project.remove();
+  });
+  return (config = scheduledConfig(cron)) => {
+    const project = tempProject(config);
+    made.push(project);
+    return project;
+  };
 }
 
 /**

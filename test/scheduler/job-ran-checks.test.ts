@@ -3,7 +3,7 @@
 // control database once between them and never creating an embedded one.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { type SharedControl, sharedControl } from '../../src/control/shared-control.js';
 import { runChecks } from '../../src/core/checks/run-checks.js';
@@ -14,7 +14,12 @@ import { type CliResult, runCli } from '../helpers/cli.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { cronTwoHoursAgo, recordMixedRuns, scheduledConfig } from '../helpers/scheduled-runs.js';
+import {
+  cronTwoHoursAgo,
+  recordMixedRuns,
+  scheduledConfig,
+  scheduledProjects,
+} from '../helpers/scheduled-runs.js';
 
 interface ReportCheck {
   id: string;
@@ -24,16 +29,7 @@ interface ReportCheck {
 }
 
 const slots = cronTwoHoursAgo();
-const projects: TempProject[] = [];
-afterEach(() => {
-  for (const project of projects.splice(0)) project.remove();
-});
-
-function project(config = scheduledConfig(slots.cron)): TempProject {
-  const temp = tempProject(config);
-  projects.push(temp);
-  return temp;
-}
+const project = scheduledProjects(slots.cron);
 
 /** `check --only AREA --json` on `env`: its exit code and the checks whose id ends in `-ran`. */
 async function ranChecks(temp: TempProject, env: string, area = 'backups') {

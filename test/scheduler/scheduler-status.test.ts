@@ -3,26 +3,17 @@
 // "no runs"; exit 3 without the password when the control URL cannot be reached.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlDatabase } from '../../src/control/open-control.js';
 import { Project } from '../../src/core/project.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { adminQuery, serverAvailable, serverUrlFor, uniqueName } from '../helpers/databases.js';
-import { type TempProject, tempProject } from '../helpers/project.js';
-import { cronTwoHoursAgo, recordMixedRuns, scheduledConfig } from '../helpers/scheduled-runs.js';
+import type { TempProject } from '../helpers/project.js';
+import { cronTwoHoursAgo, recordMixedRuns, scheduledProjects } from '../helpers/scheduled-runs.js';
 
 const slots = cronTwoHoursAgo();
-const projects: TempProject[] = [];
-afterEach(() => {
-  for (const project of projects.splice(0)) project.remove();
-});
-
-function project(config = scheduledConfig(slots.cron)): TempProject {
-  const temp = tempProject(config);
-  projects.push(temp);
-  return temp;
-}
+const project = scheduledProjects(slots.cron);
 const status = (temp: TempProject, ...flags: string[]): Promise<CliResult> =>
   runCli(['scheduler', 'status', ...flags], { cwd: temp.dir });
 const controlDir = (temp: TempProject) => join(temp.dir, '.launchdb/control/postgres');
