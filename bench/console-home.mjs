@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { BIN, benchProject, row, timeRun } from './lib.mjs';
+import { BIN, benchProject, collectOutput, row, timeRun } from './lib.mjs';
 
 const CONNECTIONS = 200;
 const SESSIONS = 200;
@@ -139,26 +139,15 @@ async function withFloor(body, measure) {
   }
 }
 
-function wrk(target, seconds, extra) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...extra, target]);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.once('error', reject);
-    // 'close', not 'exit': the output is complete only once its streams are.
-    child.once('close', () => {
-      const ms = (label) => {
-        const match = out.match(new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`));
-        if (!match) return undefined;
-        const factor = { us: 0.001, ms: 1, s: 1000 }[match[2]];
-        return Number(match[1]) * factor;
-      };
-      resolve({ p50: ms('50%'), p99: ms('99%'), rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]) });
-    });
-  });
+async function wrk(target, seconds, extra) {
+  const args = ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...extra, target];
+  const run = await collectOutput('wrk', args);
+  const out = run.stdout + run.stderr;
+  const ms = (label) => {
+    const match = out.match(new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`));
+    if (!match) return undefined;
+    const factor = { us: 0.001, ms: 1, s: 1000 }[match[2]];
+    return Number(match[1]) * factor;
+  };
+  return { p50: ms('50%'), p99: ms('99%'), rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]) };
 }

@@ -1,5 +1,5 @@
 // Shared by the benchmarks: timing whole processes, medians, temp projects, and the server URL.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,27 @@ export function timeRun(command, args, { cwd, env, okCodes = [0] } = {}) {
     );
   }
   return { ms, stdout: result.stdout };
+}
+
+/**
+ * Runs a command in the background to its end (stdin closed): resolves to its exit code and
+ * collected output, rejects only when it cannot start.
+ */
+export function collectOutput(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    // 'close', not 'exit': the output is complete only once its streams are.
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 export function median(values) {

@@ -6,10 +6,9 @@
 // trip of the winners and of the losers (who wait on the winner's transaction lock). Anchor: a plain
 // single-row INSERT round trip on the same server, from a process like them, in the same run.
 // Needs the built dist/ (`npx tsc -p tsconfig.build.json`).
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchProject, median, psql, row, serverUrlFor } from './lib.mjs';
+import { benchProject, collectOutput, median, psql, row, serverUrlFor } from './lib.mjs';
 
 const SCHEDULERS = 3;
 /** Slots start this long after the workers are spawned: they load, connect and warm up first. */
@@ -114,32 +113,14 @@ function groupBy(values, key) {
 }
 
 /** Runs this file as a scheduler process; resolves to its attempts, one JSON line each. */
-function worker(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--worker', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`bench worker ${args[2]} exited ${code}: ${stderr}`));
-      else
-        resolve(
-          stdout
-            .trim()
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line)),
-        );
-    });
-  });
+async function worker(args) {
+  const run = await collectOutput(process.execPath, [fileURLToPath(import.meta.url), '--worker', ...args]);
+  if (run.code !== 0) throw new Error(`bench worker ${args[2]} exited ${run.code}: ${run.stderr}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 /**
