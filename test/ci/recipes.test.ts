@@ -1,7 +1,6 @@
 // The CI recipes in examples/ci (quoted by docs/CI.md) run as written: each `run:` and `script:`
 // command of their lint and gate jobs runs here, in bash as the CI runs it, on a copy of
 // examples/shop on the embedded default, with the variables the CI would set. Needs dist/.
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -17,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, type CliResult, runCli, runProcess } from '../helpers/cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 import { type RunningScheduler, startScheduler, stopSchedulers } from '../helpers/scheduler.js';
 import { serveEmbeddedEnvironment, startShopApp } from '../helpers/shop-app.js';
@@ -294,28 +293,11 @@ function gitlabRules(job: GitlabJob, variables: Record<string, string>): boolean
 }
 
 /** bash in the shop copy with the CI's variables over this process's, less any database or launchdb setting of ours. */
-function bash(
-  args: string[],
-  variables: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(DATABASE_|LAUNCHDB_|PG)/.test(name)),
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', args, {
-      cwd: shop,
-      env: { ...inherited, ...variables },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function bash(args: string[], variables: Record<string, string>): Promise<CliResult> {
+  const ours = Object.keys(process.env).filter((name) => /^(DATABASE_|LAUNCHDB_|PG)/.test(name));
+  return runProcess('bash', args, {
+    cwd: shop,
+    env: { ...Object.fromEntries(ours.map((name) => [name, undefined])), ...variables },
+    timeoutMs: 120_000,
   });
 }

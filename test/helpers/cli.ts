@@ -49,22 +49,34 @@ export function runBin(
   return runNode([BIN, ...argv], options);
 }
 
-/**
- * `node ARGS` as a child process, its output collected; killed after `timeoutMs` (default 60 s).
- * `stdin` is written to its standard input (else it has none).
- */
+export interface ProcessOptions {
+  cwd?: string;
+  /** Over this process's environment; a name set to undefined is left out. */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  stdin?: string;
+}
+
+/** `node ARGS` as a child process, as runProcess runs it. */
 export function runNode(
   args: string[],
-  options: {
-    cwd?: string;
-    env?: Record<string, string | undefined>;
-    timeoutMs?: number;
-    stdin?: string;
-  } = {},
+  options: ProcessOptions = {},
+): Promise<CliResult & { durationMs: number }> {
+  return runProcess(process.execPath, args, options);
+}
+
+/**
+ * `COMMAND ARGS` as a child process, its output collected; killed after `timeoutMs` (default 60 s).
+ * `stdin` is written to its standard input (else it has none).
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: ProcessOptions = {},
 ): Promise<CliResult & { durationMs: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(command, args, {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
