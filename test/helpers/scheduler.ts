@@ -141,11 +141,32 @@ export interface SlotWindow {
 }
 
 /**
- * Lets `schedulers`, just started on a one-second cron, run `slots` consecutive slots: the window
- * opens 3 s from now, once each has its next child loaded. Stops them when the last slot has a
- * result (waiting up to `timeoutMs`) and reads the window back from job_runs and their logs.
+ * Starts `count` schedulers in the project at `dir` on a one-second cron and lets them run `slots`
+ * consecutive slots: the window opens 3 s after all are up, once each has its next child loaded.
+ * Stops them when the last slot has a result (waiting up to `timeoutMs`), or on any failure, and
+ * reads the window back from job_runs and their logs.
  */
 export async function runSlotWindow(
+  where: { dir: string; control: string; project: string },
+  count: number,
+  slots: number,
+  timeoutMs: number,
+): Promise<SlotWindow> {
+  const starts = await Promise.allSettled(Array.from({ length: count }, () => startScheduler(where.dir)));
+  const schedulers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  try {
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await readSlotWindow(schedulers, where, slots, timeoutMs);
+  } catch (error) {
+    const logs = schedulers.map((scheduler) => scheduler.output()).join('\n----\n');
+    throw new Error(`${(error as Error).message}\n--- scheduler logs ---\n${logs}`, { cause: error });
+  } finally {
+    await stopSchedulers(schedulers);
+  }
+}
+
+async function readSlotWindow(
   schedulers: RunningScheduler[],
   where: { control: string; project: string },
   slots: number,

@@ -6,12 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, serverAvailable, uniqueName } from '../helpers/databases.js';
 import {
   expectEachSlotRanOnce,
-  type RunningScheduler,
   runSlotWindow,
   type ServerSchedulerProject,
   serverSchedulerProject,
-  startScheduler,
-  stopSchedulers,
 } from '../helpers/scheduler.js';
 
 const SLOTS = 60;
@@ -19,7 +16,6 @@ const SLOTS = 60;
 describe.skipIf(!serverAvailable)('three schedulers, one control database', () => {
   const control = uniqueName('ldbsc');
   let project: ServerSchedulerProject;
-  let schedulers: RunningScheduler[] = [];
 
   beforeAll(async () => {
     project = await serverSchedulerProject(control, {
@@ -28,13 +24,12 @@ describe.skipIf(!serverAvailable)('three schedulers, one control database', () =
   });
 
   afterAll(async () => {
-    await stopSchedulers(schedulers);
     await project?.drop();
   });
 
   it('runs each of 60 one-second slots exactly once, by one of the three', async () => {
-    schedulers = await Promise.all([1, 2, 3].map(() => startScheduler(project.dir)));
-    const window = await runSlotWindow(schedulers, { control, project: project.name }, SLOTS, 120_000);
+    const where = { dir: project.dir, control, project: project.name };
+    const window = await runSlotWindow(where, 3, SLOTS, 120_000);
     expect(window.exitCodes).toEqual([0, 0, 0]);
     const failed = window.rows.filter((row) => row.result !== 'ok');
     expectEachSlotRanOnce(window, `${JSON.stringify(failed)}\n${window.logs.join('\n----\n')}`);

@@ -6,12 +6,9 @@ import { serverAvailable, uniqueName } from '../helpers/databases.js';
 import { PGBOUNCER, startTransactionPgbouncer, type TransactionPgbouncer } from '../helpers/pgbouncer.js';
 import {
   expectEachSlotRanOnce,
-  type RunningScheduler,
   runSlotWindow,
   type ServerSchedulerProject,
   serverSchedulerProject,
-  startScheduler,
-  stopSchedulers,
 } from '../helpers/scheduler.js';
 
 const SLOTS = 15;
@@ -20,7 +17,6 @@ describe.skipIf(!serverAvailable || !PGBOUNCER)('schedulers through PgBouncer in
   const control = uniqueName('ldbsc');
   let bouncer: TransactionPgbouncer;
   let project: ServerSchedulerProject;
-  let schedulers: RunningScheduler[] = [];
 
   beforeAll(async () => {
     // PgBouncer connects to the control database only once a client does, after it is created.
@@ -33,14 +29,13 @@ describe.skipIf(!serverAvailable || !PGBOUNCER)('schedulers through PgBouncer in
   });
 
   afterAll(async () => {
-    await stopSchedulers(schedulers);
     await bouncer?.stop();
     await project?.drop();
   });
 
   it('runs each of 15 one-second slots exactly once', async () => {
-    schedulers = await Promise.all([1, 2, 3].map(() => startScheduler(project.dir)));
-    const window = await runSlotWindow(schedulers, { control, project: project.name }, SLOTS, 90_000);
+    const where = { dir: project.dir, control, project: project.name };
+    const window = await runSlotWindow(where, 3, SLOTS, 90_000);
     expect(window.exitCodes).toEqual([0, 0, 0]);
     const context = `${window.logs.join('\n----\n')}\n--- pgbouncer ---\n${bouncer.log()}`;
     expectEachSlotRanOnce(window, context);
