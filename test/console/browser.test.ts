@@ -32,12 +32,13 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     // Two recorded verdicts: development checked after attaching, production never attached.
     await cli(['check', '--env', 'development']);
     await cli(['check', '--env', 'production']);
+    await cli(['check', '--env', 'production']);
     served = await startTestConsole(temp.dir);
     browser = await launchChromium();
     page = await browser.newPage();
     // Anything the browser calls an error (a CSP violation, a missing file) but the 401 of the wrong password.
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().includes('401')) problems.push(message.text());
+      if (message.type() === 'error' && !/\b(401|404)\b/.test(message.text())) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
     mkdirSync(SHOTS, { recursive: true });
@@ -81,6 +82,24 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
         .evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).display),
     ).toBe('flex');
     await page.screenshot({ path: `${SHOTS}/console-home.png`, fullPage: true });
+  });
+
+  it("shows an environment's report by area and its verdict over time, drawn as a chart", async () => {
+    await page.click('#env-production h2 a');
+    await page.waitForURL(/\/env\/production$/);
+    expect(await page.locator('h1 .verdict').textContent()).toBe('not ready');
+    expect(await page.locator('#area-backups tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('table.runs tbody tr').count()).toBe(2);
+    // uPlot, from the console's own assets under its CSP, draws on a canvas in the chart element.
+    await page.waitForSelector('#history-chart canvas');
+    await page.screenshot({ path: `${SHOTS}/console-environment.png`, fullPage: true });
+  });
+
+  it('answers an environment the project does not have with a page that names the ones it has', async () => {
+    const response = await page.goto(`${served.url}/env/prodution`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('main')).toContain('Did you mean production?');
+    await page.goto(`${served.url}/`);
   });
 
   it('signs out, after which the home page asks to sign in again', async () => {

@@ -1,28 +1,38 @@
 // The console's own assets, served by itself: nothing comes from a CDN, so it works offline and
-// the CSP can stay at `default-src 'self'`.
+// the CSP can stay at `default-src 'self'`. uPlot is served from its npm package.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { CONSOLE_CSS } from '../assets/console-css.js';
+import { HISTORY_CHART_JS } from '../assets/history-chart.js';
 import type { ConsoleRoute } from '../console-context.js';
-
-export const stylesheet: ConsoleRoute = {
-  method: 'GET',
-  path: '/assets/console.css',
-  access: 'public',
-  handle(c) {
-    c.header('Cache-Control', 'public, max-age=3600');
-    return c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
-  },
-};
 
 /** A small icon, so browsers asking for one get it rather than a 404. */
 const ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1a7f37"/><path d="M4 8.5l2.5 2.5L12 5" stroke="#fff" stroke-width="2" fill="none"/></svg>';
 
-export const icon: ConsoleRoute = {
-  method: 'GET',
-  path: '/assets/icon.svg',
-  access: 'public',
-  handle(c) {
-    c.header('Cache-Control', 'public, max-age=86400');
-    return c.body(ICON, 200, { 'Content-Type': 'image/svg+xml' });
-  },
-};
+const require = createRequire(import.meta.url);
+const uplotFile = (name: string) => readFileSync(require.resolve(`uplot/dist/${name}`), 'utf8');
+
+/** A public file of the console's own, cached by browsers for an hour. */
+function asset(path: string, body: string, type: string): ConsoleRoute {
+  return {
+    method: 'GET',
+    path,
+    access: 'public',
+    handle(c) {
+      c.header('Cache-Control', 'public, max-age=3600');
+      return c.body(body, 200, { 'Content-Type': type });
+    },
+  };
+}
+
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+export const ASSETS: readonly ConsoleRoute[] = [
+  asset('/assets/console.css', CONSOLE_CSS, CSS),
+  asset('/assets/icon.svg', ICON, 'image/svg+xml'),
+  asset('/assets/uplot.js', uplotFile('uPlot.iife.min.js'), JS),
+  asset('/assets/uplot.css', uplotFile('uPlot.min.css'), CSS),
+  asset('/assets/history-chart.js', HISTORY_CHART_JS, JS),
+];

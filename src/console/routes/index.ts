@@ -1,15 +1,16 @@
 // Every route of the console, in one table: the app registers exactly these, and the route
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
-import { icon, stylesheet } from './assets.js';
+import { ASSETS } from './assets.js';
+import { environmentPage } from './environment.js';
 import { home } from './home.js';
 import { signInPage, signInSubmit, signOut } from './sign-in.js';
 
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
-  stylesheet,
-  icon,
+  ...ASSETS,
   signInPage,
   signInSubmit,
   signOut,
   home,
+  environmentPage,
 ];

@@ -42,7 +42,8 @@ function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
   return (
     <section class="environment" id={`env-${env.name}`}>
       <h2>
-        {env.name} {env.guarded ? <span class="badge guarded">guarded</span> : null}
+        <a href={`/env/${encodeURIComponent(env.name)}`}>{env.name}</a>{' '}
+        {env.guarded ? <span class="badge guarded">guarded</span> : null}
         <span class={`verdict ${verdict.replace(' ', '-')}`}>{verdict}</span>
       </h2>
       <p class="meta">

@@ -6,10 +6,12 @@ export interface LayoutProps {
   project: string;
   title: string;
   session?: SignedIn | undefined;
+  /** The console's own scripts the page needs, in order: never an inline one (the CSP forbids it). */
+  scripts?: string[];
   children?: Child;
 }
 
-export function Layout({ project, title, session, children }: LayoutProps) {
+export function Layout({ project, title, session, scripts = [], children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -18,6 +20,7 @@ export function Layout({ project, title, session, children }: LayoutProps) {
         <title>{`${title} · ${project} · launchdb`}</title>
         <link rel="stylesheet" href="/assets/console.css" />
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
+        {scripts.includes('/assets/uplot.js') ? <link rel="stylesheet" href="/assets/uplot.css" /> : null}
       </head>
       <body>
         <header>
@@ -35,6 +38,9 @@ export function Layout({ project, title, session, children }: LayoutProps) {
           ) : null}
         </header>
         <main>{children}</main>
+        {scripts.map((src) => (
+          <script src={src} defer />
+        ))}
       </body>
     </html>
   );

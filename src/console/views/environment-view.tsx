@@ -1,0 +1,114 @@
+// One environment: the newest report by area (problems first within each), the verdict over time as
+// a chart (uPlot, drawn by /assets/history-chart.js from the data attribute: no inline script under
+// the CSP), and the runs with the checks that changed since the run before.
+import type { HistoryRun } from '../../control/check-history.js';
+import type { CheckRunCheck } from '../../control/check-run.js';
+import type { SignedIn } from '../console-context.js';
+import type { EnvironmentSummary } from './home-view.js';
+import { Layout } from './layout.js';
+
+const ORDER: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3, skip: 4 };
+
+export function EnvironmentView(props: {
+  project: string;
+  session: SignedIn;
+  env: EnvironmentSummary;
+  runs: HistoryRun[];
+  days: number;
+}) {
+  const { env, runs } = props;
+  const latest = env.latest;
+  const areas = new Map<string, CheckRunCheck[]>();
+  for (const check of latest?.checks ?? []) areas.set(check.area, [...(areas.get(check.area) ?? []), check]);
+  // Oldest first, as a chart reads: [times in seconds, pass, warn, fail + error].
+  const series = [...runs].reverse();
+  const chart = JSON.stringify([
+    series.map((run) => Math.round(Date.parse(run.startedAt) / 1000)),
+    series.map((run) => run.counts.pass),
+    series.map((run) => run.counts.warn),
+    series.map((run) => run.counts.fail + run.counts.error),
+  ]);
+  return (
+    <Layout
+      project={props.project}
+      title={env.name}
+      session={props.session}
+      scripts={runs.length > 1 ? ['/assets/uplot.js', '/assets/history-chart.js'] : []}
+    >
+      <p>
+        <a href="/">Environments</a>
+      </p>
+      <h1>
+        {env.name} {env.guarded ? <span class="badge guarded">guarded</span> : null}
+        <span class={`verdict ${latest ? latest.verdict.replace(' ', '-') : 'never-checked'}`}>
+          {latest ? latest.verdict : 'never checked'}
+        </span>
+      </h1>
+      <h2>Over the last {props.days} days</h2>
+      {runs.length > 1 ? (
+        <div
+          id="history-chart"
+          class="chart"
+          data-series={chart}
+          role="img"
+          aria-label="checks passing, warning and failing per run"
+        />
+      ) : (
+        <p class="meta">
+          {runs.length === 1 ? 'One run so far: a chart needs two.' : 'No check run recorded in this time.'}
+        </p>
+      )}
+      {runs.length > 0 ? <RunsTable runs={runs} /> : null}
+      {[...areas].map(([area, checks]) => (
+        <section class="area" id={`area-${area}`}>
+          <h2>{area}</h2>
+          <table>
+            <tbody>
+              {[...checks]
+                .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9))
+                .map((check) => (
+                  <tr class={`status-${check.status}`}>
+                    <td>{check.status}</td>
+                    <td>
+                      <code>{check.id}</code>
+                    </td>
+                    <td>
+                      {check.summary}
+                      {check.fix && check.status !== 'pass' ? <p class="fix">{check.fix}</p> : null}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </Layout>
+  );
+}
+
+function RunsTable({ runs }: { runs: HistoryRun[] }) {
+  return (
+    <table class="runs">
+      <thead>
+        <tr>
+          <th>when (UTC)</th>
+          <th>verdict</th>
+          <th>checks</th>
+          <th>by</th>
+          <th>changed</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.slice(0, 20).map((run) => (
+          <tr>
+            <td>{run.startedAt.slice(0, 19).replace('T', ' ')}</td>
+            <td>{run.verdict}</td>
+            <td>{`${run.counts.pass} pass, ${run.counts.warn} warn, ${run.counts.fail + run.counts.error} fail`}</td>
+            <td>{run.actor}</td>
+            <td>{run.changed.map((change) => `${change.id}: ${change.from} → ${change.to}`).join(', ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
