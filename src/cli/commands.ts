@@ -66,15 +66,23 @@ export function commandNames(): string[] {
   return COMMANDS.map((command) => command.name);
 }
 
-/** The control database of the console commands: the config's, or this one. */
-const CONSOLE_CONTROL_FLAGS: Record<string, FlagSpec> = {
+/**
+ * The control database, for the commands that work on it rather than on an environment: the flag,
+ * else control.url, else $LAUNCHDB_CONTROL_URL (read after the config), else embedded.
+ */
+const CONTROL_URL_FLAG: Record<string, FlagSpec> = {
   'control-url': {
     type: 'url',
     value: 'URL',
     env: 'LAUNCHDB_CONTROL_URL',
     envAfterConfig: true,
-    description: 'the control database that holds the accounts (default: control.url)',
+    description: 'the control database (default: control.url, else $LAUNCHDB_CONTROL_URL, else embedded)',
   },
+};
+
+/** The console commands: the control database that holds the accounts, and how long to wait for it. */
+const CONSOLE_CONTROL_FLAGS: Record<string, FlagSpec> = {
+  ...CONTROL_URL_FLAG,
   'connect-timeout': ENV_FLAGS['connect-timeout']!,
 };
 
@@ -247,13 +255,7 @@ export const COMMANDS: CommandSpec[] = [
         value: 'NAME[,NAME]',
         description: 'guarded environments that jobs which change them (prune, smoke) may run on',
       },
-      'control-url': {
-        type: 'url',
-        value: 'URL',
-        env: 'LAUNCHDB_CONTROL_URL',
-        envAfterConfig: true,
-        description: 'the control database, shared by every scheduler',
-      },
+      ...CONTROL_URL_FLAG,
     },
     examples: [
       'launchdb scheduler run',
@@ -275,13 +277,7 @@ export const COMMANDS: CommandSpec[] = [
       ...ENV_FLAGS,
       ...JSON_FLAG,
       env: { type: 'string', value: 'NAME', description: 'only the jobs on this environment (default: all)' },
-      'control-url': {
-        type: 'url',
-        value: 'URL',
-        env: 'LAUNCHDB_CONTROL_URL',
-        envAfterConfig: true,
-        description: 'the control database the schedulers share (default: control.url)',
-      },
+      ...CONTROL_URL_FLAG,
     },
     examples: ['launchdb scheduler status', 'launchdb scheduler status --env production --json'],
     load: () => import('./commands/scheduler-status.js'),

@@ -1,8 +1,7 @@
 // `launchdb history`: an environment's verdicts over time, from the control database, and which
 // checks changed status between runs. Runs `check` left pending are ingested first.
-import { existsSync } from 'node:fs';
 import { type HistoryRun, readCheckHistory } from '../../control/check-history.js';
-import { resolveControlTarget } from '../../control/control-target.js';
+import { controlNotCreatedYet, resolveControlTarget } from '../../control/control-target.js';
 import { openControlDatabase } from '../../control/open-control.js';
 import {
   ingestPendingCheckRuns,
@@ -25,10 +24,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   let runs: HistoryRun[] = [];
   let unreadable: string[] = [];
   // A project never checked has no embedded control database yet: said so without creating one.
-  const nothingYet =
-    target.backing === 'embedded' &&
-    !existsSync(target.dataDir) &&
-    pendingCheckRunFiles(project).length === 0;
+  const nothingYet = controlNotCreatedYet(target) && pendingCheckRunFiles(project).length === 0;
   if (!nothingYet) {
     const control = await openControlDatabase(project, {
       command: 'history',
