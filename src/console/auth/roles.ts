@@ -2,13 +2,6 @@
 export const ROLES = ['viewer', 'operator', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role is for, for help and the accounts page. */
-export const ROLE_DOES: Readonly<Record<Role, string>> = {
-  viewer: 'sees every view',
-  operator: 'also runs checks, backups and drills, and terminates sessions',
-  owner: 'also approves and revokes access, and manages console accounts',
-};
-
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

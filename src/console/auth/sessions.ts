@@ -98,30 +98,6 @@ export async function readSessions(
   );
 }
 
-/** Gives the session a new token (the old one stops working); undefined when it is not live. */
-export async function rotateSession(
-  db: Queryable,
-  project: string,
-  token: string,
-): Promise<string | undefined> {
-  const next = newToken();
-  const { rows } = await db.query(
-    `update launchdb_control.console_sessions s set token_hash = $3, last_seen_at = now()
-      where s.token_hash = $1 and s.project = $2 and ${LIVE} returning s.account`,
-    [tokenHash(token), project, tokenHash(next)],
-  );
-  return rows.length > 0 ? next : undefined;
-}
-
-/** Records that the password was just typed again in this session. */
-export async function markReauthenticated(db: Queryable, project: string, token: string): Promise<void> {
-  await db.query(
-    `update launchdb_control.console_sessions set reauthenticated_at = now()
-      where token_hash = $1 and project = $2`,
-    [tokenHash(token), project],
-  );
-}
-
 export async function endSession(db: Queryable, project: string, token: string): Promise<void> {
   await db.query(`delete from launchdb_control.console_sessions where token_hash = $1 and project = $2`, [
     tokenHash(token),

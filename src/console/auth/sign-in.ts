@@ -28,16 +28,3 @@ export async function signIn(
   const token = await createSession(db, project, account.name);
   return { ok: true, token, account: account.name, role: account.role };
 }
-
-/** The password typed again in a live session, for a change to a guarded environment. */
-export async function confirmPassword(
-  db: Queryable,
-  project: string,
-  attempt: SignInAttempt & { password: string },
-): Promise<'ok' | 'wrong' | 'throttled'> {
-  if ((await throttledFor(db, project, attempt)) > 0) return 'throttled';
-  const account = await findAccount(db, project, attempt.account);
-  if (account && (await verifyPassword(account.passwordHash, attempt.password))) return 'ok';
-  await recordFailure(db, project, attempt);
-  return 'wrong';
-}

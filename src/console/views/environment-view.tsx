@@ -6,8 +6,7 @@ import type { CheckRunCheck } from '../../control/check-run.js';
 import type { SignedIn } from '../console-context.js';
 import type { EnvironmentSummary } from './home-view.js';
 import { Layout } from './layout.js';
-
-const ORDER: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3, skip: 4 };
+import { worstFirst } from './worst-first.js';
 
 export function EnvironmentView(props: {
   project: string;
@@ -64,20 +63,18 @@ export function EnvironmentView(props: {
           <h2>{area}</h2>
           <table>
             <tbody>
-              {[...checks]
-                .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9))
-                .map((check) => (
-                  <tr class={`status-${check.status}`}>
-                    <td>{check.status}</td>
-                    <td>
-                      <code>{check.id}</code>
-                    </td>
-                    <td>
-                      {check.summary}
-                      {check.fix && check.status !== 'pass' ? <p class="fix">{check.fix}</p> : null}
-                    </td>
-                  </tr>
-                ))}
+              {worstFirst(checks).map((check) => (
+                <tr class={`status-${check.status}`}>
+                  <td>{check.status}</td>
+                  <td>
+                    <code>{check.id}</code>
+                  </td>
+                  <td>
+                    {check.summary}
+                    {check.fix && check.status !== 'pass' ? <p class="fix">{check.fix}</p> : null}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </section>

@@ -6,6 +6,7 @@ import type { CheckRunCheck } from '../../control/check-run.js';
 import type { LatestCheckRun } from '../../control/latest-check-runs.js';
 import type { SignedIn } from '../console-context.js';
 import { Layout } from './layout.js';
+import { worstFirst } from './worst-first.js';
 
 export interface EnvironmentSummary {
   name: string;
@@ -13,8 +14,6 @@ export interface EnvironmentSummary {
   owner?: string | undefined;
   latest?: LatestCheckRun | undefined;
 }
-
-const ORDER: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3, skip: 4 };
 
 /** The page around the environments' cards, which are rendered once for every viewer (homeCards). */
 export function HomeView(props: { project: string; session: SignedIn; cards: string }) {
@@ -35,9 +34,9 @@ export async function homeCards(environments: EnvironmentSummary[], now: Date): 
 
 function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
   const latest = env.latest;
-  const problems = (latest?.checks ?? [])
-    .filter((check) => check.status !== 'pass' && check.status !== 'skip')
-    .sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+  const problems = worstFirst(latest?.checks ?? []).filter(
+    (check) => check.status !== 'pass' && check.status !== 'skip',
+  );
   const verdict = latest ? latest.verdict : 'never checked';
   return (
     <section class="environment" id={`env-${env.name}`}>
