@@ -125,4 +125,22 @@ button {
   font: inherit;
   padding: 0.35rem 0.5rem;
 }
+nav.tabs {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.2rem;
+  border-bottom: 1px solid var(--line);
+  margin-bottom: 1rem;
+}
+nav.tabs a {
+  padding: 0.35rem 0.8rem;
+  text-decoration: none;
+  border: 1px solid transparent;
+  border-bottom: none;
+  border-radius: 6px 6px 0 0;
+}
+nav.tabs a.current {
+  border-color: var(--line);
+  font-weight: 600;
+}
 `;

@@ -4,8 +4,8 @@
 import type { HistoryRun } from '../../control/check-history.js';
 import type { CheckRunCheck } from '../../control/check-run.js';
 import type { SignedIn } from '../console-context.js';
+import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
-import { Layout } from './layout.js';
 import { worstFirst } from './worst-first.js';
 
 export function EnvironmentView(props: {
@@ -28,21 +28,13 @@ export function EnvironmentView(props: {
     series.map((run) => run.counts.fail + run.counts.error),
   ]);
   return (
-    <Layout
+    <EnvironmentPage
       project={props.project}
-      title={env.name}
       session={props.session}
+      env={env}
+      tab=""
       scripts={runs.length > 1 ? ['/assets/uplot.js', '/assets/history-chart.js'] : []}
     >
-      <p>
-        <a href="/">Environments</a>
-      </p>
-      <h1>
-        {env.name} {env.guarded ? <span class="badge guarded">guarded</span> : null}
-        <span class={`verdict ${latest ? latest.verdict.replace(' ', '-') : 'never-checked'}`}>
-          {latest ? latest.verdict : 'never checked'}
-        </span>
-      </h1>
       <h2>Over the last {props.days} days</h2>
       {runs.length > 1 ? (
         <div
@@ -79,7 +71,7 @@ export function EnvironmentView(props: {
           </table>
         </section>
       ))}
-    </Layout>
+    </EnvironmentPage>
   );
 }
 

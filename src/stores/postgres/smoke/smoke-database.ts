@@ -8,8 +8,9 @@ import type { SmokeDatabase, SmokeReader } from '../../../smoke/run-smoke.js';
 import type { RecordPlace } from '../../../smoke/spec.js';
 import { whoIsActing } from '../audit/actor.js';
 import { parseConnectionUrl } from '../connection-url.js';
-import type { PostgresDatabase, Queryable } from '../database.js';
+import type { PostgresDatabase } from '../database.js';
 import { openMigrationDatabase } from '../migrate/migration-database.js';
+import { readOnly } from '../read-only.js';
 import { openServer } from '../server.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../target.js';
 import { findRunElsewhere, findRunRows } from './find-run.js';
@@ -130,17 +131,6 @@ export async function openSmokeDatabase(
     async close() {
       await Promise.all(opened.map((db) => db.close().catch(() => {})));
     },
-  };
-}
-
-/** Every query in a read-only transaction: a smoke test's SQL reads, whoever it connects as. */
-function readOnly(db: PostgresDatabase): Queryable {
-  return {
-    query: <Row>(text: string, params?: readonly unknown[]) =>
-      db.transaction(async (tx) => {
-        await tx.query('set transaction read only');
-        return tx.query<Row>(text, params);
-      }),
   };
 }
 
