@@ -1,10 +1,9 @@
 // GET /env/:env: one environment's readiness: its newest recorded report by area, and how the
 // verdict changed over the last 30 days (a chart and the runs, each with the checks that changed).
 import { readCheckHistory } from '../../control/check-history.js';
-import { suggest } from '../../core/suggest.js';
-import type { ConsoleContext, ConsoleRoute } from '../console-context.js';
+import type { ConsoleRoute } from '../console-context.js';
 import { EnvironmentView } from '../views/environment-view.js';
-import { MessageView } from '../views/message-view.js';
+import { environmentOf } from './environment-route.js';
 
 const HISTORY_DAYS = 30;
 
@@ -13,35 +12,19 @@ export const environmentPage: ConsoleRoute = {
   path: '/env/:env',
   access: 'viewer',
   async handle(c) {
+    const env = await environmentOf(c);
+    if (env instanceof Response) return env;
     const { project, control } = c.var.deps;
-    const name = c.req.param('env') ?? '';
-    if (!project.environmentNames().includes(name)) return unknownEnvironment(c, name);
-    const { environments } = await c.var.state.home();
-    const summary = environments.find((env) => env.name === name)!;
     const since = new Date(Date.now() - HISTORY_DAYS * 86_400_000);
-    const runs = await readCheckHistory(control.db, { project: project.name, environment: name, since });
+    const runs = await readCheckHistory(control.db, { project: project.name, environment: env.name, since });
     return c.html(
       <EnvironmentView
         project={project.name}
         session={c.var.session!}
-        env={summary}
+        env={env}
         runs={runs}
         days={HISTORY_DAYS}
       />,
     );
   },
 };
-
-function unknownEnvironment(c: ConsoleContext, name: string) {
-  const names = c.var.deps.project.environmentNames();
-  const guess = suggest(name, names);
-  return c.html(
-    <MessageView
-      project={c.var.deps.project.name}
-      title="No such environment"
-      message={`This project has no environment "${name}"; it has ${names.join(', ')}.${guess ? ` Did you mean ${guess}?` : ''}`}
-      session={c.var.session}
-    />,
-    404,
-  );
-}
