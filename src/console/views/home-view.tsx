@@ -5,6 +5,7 @@ import { raw } from 'hono/html';
 import type { CheckRunCheck } from '../../control/check-run.js';
 import type { LatestCheckRun } from '../../control/latest-check-runs.js';
 import type { SignedIn } from '../console-context.js';
+import { ago } from './ago.js';
 import { Layout } from './layout.js';
 import { worstFirst } from './worst-first.js';
 
@@ -88,14 +89,4 @@ function CheckRow({ check, env }: { check: CheckRunCheck; env: string }) {
       </td>
     </tr>
   );
-}
-
-function ago(then: Date, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
-  if (seconds < 90) return `${seconds} s ago`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 36) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
 }
