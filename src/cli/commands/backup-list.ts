@@ -1,23 +1,11 @@
 // `launchdb backup list`: the environment's complete backups, newest first, with what is known of each.
 import type { ExitCode } from '../../core/errors.js';
-import { readManifest } from '../../stores/postgres/backup/manifest.js';
-import { readVerification } from '../../stores/postgres/backup/verify-backup.js';
+import { listBackups } from '../../stores/postgres/backup/list-backups.js';
 import { backupTarget, formatBytes } from '../backup-context.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
 import type { CommandInput } from '../spec.js';
-
-interface Listed {
-  id: string;
-  time: string;
-  bytes: number;
-  durationMs: number;
-  tables: number;
-  rows: number;
-  encrypted: boolean;
-  verified: { at: string; ok: boolean } | null;
-}
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { project, env } = await commandContext(input, io);
@@ -26,22 +14,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const ownersLine = owners.length
     ? `can restore: ${owners.map((owner) => `${owner.name} (${owner.contact})`).join(', ')}\n`
     : io.style('yellow', 'nobody is named who can restore data: set backups.restoreOwners\n');
-  const listed: Listed[] = [];
-  for (const id of (await target.list()).reverse()) {
-    // The manifest is read as listed, not authenticated: `backup verify` proves it.
-    const manifest = await readManifest(target, id);
-    const verified = await readVerification(target, id);
-    listed.push({
-      id,
-      time: manifest.snapshotAt,
-      bytes: manifest.totals.bytes,
-      durationMs: manifest.durationMs,
-      tables: manifest.totals.tables,
-      rows: manifest.totals.rows,
-      encrypted: manifest.encryption !== null,
-      verified: verified ? { at: verified.at, ok: verified.ok } : null,
-    });
-  }
+  const { backups: listed } = await listBackups(target);
   if (input.flags.json) {
     io.out(
       `${JSON.stringify({ environment: env.name, target: target.location, backups: listed }, null, 2)}\n`,

@@ -1,6 +1,7 @@
 // The scan for demo data: the app's tables read in parallel, bounded, and every text value matched
 // against the patterns and the demo seeds' fingerprints.
 import type { ScanAllow } from '../../../core/config/types.js';
+import { inParallel } from '../../../core/in-parallel.js';
 import type { Environment, Project } from '../../../core/project.js';
 import { RUN_ID_TOKEN } from '../../../smoke/run-id.js';
 import type { Queryable } from '../database.js';
@@ -372,13 +373,4 @@ function forEachString(value: unknown, visit: (text: string) => void): void {
   else if (Array.isArray(value)) for (const item of value) forEachString(item, visit);
   else if (value && typeof value === 'object')
     for (const item of Object.values(value)) forEachString(item, visit);
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
