@@ -739,6 +739,26 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/pool-pgbouncer.js'),
   },
   {
+    name: 'connections terminate',
+    summary: "end one session of an environment's database (Heroku's pg:kill)",
+    usage: 'launchdb connections terminate PID --env NAME [--confirm NAME] [--json]',
+    description:
+      'Ends the session PID with pg_terminate_backend, waiting up to 5 s for it to go; its open transaction\n' +
+      "rolls back. Only a client session of the environment's own database: a pid of another database, a\n" +
+      "server process, this command's own session or an embedded environment is refused (exit 2). Signals\n" +
+      'as the admin (DATABASE_ADMIN_URL) when the environment has one, else as its owner, which may end only\n' +
+      'sessions of roles whose privileges it has, unless granted pg_signal_backend (exit 3 saying so). The\n' +
+      "console's Connections tab lists the sessions worth ending with this command.",
+    flags: { ...ENV_FLAGS, ...JSON_FLAG },
+    maxPositionals: 1,
+    examples: [
+      'launchdb connections terminate 4242 --env staging',
+      'launchdb connections terminate 4242 --env production --confirm production --json',
+    ],
+    audit: { action: 'connections terminate' },
+    load: () => import('./commands/connections-terminate.js'),
+  },
+  {
     name: 'backup create',
     summary: "a consistent, checksummed, encrypted backup of an environment's database, no pg_dump needed",
     usage: 'launchdb backup create [--env NAME] [--target DIR] [--workers N] [--json]',

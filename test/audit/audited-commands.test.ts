@@ -24,6 +24,7 @@ const AUDITED = [
   'access approve',
   'access expire',
   'access revoke',
+  'connections terminate',
   'smoke',
 ];
 

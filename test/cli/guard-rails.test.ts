@@ -4,6 +4,7 @@
 // provisioned by launchdb, and must be exactly as it was after every refused try.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { readSecrets } from '../../src/core/secrets.js';
@@ -39,6 +40,8 @@ const CHANGES: Record<string, Change> = {
   },
   'access approve': { args: ['1'], url: 'env-url' },
   'access revoke': { args: ['--person', 'ada'], url: 'env-url' },
+  // The pid of a live session of production's app, added once it is open (beforeAll).
+  'connections terminate': { args: [], url: 'env-url' },
   // Its run writes through the app, to launchdb.smoke_runs, and sweeps a killed run's rows.
   smoke: { args: ['--app-url', 'http://127.0.0.1:9'], url: 'env-url' },
   'backup restore': {
@@ -120,6 +123,7 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
   let urls: Record<'app URL' | 'owner URL' | 'superuser URL', string>;
   let backupId: string;
   let before: string;
+  let appSession: pg.Client | undefined;
 
   const cli = (argv: string[], env: Record<string, string> = {}): Promise<CliResult> =>
     withEnv(env, () => runCli(argv, { cwd: project.dir }));
@@ -204,6 +208,11 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
     await adminQuery(`create role ${database}_p_ada login`);
     process.env.LAUNCHDB_ACTOR = 'grace@shop.dev';
     const secrets = readSecrets(join(project.dir, '.launchdb'), 'production');
+    // What connections terminate would end: a session of the app, open for the whole file.
+    appSession = new pg.Client({ connectionString: secrets.DATABASE_URL });
+    await appSession.connect();
+    const { rows } = await appSession.query<{ pid: number }>('select pg_backend_pid() as pid');
+    CHANGES['connections terminate']!.args.push(String(rows[0]!.pid));
     urls = {
       'app URL': secrets.DATABASE_URL!,
       'owner URL': secrets.DATABASE_MIGRATION_URL!,
@@ -214,6 +223,7 @@ describe.runIf(serverAvailable)('the guard follows the database', () => {
 
   afterAll(async () => {
     delete process.env.LAUNCHDB_ACTOR;
+    await appSession?.end().catch(() => {});
     if (database) {
       await adminQuery(`drop database if exists ${database} with (force)`).catch(() => {});
       for (const kind of ['owner', 'app', 'readonly', 'p_ada']) {

@@ -2,13 +2,12 @@
 // change and drop personal roles. Refused when the database is marked as another environment's.
 import { UnreachableError, UsageError } from '../../../../core/errors.js';
 import type { Environment } from '../../../../core/project.js';
-import { parseConnectionUrl, withCredentials } from '../../connection-url.js';
+import { openAdminDatabase } from '../../admin-database.js';
+import { parseConnectionUrl } from '../../connection-url.js';
 import type { PostgresDatabase } from '../../database.js';
-import { readMarker, refuseForeignMarker } from '../../marker.js';
 import { one } from '../../provision/one.js';
-import { openServer } from '../../server.js';
 import { quoteIdent } from '../../sql-quote.js';
-import { connectTimeoutOf, resolveAdminUrl, type ServerTarget } from '../../target.js';
+import { resolveAdminUrl, type ServerTarget } from '../../target.js';
 
 export interface AccessAdmin {
   /** The admin user, connected to the environment's database. */
@@ -39,21 +38,8 @@ export async function openAccessAdmin(
       { fix: `set DATABASE_ADMIN_URL, or environments.${env.name}.postgres.adminUrl in the config` },
     );
   }
-  const { host, port } = parseConnectionUrl(adminUrl);
-  const location = `${host}:${port}/${target.database}`;
-  const db = await openServer(withCredentials(adminUrl, { database: target.database }), {
-    connectTimeoutMs: connectTimeoutOf(env, options.connectTimeoutMs),
-    max: 2,
-    applicationName: `launchdb ${options.command}`,
-    location,
-  });
+  const { db, location } = await openAdminDatabase(env, target, adminUrl, options);
   try {
-    await refuseForeignMarker(db, env.project, env.name, location);
-    if (!(await readMarker(db))) {
-      throw new UsageError(`${location} is not attached to environment ${env.name}; nothing was changed`, {
-        fix: `run \`launchdb attach postgres --env ${env.name}\` first`,
-      });
-    }
     const self = await one<{ user: string; superuser: boolean; createrole: boolean; version: number }>(
       db,
       `select rolname::text as user, rolsuper as superuser, rolcreaterole as createrole,
@@ -61,6 +47,7 @@ export async function openAccessAdmin(
          from pg_roles where rolname = current_user`,
     );
     if (!self.superuser && !self.createrole) {
+      const { host, port } = parseConnectionUrl(adminUrl);
       throw new UnreachableError(
         `the admin user "${self.user}" at ${host}:${port} lacks CREATEROLE; it cannot create or drop personal roles`,
         { fix: `use an admin URL of a superuser, or ALTER ROLE ${quoteIdent(self.user)} CREATEROLE` },
