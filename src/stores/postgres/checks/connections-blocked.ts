@@ -1,5 +1,6 @@
 // connections.blocked: no session in this database has waited on a lock longer than the threshold.
 import type { Check } from '../../../core/checks/check.js';
+import type { Queryable } from '../database.js';
 import {
   CLIENT_BACKEND,
   counted,
@@ -13,6 +14,7 @@ import {
   msSince,
   nameSession,
   passing,
+  type SessionDetail,
   type SessionRow,
   seesOtherSessions,
   withHidden,
@@ -55,6 +57,36 @@ interface BlockerRow extends SessionRow {
   state: string | null;
 }
 
+/** A session waiting on a lock longer than the threshold, and the pids it waits for. */
+export type BlockedSession = SessionDetail & { blockedBy: number[] };
+/** A session holding what a blocked one waits for; `root`: it waits on nobody, so ending it frees the chain. */
+export type BlockingSession = SessionDetail & { state: string | null; root: boolean };
+
+export interface BlockedSessions {
+  /** Longest waiting first. */
+  blocked: BlockedSession[];
+  /** Oldest transaction first. */
+  blockers: BlockingSession[];
+}
+
+/** Who in this database has waited on a lock longer than `thresholdMs`, and who blocks them: the check's and the console's. */
+export async function readBlocked(db: Queryable, thresholdMs: number): Promise<BlockedSessions> {
+  const { rows } = await db.query<BlockedRow>(BLOCKED_SQL, [thresholdMs]);
+  if (rows.length === 0) return { blocked: [], blockers: [] };
+  const blockerPids = [...new Set(rows.flatMap((row) => row.blocked_by))];
+  const { rows: blockerRows } = await db.query<BlockerRow>(BLOCKERS_SQL, [blockerPids]);
+  const waiters = new Set(rows.map((row) => row.pid));
+  return {
+    blocked: rows.map((row) => ({ ...describeSession(row), blockedBy: row.blocked_by })),
+    blockers: blockerRows.map((row) => ({
+      ...describeSession(row),
+      state: row.state,
+      // The first in a chain: ending it frees the others; a blocker that itself waits is not.
+      root: !waiters.has(row.pid),
+    })),
+  };
+}
+
 export const connectionsBlocked: Check<PostgresCheckContext> = {
   id: 'connections.blocked',
   area: 'connections',
@@ -65,25 +97,15 @@ export const connectionsBlocked: Check<PostgresCheckContext> = {
     if (!seesOtherSessions(db)) return { status: 'skip', summary: EMBEDDED_SESSIONS_SKIP };
     const { blockedMs } = connectionThresholds(ctx.project.config);
     const threshold = formatDuration(blockedMs);
-    const { rows } = await db.query<BlockedRow>(BLOCKED_SQL, [blockedMs]);
+    const { blocked, blockers } = await readBlocked(db, blockedMs);
     const hidden = await hiddenSessions(db);
-    if (rows.length === 0) {
+    if (blocked.length === 0) {
       return passing(
         `no session has been waiting on a lock longer than ${threshold}`,
         { thresholdMs: blockedMs, blocked: [], total: 0 },
         hidden,
       );
     }
-    const blockerPids = [...new Set(rows.flatMap((row) => row.blocked_by))];
-    const { rows: blockerRows } = await db.query<BlockerRow>(BLOCKERS_SQL, [blockerPids]);
-    const waiters = new Set(rows.map((row) => row.pid));
-    const blockers = blockerRows.map((row) => ({
-      ...describeSession(row),
-      state: row.state,
-      // The first in a chain: ending it frees the others; a blocker that itself waits is not.
-      root: !waiters.has(row.pid),
-    }));
-    const blocked = rows.map((row) => ({ ...describeSession(row), blockedBy: row.blocked_by }));
     const roots = blockers.filter((blocker) => blocker.root);
     const first = blocked[0]!;
     const firstBlocker = blockers.find((blocker) => first.blockedBy.includes(blocker.pid));

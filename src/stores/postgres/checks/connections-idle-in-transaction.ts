@@ -1,5 +1,6 @@
 // connections.idle-in-transaction: no session in this database has sat in an open transaction longer than the threshold.
 import type { Check } from '../../../core/checks/check.js';
+import type { Queryable } from '../database.js';
 import {
   CLIENT_BACKEND,
   counted,
@@ -13,6 +14,7 @@ import {
   msSince,
   nameSession,
   passing,
+  type SessionDetail,
   type SessionRow,
   seesOtherSessions,
   withHidden,
@@ -37,6 +39,22 @@ interface Row extends SessionRow {
   aborted: boolean;
 }
 
+/** `transaction`: the open transaction's age; `aborted`: it failed and was never rolled back. */
+export type IdleInTransactionSession = SessionDetail & { transaction?: string; aborted?: true };
+
+/** The sessions of this database idle in a transaction longer than `thresholdMs`, longest first: the check's and the console's. */
+export async function readIdleInTransaction(
+  db: Queryable,
+  thresholdMs: number,
+): Promise<IdleInTransactionSession[]> {
+  const { rows } = await db.query<Row>(SQL, [thresholdMs]);
+  return rows.map((row) => ({
+    ...describeSession(row),
+    ...(row.transaction_ms === null ? {} : { transaction: formatDuration(row.transaction_ms) }),
+    ...(row.aborted ? { aborted: true as const } : {}),
+  }));
+}
+
 export const connectionsIdleInTransaction: Check<PostgresCheckContext> = {
   id: 'connections.idle-in-transaction',
   area: 'connections',
@@ -47,13 +65,8 @@ export const connectionsIdleInTransaction: Check<PostgresCheckContext> = {
     if (!seesOtherSessions(db)) return { status: 'skip', summary: EMBEDDED_SESSIONS_SKIP };
     const { idleInTransactionMs } = connectionThresholds(ctx.project.config);
     const threshold = formatDuration(idleInTransactionMs);
-    const { rows } = await db.query<Row>(SQL, [idleInTransactionMs]);
+    const sessions = await readIdleInTransaction(db, idleInTransactionMs);
     const hidden = await hiddenSessions(db);
-    const sessions = rows.map((row) => ({
-      ...describeSession(row),
-      ...(row.transaction_ms === null ? {} : { transaction: formatDuration(row.transaction_ms) }),
-      ...(row.aborted ? { aborted: true } : {}),
-    }));
     const details = {
       thresholdMs: idleInTransactionMs,
       sessions: sessions.slice(0, LISTED),

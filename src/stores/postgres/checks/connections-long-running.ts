@@ -1,5 +1,6 @@
 // connections.long-running: no query in this database has been running longer than the threshold.
 import type { Check } from '../../../core/checks/check.js';
+import type { Queryable } from '../database.js';
 import {
   CLIENT_BACKEND,
   counted,
@@ -13,6 +14,7 @@ import {
   msSince,
   nameSession,
   passing,
+  type SessionDetail,
   type SessionRow,
   seesOtherSessions,
   withHidden,
@@ -36,6 +38,14 @@ interface Row extends SessionRow {
   waiting: string | null;
 }
 
+export type LongRunningQuery = SessionDetail & { waiting?: string };
+
+/** The active queries of this database running longer than `thresholdMs`, longest first: the check's and the console's. */
+export async function readLongRunning(db: Queryable, thresholdMs: number): Promise<LongRunningQuery[]> {
+  const { rows } = await db.query<Row>(SQL, [thresholdMs]);
+  return rows.map((row) => ({ ...describeSession(row), ...(row.waiting ? { waiting: row.waiting } : {}) }));
+}
+
 export const connectionsLongRunning: Check<PostgresCheckContext> = {
   id: 'connections.long-running',
   area: 'connections',
@@ -46,12 +56,8 @@ export const connectionsLongRunning: Check<PostgresCheckContext> = {
     if (!seesOtherSessions(db)) return { status: 'skip', summary: EMBEDDED_SESSIONS_SKIP };
     const { longRunningMs } = connectionThresholds(ctx.project.config);
     const threshold = formatDuration(longRunningMs);
-    const { rows } = await db.query<Row>(SQL, [longRunningMs]);
+    const queries = await readLongRunning(db, longRunningMs);
     const hidden = await hiddenSessions(db);
-    const queries = rows.map((row) => ({
-      ...describeSession(row),
-      ...(row.waiting ? { waiting: row.waiting } : {}),
-    }));
     const details = { thresholdMs: longRunningMs, queries: queries.slice(0, LISTED), total: queries.length };
     if (queries.length === 0) {
       return passing(`no query has been running longer than ${threshold}`, details, hidden);

@@ -1,5 +1,6 @@
 // connections.usage: the server's connections in use stay below a share of those the app may open.
 import type { Check } from '../../../core/checks/check.js';
+import type { Queryable } from '../database.js';
 import { CLIENT_BACKEND, EMBEDDED_SESSIONS_SKIP, LISTED, seesOtherSessions } from './connection-activity.js';
 import { connectionThresholds } from './connection-thresholds.js';
 import type { PostgresCheckContext } from './context.js';
@@ -51,6 +52,55 @@ function tally(groups: Group[], key: (group: Group) => string): Record<string, n
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
+/** The server's client connections against those the app may open: the check's and the console's gauge. */
+export interface ConnectionUsage {
+  inUse: number;
+  /** max_connections less the reserved slots: the app's ceiling. */
+  available: number;
+  share: number;
+  maxConnections: number;
+  superuserReserved: number;
+  /** Postgres 16's reserved_connections, when set. */
+  reserved?: number;
+  /** The reading role, its connections and its limit (null: none). */
+  appRole: { role: string; connections: number; limit: number | null };
+  thisDatabase: number;
+  byRole: Record<string, number>;
+  byApplication: Record<string, number>;
+  byDatabase: Record<string, number>;
+}
+
+export async function readConnectionUsage(db: Queryable): Promise<ConnectionUsage> {
+  const { rows: limitRows } = await db.query<Limits>(LIMITS_SQL);
+  const limits = limitRows[0]!;
+  const { rows: groups } = await db.query<Group>(IN_USE_SQL);
+  const inUse = groups.reduce((sum, group) => sum + group.count, 0);
+  const available = Math.max(1, limits.max_connections - limits.superuser_reserved - limits.reserved);
+  const share = inUse / available;
+  const ofAppRole = groups
+    .filter((group) => group.role === limits.app_role)
+    .reduce((sum, group) => sum + group.count, 0);
+  return {
+    inUse,
+    available,
+    share: Math.round(share * 1000) / 1000,
+    maxConnections: limits.max_connections,
+    superuserReserved: limits.superuser_reserved,
+    ...(limits.reserved > 0 ? { reserved: limits.reserved } : {}),
+    appRole: {
+      role: limits.app_role,
+      connections: ofAppRole,
+      limit: limits.app_role_limit === -1 ? null : limits.app_role_limit,
+    },
+    thisDatabase: groups
+      .filter((group) => group.database === limits.database)
+      .reduce((sum, group) => sum + group.count, 0),
+    byRole: tally(groups, (group) => group.role ?? '(unknown)'),
+    byApplication: tally(groups, (group) => group.application || '(none)'),
+    byDatabase: tally(groups, (group) => group.database ?? '(none)'),
+  };
+}
+
 export const connectionsUsage: Check<PostgresCheckContext> = {
   id: 'connections.usage',
   area: 'connections',
@@ -60,38 +110,22 @@ export const connectionsUsage: Check<PostgresCheckContext> = {
     const db = await ctx.postgres.db();
     if (!seesOtherSessions(db)) return { status: 'skip', summary: EMBEDDED_SESSIONS_SKIP };
     const { usageWarn, usageFail } = connectionThresholds(ctx.project.config);
-    const { rows: limitRows } = await db.query<Limits>(LIMITS_SQL);
-    const limits = limitRows[0]!;
-    const { rows: groups } = await db.query<Group>(IN_USE_SQL);
-    const inUse = groups.reduce((sum, group) => sum + group.count, 0);
-    const reserved = limits.superuser_reserved + limits.reserved;
-    const available = Math.max(1, limits.max_connections - reserved);
+    const usage = await readConnectionUsage(db);
+    const { inUse, available } = usage;
     const share = inUse / available;
-    const ofAppRole = groups
-      .filter((group) => group.role === limits.app_role)
-      .reduce((sum, group) => sum + group.count, 0);
+    const reserved = usage.superuserReserved + (usage.reserved ?? 0);
+    const { appRole, thisDatabase, byRole, byApplication, byDatabase, ...counts } = usage;
     const details = {
-      inUse,
-      available,
-      share: Math.round(share * 1000) / 1000,
-      maxConnections: limits.max_connections,
-      superuserReserved: limits.superuser_reserved,
-      ...(limits.reserved > 0 ? { reserved: limits.reserved } : {}),
+      ...counts,
       warnAt: usageWarn,
       failAt: usageFail,
-      appRole: {
-        role: limits.app_role,
-        connections: ofAppRole,
-        limit: limits.app_role_limit === -1 ? null : limits.app_role_limit,
-      },
-      thisDatabase: groups
-        .filter((group) => group.database === limits.database)
-        .reduce((sum, group) => sum + group.count, 0),
-      byRole: tally(groups, (group) => group.role ?? '(unknown)'),
-      byApplication: tally(groups, (group) => group.application || '(none)'),
-      byDatabase: tally(groups, (group) => group.database ?? '(none)'),
+      appRole,
+      thisDatabase,
+      byRole,
+      byApplication,
+      byDatabase,
     };
-    const measured = `${inUse} of ${available} connections in use (${percent(share)}; max_connections ${limits.max_connections} less ${reserved} reserved for superusers${limits.reserved > 0 ? ' and pg_use_reserved_connections' : ''})`;
+    const measured = `${inUse} of ${available} connections in use (${percent(share)}; max_connections ${usage.maxConnections} less ${reserved} reserved for superusers${usage.reserved ? ' and pg_use_reserved_connections' : ''})`;
     if (share < usageWarn) return { status: 'pass', summary: measured, details };
     const top = Object.entries(details.byRole)
       .slice(0, 3)
