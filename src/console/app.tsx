@@ -3,6 +3,7 @@
 // session's CSRF token. A route cannot be registered without saying who may use it.
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { ActionSignals } from './actions/run-action.js';
 import { csrfMatches, csrfTokenFor, sameOrigin } from './auth/csrf.js';
 import { roleAllows } from './auth/roles.js';
 import { SessionCache } from './auth/session-cache.js';
@@ -43,6 +44,7 @@ export function consoleApp(
   const state: ConsoleState = {
     sessions: new SessionCache(deps.control.db, deps.project.name, cacheMs),
     home: shortLived(cacheMs, () => loadHome(deps)),
+    actions: new ActionSignals(),
   };
   app.use(async (c, next) => {
     c.set('deps', deps);

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ControlDatabase } from '../control/open-control.js';
 import type { Project } from '../core/project.js';
+import type { ActionSignals } from './actions/run-action.js';
 import type { Role } from './auth/roles.js';
 import type { SessionCache } from './auth/session-cache.js';
 import type { Session } from './auth/sessions.js';
@@ -22,6 +23,11 @@ export interface ConsoleDeps {
    * the CLI, stops working within 4 s (at once on the instance that ended it). Tests give 0.
    */
   cacheMs?: number;
+  /**
+   * What an action's launchdb command is given besides its own words: the flags and variables that
+   * name this project's config and control database, as the console itself was given them.
+   */
+  commands?: { argv: string[]; env: Record<string, string> };
 }
 
 /** What one console instance keeps between requests. */
@@ -30,6 +36,8 @@ export interface ConsoleState {
   sessions: SessionCache;
   /** The home page's environments and their newest verdicts, loaded at most once per cacheMs. */
   home: () => Promise<HomeData>;
+  /** Wakes the streams of this instance's actions when they have news. */
+  actions: ActionSignals;
 }
 
 export interface SignedIn extends Session {

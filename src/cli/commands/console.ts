@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { listAccounts } from '../../console/auth/accounts.js';
 import { serveConsole } from '../../console/serve-console.js';
+import { CONTROL_URL_VARIABLE } from '../../control/control-target.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
 import { integerFlag, stringFlag } from '../args.js';
 import { withConsoleControl } from '../console-control.js';
@@ -38,6 +39,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
         behindProxy,
         ...(tls ? { tls } : {}),
         log: (line) => io.err(`${new Date().toISOString()} ${line}\n`),
+        commands: commandsOf(input, io.cwd),
       });
       try {
         io.out(`console of ${project.name} at ${running.url} (control database ${control.location})\n`);
@@ -57,6 +59,17 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   } finally {
     signalled.dispose();
   }
+}
+
+/** An action's command reads the config and control database this console was given. */
+function commandsOf(input: CommandInput, cwd: string): { argv: string[]; env: Record<string, string> } {
+  const config = stringFlag(input, 'config');
+  const controlUrl = stringFlag(input, 'control-url');
+  return {
+    // Absolute: the commands run in the project's root, which need not be this process's folder.
+    argv: config ? ['--config', resolve(cwd, config)] : [],
+    env: controlUrl ? { [CONTROL_URL_VARIABLE]: controlUrl } : {},
+  };
 }
 
 function isLoopback(host: string): boolean {

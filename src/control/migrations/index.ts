@@ -7,6 +7,7 @@ import { auditHeads } from './0003-audit-heads.js';
 import { checkRunKeys } from './0004-check-run-keys.js';
 import { scheduler } from './0005-scheduler.js';
 import { consoleTables } from './0006-console.js';
+import { consoleActions } from './0007-console-actions.js';
 
 export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
   checkRuns,
@@ -15,4 +16,5 @@ export const CONTROL_MIGRATIONS: readonly ControlMigration[] = [
   checkRunKeys,
   scheduler,
   consoleTables,
+  consoleActions,
 ];

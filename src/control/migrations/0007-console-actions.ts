@@ -1,0 +1,34 @@
+// What the console's actions did: each run of a launchdb command from the console (who, what, on
+// which environment, how it ended) and its output lines, numbered, so a browser that lost its stream
+// resumes from the last line it saw (Last-Event-ID), on any console instance sharing this database.
+import type { ControlMigration } from '../control-migration.js';
+
+export const consoleActions: ControlMigration = {
+  version: '0007',
+  name: 'console actions',
+  sql: `
+create table launchdb_control.console_actions (
+  id text primary key,
+  project text not null,
+  environment text not null,
+  action text not null,
+  -- The launchdb command's words and flags: never a secret (the console passes none).
+  argv jsonb not null,
+  account text not null,
+  started_at timestamptz not null default now(),
+  ended_at timestamptz,
+  exit_code int,
+  -- The command's last error line, as the scheduler keeps it for a failed run.
+  error_line text
+);
+create index console_actions_recent on launchdb_control.console_actions (project, started_at desc);
+
+create table launchdb_control.console_action_lines (
+  action_id text not null references launchdb_control.console_actions on delete cascade,
+  seq int not null,
+  stream text not null check (stream in ('stdout', 'stderr')),
+  line text not null,
+  primary key (action_id, seq)
+);
+`,
+};
