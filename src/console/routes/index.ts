@@ -2,6 +2,7 @@
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
 import { ASSETS } from './assets.js';
+import { connectionsPage } from './connections.js';
 import { environmentPage } from './environment.js';
 import { home } from './home.js';
 import { signInPage, signInSubmit, signOut } from './sign-in.js';
@@ -13,4 +14,5 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   signOut,
   home,
   environmentPage,
+  connectionsPage,
 ];
