@@ -12,8 +12,7 @@ const PUBLIC = [
   'GET /assets/icon.svg',
   'GET /assets/uplot.js',
   'GET /assets/uplot.css',
-  'GET /assets/chart.js',
-  'GET /assets/action-stream.js',
+  'GET /assets/history-chart.js',
   'GET /sign-in',
   'POST /sign-in',
 ];

@@ -143,31 +143,34 @@ nav.tabs a.current {
   border-color: var(--line);
   font-weight: 600;
 }
-svg.gauge {
-  display: block;
-  width: 100%;
-  max-width: 36rem;
-  height: 1.2rem;
+.problem {
+  color: var(--bad);
 }
-.gauge-track {
-  fill: #8883;
+.recorded-check {
+  border-left: 3px solid var(--line);
+  padding-left: 0.8rem;
 }
-.gauge-ok .gauge-used {
-  fill: var(--ok);
+.recorded-check.status-fail,
+.recorded-check.status-error {
+  border-left-color: var(--bad);
 }
-.gauge-warn .gauge-used {
-  fill: var(--warn);
+.recorded-check.status-warn {
+  border-left-color: var(--warn);
 }
-.gauge-fail .gauge-used {
-  fill: var(--bad);
+.recorded-check.status-pass {
+  border-left-color: var(--ok);
 }
-line.gauge-mark {
-  stroke: currentColor;
-  stroke-width: 0.4;
+.recorded-check .status {
+  font-weight: 600;
 }
-ul.chains form.action,
-table.sessions form.action {
-  display: inline;
-  margin-left: 0.4rem;
+.state-pending td:first-child {
+  color: var(--warn);
+  font-weight: 600;
+}
+.state-out-of-order td:first-child,
+.state-changed td:first-child,
+.state-missing td:first-child {
+  color: var(--bad);
+  font-weight: 600;
 }
 `;

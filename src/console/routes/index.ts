@@ -2,9 +2,10 @@
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
 import { ASSETS } from './assets.js';
-import { connectionsPage } from './connections.js';
+import { dataPage } from './data.js';
 import { environmentPage } from './environment.js';
 import { home } from './home.js';
+import { migrationsPage } from './migrations.js';
 import { signInPage, signInSubmit, signOut } from './sign-in.js';
 
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
@@ -14,5 +15,6 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   signOut,
   home,
   environmentPage,
-  connectionsPage,
+  migrationsPage,
+  dataPage,
 ];

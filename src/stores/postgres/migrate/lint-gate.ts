@@ -1,6 +1,6 @@
 // Guarded environments take no migration the lint calls unsafe: errors in pending files block the run.
 import { UsageError } from '../../../core/errors.js';
-import { type LintFinding, lintMigrations } from './lint/lint.js';
+import { type LintFinding, type LintInput, lintMigrations } from './lint/lint.js';
 import type { MigrationFile } from './migration-files.js';
 
 /**
@@ -13,10 +13,9 @@ export async function refuseUnsafeMigrations(
   options: { sessionLockTimeoutMs: number; environment: string },
 ): Promise<void> {
   const pendingFiles = new Set(pending.map((entry) => entry.file));
-  const findings = await lintMigrations(
-    files.map((file) => ({ file: file.file, sql: () => file.pieces(), noTransaction: file.noTransaction })),
-    { sessionLockTimeout: options.sessionLockTimeoutMs > 0 },
-  );
+  const findings = await lintMigrations(files.map(lintInputOf), {
+    sessionLockTimeout: options.sessionLockTimeoutMs > 0,
+  });
   const blocking = findings.filter(
     (finding) => finding.severity === 'error' && pendingFiles.has(finding.file),
   );
@@ -27,6 +26,11 @@ export async function refuseUnsafeMigrations(
       fix: 'make the migration safe (`launchdb migrate lint` gives the safe alternative), or suppress a reviewed rule with `-- launchdb-lint-ignore RULE`',
     },
   );
+}
+
+/** A migration as the lint reads it: in pieces, so a large file is never in memory whole. */
+export function lintInputOf(file: MigrationFile): LintInput {
+  return { file: file.file, sql: () => file.pieces(), noTransaction: file.noTransaction };
 }
 
 function describe(finding: LintFinding): string {
