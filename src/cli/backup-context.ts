@@ -8,6 +8,9 @@ import { stringFlag } from './args.js';
 import type { Io } from './io.js';
 import type { CommandInput } from './spec.js';
 
+// The backup commands' units moved to the core (the console shows them too); their importers keep this path.
+export { formatBytes, formatDuration } from '../core/human-units.js';
+
 /** `<env>-<yyyymmdd>-<hhmmss>-<hex>`: the environment is read back from the id. */
 const BACKUP_ID = /^([a-z][a-z0-9_-]*)-(\d{8})-(\d{6})-([0-9a-f]{4})$/;
 
@@ -45,27 +48,4 @@ export function secretsFor(project: Project, env: Environment, io: Io): BackupSe
   const secrets = backupSecrets(env, project.config.backups);
   for (const value of secretValues(secrets)) io.secrets.add(value);
   return secrets;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** `850 ms`, `12.4 s`, `3 min 20 s`, `5 h 02 min`, `2 d 4 h`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }

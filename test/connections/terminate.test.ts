@@ -21,6 +21,8 @@ describe.runIf(serverAvailable)('connections terminate', () => {
     client.on('error', () => {}); // Ended under it on purpose.
     await client.connect();
     clients.push(client);
+    // The app role's idle_in_transaction_session_timeout (attach sets it) must not end it first.
+    await client.query('set idle_in_transaction_session_timeout = 0');
     await client.query('begin');
     const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
     return { client, pid: rows[0]!.pid };

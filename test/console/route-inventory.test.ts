@@ -12,7 +12,8 @@ const PUBLIC = [
   'GET /assets/icon.svg',
   'GET /assets/uplot.js',
   'GET /assets/uplot.css',
-  'GET /assets/history-chart.js',
+  'GET /assets/chart.js',
+  'GET /assets/action-stream.js',
   'GET /sign-in',
   'POST /sign-in',
 ];

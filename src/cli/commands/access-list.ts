@@ -6,9 +6,10 @@ import {
   type AccessEntry,
   type AccessList,
   ddlOf,
+  describeTables,
   listAccess,
-  newTablesOf,
   requireLoginRoles,
+  roleNotes,
 } from '../../stores/postgres/access/access-list.js';
 import { describeOwner } from '../../stores/postgres/access/role-owner.js';
 import { PostgresSession } from '../../stores/postgres/session.js';
@@ -18,9 +19,6 @@ import type { Io } from '../io.js';
 import { clean } from '../render/report-terminal.js';
 import { renderTable } from '../render/table.js';
 import type { CommandInput } from '../spec.js';
-
-/** Tables a cell names before `and N more`; --json lists them all. */
-const NAMED_TABLES = 3;
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const { project, env, connectTimeoutMs } = await commandContext(input, io);
@@ -52,8 +50,8 @@ function renderAccessList(list: AccessList, host: string, io: Io): string {
     clean(entry.name),
     belongsCell(entry, io),
     ddlCell(entry),
-    tablesCell(entry.write, list.tables, entry.superuser),
-    tablesCell(entry.read, list.tables, entry.superuser),
+    clean(describeTables(entry.write, list.tables, entry.superuser)),
+    clean(describeTables(entry.read, list.tables, entry.superuser)),
     entry.bypassRls ? io.style('yellow', 'yes') : 'no',
     entry.connectionLimit === null ? '-' : String(entry.connectionLimit),
     entry.validUntil ?? '-',
@@ -72,7 +70,9 @@ function renderAccessList(list: AccessList, host: string, io: Io): string {
   ];
   lines.push(renderTable(rows, { header: header.map((title) => io.style('bold', title)) }), '');
 
-  const notes = list.roles.flatMap((entry) => notesOf(entry).map((note) => `${clean(entry.name)}: ${note}`));
+  const notes = list.roles.flatMap((entry) =>
+    roleNotes(entry).map((note) => `${clean(entry.name)}: ${note}`),
+  );
   if (notes.length > 0) lines.push(...notes, '');
   const unknown = list.roles.filter((entry) => entry.belongsTo.kind === 'unknown').length;
   lines.push(
@@ -106,27 +106,4 @@ function belongsCell(entry: AccessEntry, io: Io): string {
 function ddlCell(entry: AccessEntry): string {
   const ddl = ddlOf(entry);
   return ddl.length > 0 ? clean(ddl.join('; ')) : '-';
-}
-
-/** `all 12`, `3: public.a, public.b, public.c`, `5: public.a, public.b, public.c and 2 more`, `-`. */
-function tablesCell(tables: string[], total: number, superuser: boolean): string {
-  if (superuser) return total > 0 ? `all ${total}` : 'all';
-  if (total > 0 && tables.length === total) return `all ${total}`;
-  if (tables.length === 0) return '-';
-  const named = tables.slice(0, NAMED_TABLES).join(', ');
-  const more = tables.length > NAMED_TABLES ? ` and ${tables.length - NAMED_TABLES} more` : '';
-  return clean(`${tables.length}: ${named}${more}`);
-}
-
-/** What the table does not show: memberships needing SET ROLE, rights on tables made later, a login taken away. */
-function notesOf(entry: AccessEntry): string[] {
-  const notes: string[] = [];
-  if (!entry.canLogin) notes.push('NOLOGIN, but still has a session');
-  const setRole = entry.memberOf.filter((group) => !group.inherited).map((group) => group.role);
-  if (setRole.length > 0) notes.push(`some rights only after SET ROLE ${setRole.join(', ')}`);
-  const inherited = entry.memberOf.filter((group) => group.inherited).map((group) => group.role);
-  if (inherited.length > 0) notes.push(`member of ${inherited.join(', ')}`);
-  const later = newTablesOf(entry);
-  if (later.length > 0) notes.push(`by default: ${later.join('; ')}`);
-  return notes;
 }

@@ -2,7 +2,11 @@
 // waits for approval, what was approved and until when, what lapsed or was revoked.
 import { describeDuration } from '../../core/duration.js';
 import type { ExitCode } from '../../core/errors.js';
-import { type AccessRequest, listRequests } from '../../stores/postgres/access/grants/access-requests.js';
+import {
+  type AccessRequest,
+  describeRequestState,
+  listRequests,
+} from '../../stores/postgres/access/grants/access-requests.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { accessServer } from '../access-context.js';
 import { commandContext } from '../context.js';
@@ -47,7 +51,9 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
 }
 
 function stateCell(request: AccessRequest, io: Io): string {
-  if (request.state === 'pending') return io.style('yellow', `pending until ${request.expiresAt}`);
-  if (request.state === 'approved') return io.style('green', `approved, until ${request.grantExpiresAt}`);
-  return request.state;
+  const colour = { pending: 'yellow', approved: 'green' } as const;
+  const state = request.state;
+  return state === 'pending' || state === 'approved'
+    ? io.style(colour[state], describeRequestState(request))
+    : describeRequestState(request);
 }

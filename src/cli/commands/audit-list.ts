@@ -1,13 +1,14 @@
 // `launchdb audit list`: the environment's audit trail, who did what and how it ended, filtered.
 import type { ExitCode } from '../../core/errors.js';
+import { sinceOf } from '../../core/since.js';
 import type { AuditEvent } from '../../stores/postgres/audit/audit-event.js';
+import { describeParameters, describeResult } from '../../stores/postgres/audit/event-text.js';
 import { type EventFilter, listAuditEvents } from '../../stores/postgres/audit/list-events.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
-import { sinceOf } from '../since-flag.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
@@ -45,7 +46,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       event.actor.id,
       event.action,
       resultText(event, io),
-      parametersText(event),
+      describeParameters(event),
     ]);
     io.out(
       `\n${renderTable(rows, { header: ['SEQ', 'WHEN (UTC)', 'ACTOR', 'ACTION', 'RESULT', 'PARAMETERS'], align: ['right'] })}\n`,
@@ -79,19 +80,6 @@ function filtered(filter: EventFilter): boolean {
 }
 
 function resultText(event: AuditEvent, io: Io): string {
-  const result = event.result;
-  if (result.status === 'ok') return io.style('green', 'ok');
-  if (result.status === 'refused') return io.style('yellow', `refused: ${result.error}`);
-  const exit = `failed (exit ${result.exitCode})`;
-  return io.style('red', result.error ? `${exit}: ${result.error}` : exit);
-}
-
-/** `postgres --env production --confirm production`: as typed, secrets already removed when recorded. */
-function parametersText(event: AuditEvent): string {
-  const parameters = event.parameters as { flags?: Record<string, unknown>; arguments?: unknown[] };
-  const words = (parameters.arguments ?? []).map(String);
-  for (const [name, value] of Object.entries(parameters.flags ?? {})) {
-    words.push(value === true ? `--${name}` : `--${name} ${String(value)}`);
-  }
-  return words.join(' ');
+  const colour = { ok: 'green', refused: 'yellow', failed: 'red' } as const;
+  return io.style(colour[event.result.status], describeResult(event.result));
 }

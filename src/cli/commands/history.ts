@@ -9,11 +9,11 @@ import {
   pendingCheckRunFiles,
 } from '../../control/pending-check-runs.js';
 import type { ExitCode } from '../../core/errors.js';
+import { sinceOf } from '../../core/since.js';
 import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import type { Io } from '../io.js';
 import { renderTable } from '../render/table.js';
-import { sinceOf } from '../since-flag.js';
 import type { CommandInput } from '../spec.js';
 
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {

@@ -143,6 +143,33 @@ nav.tabs a.current {
   border-color: var(--line);
   font-weight: 600;
 }
+svg.gauge {
+  display: block;
+  width: 100%;
+  max-width: 36rem;
+  height: 1.2rem;
+}
+.gauge-track {
+  fill: #8883;
+}
+.gauge-ok .gauge-used {
+  fill: var(--ok);
+}
+.gauge-warn .gauge-used {
+  fill: var(--warn);
+}
+.gauge-fail .gauge-used {
+  fill: var(--bad);
+}
+line.gauge-mark {
+  stroke: currentColor;
+  stroke-width: 0.4;
+}
+ul.chains form.action,
+table.sessions form.action {
+  display: inline;
+  margin-left: 0.4rem;
+}
 .problem {
   color: var(--bad);
 }

@@ -2,8 +2,9 @@
 // the CSP can stay at `default-src 'self'`. uPlot is served from its npm package.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { ACTION_STREAM_JS } from '../assets/action-stream.js';
+import { CHART_JS } from '../assets/chart.js';
 import { CONSOLE_CSS } from '../assets/console-css.js';
-import { HISTORY_CHART_JS } from '../assets/history-chart.js';
 import type { ConsoleRoute } from '../console-context.js';
 
 /** A small icon, so browsers asking for one get it rather than a 404. */
@@ -34,5 +35,6 @@ export const ASSETS: readonly ConsoleRoute[] = [
   asset('/assets/icon.svg', ICON, 'image/svg+xml'),
   asset('/assets/uplot.js', uplotFile('uPlot.iife.min.js'), JS),
   asset('/assets/uplot.css', uplotFile('uPlot.min.css'), CSS),
-  asset('/assets/history-chart.js', HISTORY_CHART_JS, JS),
+  asset('/assets/chart.js', CHART_JS, JS),
+  asset('/assets/action-stream.js', ACTION_STREAM_JS, JS),
 ];

@@ -3,6 +3,7 @@
 import type { ConsoleRoute } from '../console-context.js';
 import { ASSETS } from './assets.js';
 import { dataPage } from './data.js';
+import { connectionsPage } from './connections.js';
 import { environmentPage } from './environment.js';
 import { home } from './home.js';
 import { migrationsPage } from './migrations.js';
@@ -17,4 +18,5 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   environmentPage,
   migrationsPage,
   dataPage,
+  connectionsPage,
 ];

@@ -1,9 +1,9 @@
 // One environment: the newest report by area (problems first within each), the verdict over time as
-// a chart (uPlot, drawn by /assets/history-chart.js from the data attribute: no inline script under
-// the CSP), and the runs with the checks that changed since the run before.
+// a chart (views/chart.tsx), and the runs with the checks that changed since the run before.
 import type { HistoryRun } from '../../control/check-history.js';
 import type { CheckRunCheck } from '../../control/check-run.js';
 import type { SignedIn } from '../console-context.js';
+import { CHART_SCRIPTS, Chart } from './chart.js';
 import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
 import { worstFirst } from './worst-first.js';
@@ -21,28 +21,32 @@ export function EnvironmentView(props: {
   for (const check of latest?.checks ?? []) areas.set(check.area, [...(areas.get(check.area) ?? []), check]);
   // Oldest first, as a chart reads: [times in seconds, pass, warn, fail + error].
   const series = [...runs].reverse();
-  const chart = JSON.stringify([
+  const data = [
     series.map((run) => Math.round(Date.parse(run.startedAt) / 1000)),
     series.map((run) => run.counts.pass),
     series.map((run) => run.counts.warn),
     series.map((run) => run.counts.fail + run.counts.error),
-  ]);
+  ];
   return (
     <EnvironmentPage
       project={props.project}
       session={props.session}
       env={env}
       tab=""
-      scripts={runs.length > 1 ? ['/assets/uplot.js', '/assets/history-chart.js'] : []}
+      scripts={runs.length > 1 ? CHART_SCRIPTS : []}
     >
       <h2>Over the last {props.days} days</h2>
       {runs.length > 1 ? (
-        <div
+        <Chart
           id="history-chart"
-          class="chart"
-          data-series={chart}
-          role="img"
-          aria-label="checks passing, warning and failing per run"
+          label="checks passing, warning and failing per run"
+          axis="checks"
+          lines={[
+            { label: 'pass', color: '#1a7f37' },
+            { label: 'warn', color: '#9a6700' },
+            { label: 'fail', color: '#cf222e' },
+          ]}
+          data={data}
         />
       ) : (
         <p class="meta">

@@ -120,6 +120,32 @@ export function newTablesOf(entry: LoginRole): string[] {
   );
 }
 
+/** Tables a summary names before `and N more`; --json lists them all. */
+const NAMED_TABLES = 3;
+
+/** `all 12`, `3: public.a, public.b, public.c`, `5: public.a, public.b, public.c and 2 more`, `-`. */
+export function describeTables(tables: string[], total: number, superuser: boolean): string {
+  if (superuser) return total > 0 ? `all ${total}` : 'all';
+  if (total > 0 && tables.length === total) return `all ${total}`;
+  if (tables.length === 0) return '-';
+  const named = tables.slice(0, NAMED_TABLES).join(', ');
+  const more = tables.length > NAMED_TABLES ? ` and ${tables.length - NAMED_TABLES} more` : '';
+  return `${tables.length}: ${named}${more}`;
+}
+
+/** What a table of roles does not show: memberships needing SET ROLE, rights on tables made later, a login taken away. */
+export function roleNotes(entry: LoginRole): string[] {
+  const notes: string[] = [];
+  if (!entry.canLogin) notes.push('NOLOGIN, but still has a session');
+  const setRole = entry.memberOf.filter((group) => !group.inherited).map((group) => group.role);
+  if (setRole.length > 0) notes.push(`some rights only after SET ROLE ${setRole.join(', ')}`);
+  const inherited = entry.memberOf.filter((group) => group.inherited).map((group) => group.role);
+  if (inherited.length > 0) notes.push(`member of ${inherited.join(', ')}`);
+  const later = newTablesOf(entry);
+  if (later.length > 0) notes.push(`by default: ${later.join('; ')}`);
+  return notes;
+}
+
 /** Can read or change data, now or on tables created later, or change the schema. */
 export function hasDirectAccess(entry: LoginRole): boolean {
   return (

@@ -1,5 +1,6 @@
 // An environment's complete backups, newest first, with what each manifest and verification note
 // says: what `launchdb backup list` prints and the console's Backups tab shows.
+import { firstLine, isLaunchdbError, UsageError } from '../../../core/errors.js';
 import { inParallel } from '../../../core/in-parallel.js';
 import type { BackupTarget } from './local-target.js';
 import { readManifest } from './manifest.js';
@@ -42,7 +43,12 @@ export async function listBackups(
   const listed = new Map<string, ListedBackup>();
   await inParallel(chosen, READS_IN_FLIGHT, async (id) => {
     // The manifest is read as listed, not authenticated: `backup verify` proves it.
-    const [manifest, verified] = await Promise.all([readManifest(target, id), readVerification(target, id)]);
+    const [manifest, verified] = await Promise.all([
+      readManifest(target, id).catch((error) => {
+        throw unreadable(target, id, error);
+      }),
+      readVerification(target, id),
+    ]);
     listed.set(id, {
       id,
       time: manifest.snapshotAt,
@@ -55,4 +61,16 @@ export async function listBackups(
     });
   });
   return { backups: chosen.map((id) => listed.get(id)!), total: ids.length };
+}
+
+/** A manifest that cannot be read is named, with what proves the backup; the target's own errors pass. */
+function unreadable(target: BackupTarget, id: string, error: unknown): Error {
+  if (isLaunchdbError(error)) return error;
+  return new UsageError(
+    `the manifest of backup ${id} in ${target.location} cannot be read: ${firstLine(error)}`,
+    {
+      cause: error,
+      fix: `run \`launchdb backup verify ${id}\` to see what is damaged`,
+    },
+  );
 }

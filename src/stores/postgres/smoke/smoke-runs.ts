@@ -9,6 +9,7 @@ import type { RecordPlace } from '../../../smoke/spec.js';
 import { VERSION } from '../../../version.js';
 import { osUser } from '../backup/restore-log.js';
 import type { Queryable } from '../database.js';
+import { type TableAccess, tableAccess } from '../table-access.js';
 
 export type SmokeRunStatus = 'running' | 'passed' | 'failed';
 
@@ -138,6 +139,16 @@ export async function lastSmokeRun(
   return rows[0] ? recordOf(rows[0]) : undefined;
 }
 
+/** The newest `limit` runs, newest first (by start); none when there is no table, or it is unreadable. */
+export async function listSmokeRuns(db: Queryable, options: { limit: number }): Promise<SmokeRunRecord[]> {
+  if (!(await smokeRunsReadable(db))) return [];
+  const { rows } = await db.query<SmokeRunRow>(
+    `select ${COLUMNS} from launchdb.smoke_runs order by started_at desc, id desc limit $1`,
+    [options.limit],
+  );
+  return rows.map(recordOf);
+}
+
 /** Runs still `running`, oldest first: killed, unless one is under way right now. */
 export async function unfinishedSmokeRuns(db: Queryable): Promise<SmokeRunRecord[]> {
   if (!(await smokeRunsReadable(db))) return [];
@@ -160,15 +171,9 @@ export async function keptSmokeRunIds(db: Queryable): Promise<Set<string>> {
   return new Set(rows.map((row) => row.id));
 }
 
-/** Asked first, so that a role without the table, or without SELECT on it, causes no error in the server's log. */
-export async function smokeRunsAccess(db: Queryable): Promise<'absent' | 'readable' | 'unreadable'> {
-  const { rows } = await db.query<{ exists: boolean; readable: boolean }>(
-    `select to_regclass('launchdb.smoke_runs') is not null as exists,
-            case when to_regclass('launchdb.smoke_runs') is null then false
-                 else has_table_privilege('launchdb.smoke_runs', 'SELECT') end as readable`,
-  );
-  if (!rows[0]?.exists) return 'absent';
-  return rows[0].readable ? 'readable' : 'unreadable';
+/** Asked first (tableAccess): a role without the table, or without SELECT on it, errs nowhere. */
+export function smokeRunsAccess(db: Queryable): Promise<TableAccess> {
+  return tableAccess(db, 'launchdb.smoke_runs');
 }
 
 async function smokeRunsReadable(db: Queryable): Promise<boolean> {

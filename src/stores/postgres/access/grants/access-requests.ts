@@ -107,6 +107,13 @@ function requestOf(row: RequestRow): AccessRequest {
   };
 }
 
+/** `pending until …`, `approved, until …`, or the state: what a list of requests says of one. */
+export function describeRequestState(request: AccessRequest): string {
+  if (request.state === 'pending') return `pending until ${request.expiresAt}`;
+  if (request.state === 'approved') return `approved, until ${request.grantExpiresAt}`;
+  return request.state;
+}
+
 export async function requestsTableExists(db: Queryable): Promise<boolean> {
   const { rows } = await db.query<{ exists: boolean }>(
     `select to_regclass('launchdb.access_requests') is not null as exists`,
