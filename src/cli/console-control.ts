@@ -10,12 +10,14 @@ export async function withConsoleControl<T>(
   io: Io,
   command: string,
   use: (control: ControlDatabase, project: Project) => Promise<T>,
+  options: { share?: boolean } = {},
 ): Promise<T> {
   const project = await Project.load(io.cwd, stringFlag(input, 'config'));
   const connectTimeoutMs = integerFlag(input, 'connect-timeout');
   const url = stringFlag(input, 'control-url');
   const control = await openControlDatabase(project, {
     command,
+    ...options,
     ...(url ? { url } : {}),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
   });

@@ -3,6 +3,7 @@ import { UnreachableError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
 import type { Backing, PostgresDatabase } from '../stores/postgres/database.js';
 import { openEmbedded } from '../stores/postgres/embedded.js';
+import { openShared } from '../stores/postgres/serve.js';
 import { openServer } from '../stores/postgres/server.js';
 import { type ControlTarget, type ControlTargetOptions, resolveControlTarget } from './control-target.js';
 import { migrateControl } from './migrate-control.js';
@@ -26,6 +27,11 @@ export interface OpenControlOptions extends ControlTargetOptions {
   command?: string;
   /** How long to wait for another process to let go of the embedded database. Default 10000 ms. */
   lockWaitMs?: number;
+  /**
+   * Embedded, serve it on a loopback port while open, so the commands this process starts (the
+   * console's actions: a `check` reads the scheduler's runs) reach it instead of waiting on its lock.
+   */
+  share?: boolean;
 }
 
 /**
@@ -54,11 +60,12 @@ async function openTarget(
   options: OpenControlOptions,
 ): Promise<PostgresDatabase> {
   if (target.backing === 'embedded') {
-    return openEmbedded(target.dataDir, {
+    const embedded = {
       root: project.root,
       ...(options.command ? { command: options.command } : {}),
       ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
-    });
+    };
+    return options.share ? openShared(target.dataDir, embedded) : openEmbedded(target.dataDir, embedded);
   }
   try {
     return await openServer(target.url, {

@@ -125,6 +125,12 @@ describe.each(CONTROLS)('console actions, control database %s', (control) => {
     expect(html).toContain(accountOf('operator'));
     const runs = await (await operator.get('/env/development')).text();
     expect(runs).toMatch(new RegExp(`<td>${accountOf('operator')}</td>`));
+    // While the console holds its embedded control database, the CLI reads it through the console's port.
+    if (control === 'embedded') {
+      const history = await runCli(['history', '--env', 'development', '--json'], { cwd: temp.dir });
+      expect(history.stderr).toBe('');
+      expect(history.stdout).toContain(accountOf('operator'));
+    }
   });
 
   it('refuses a viewer, and a form without its token', async () => {

@@ -30,32 +30,39 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   const signalled = untilSignal();
   try {
-    return await withConsoleControl<ExitCode>(input, io, 'console', async (control, project) => {
-      const running = await serveConsole({
-        project,
-        control,
-        host,
-        port,
-        behindProxy,
-        ...(tls ? { tls } : {}),
-        log: (line) => io.err(`${new Date().toISOString()} ${line}\n`),
-        commands: commandsOf(input, io.cwd),
-      });
-      try {
-        io.out(`console of ${project.name} at ${running.url} (control database ${control.location})\n`);
-        if ((await listAccounts(control.db, project.name)).length === 0) {
-          io.err(
-            `no console accounts yet: add the first owner with \`launchdb console user add NAME --owner\`\n`,
-          );
+    return await withConsoleControl<ExitCode>(
+      input,
+      io,
+      'console',
+      async (control, project) => {
+        const running = await serveConsole({
+          project,
+          control,
+          host,
+          port,
+          behindProxy,
+          ...(tls ? { tls } : {}),
+          log: (line) => io.err(`${new Date().toISOString()} ${line}\n`),
+          commands: commandsOf(input, io.cwd),
+        });
+        try {
+          io.out(`console of ${project.name} at ${running.url} (control database ${control.location})\n`);
+          if ((await listAccounts(control.db, project.name)).length === 0) {
+            io.err(
+              `no console accounts yet: add the first owner with \`launchdb console user add NAME --owner\`\n`,
+            );
+          }
+          io.err(io.style('dim', '  stop: press Ctrl-C (or send SIGTERM)\n'));
+          const signal = await signalled.promise;
+          io.err(`${signal}: stopping\n`);
+        } finally {
+          await running.stop();
         }
-        io.err(io.style('dim', '  stop: press Ctrl-C (or send SIGTERM)\n'));
-        const signal = await signalled.promise;
-        io.err(`${signal}: stopping\n`);
-      } finally {
-        await running.stop();
-      }
-      return 0;
-    });
+        return 0;
+        // Served while the console runs: the commands of its actions reach it through its port.
+      },
+      { share: true },
+    );
   } finally {
     signalled.dispose();
   }

@@ -3,7 +3,9 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { UsageError } from '../../core/errors.js';
 import { type LockHolder, lockHolder } from '../../core/file-lock.js';
+import { EMBEDDED_CAPABILITIES, type PostgresDatabase } from './database.js';
 import { EmbeddedDatabase, openEmbedded } from './embedded.js';
+import { openServer } from './server.js';
 
 export const DEFAULT_SERVE_PORT = 5433;
 
@@ -18,6 +20,8 @@ export interface ServeOptions {
   maxConnections?: number;
   /** How long to wait for another launchdb process to let go of the database. Default 10000 ms. */
   lockWaitMs?: number;
+  /** What this process is, for others that find the database taken. Default `serve`. */
+  command?: string;
 }
 
 export interface ServedDatabase {
@@ -41,8 +45,9 @@ export async function serveEmbedded(dataDir: string, options: ServeOptions = {})
   const host = options.host ?? '127.0.0.1';
   const requested = options.port ?? DEFAULT_SERVE_PORT;
   const lockPath = `${dataDir}.lock`;
+  const command = options.command ?? 'serve';
   const db = await openEmbedded(dataDir, {
-    command: 'serve',
+    command,
     ...(options.root ? { root: options.root } : {}),
     ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
   });
@@ -75,7 +80,7 @@ export async function serveEmbedded(dataDir: string, options: ServeOptions = {})
   }
   const port = listeningPort(server);
   const since = lockHolder(lockPath)?.since ?? new Date().toISOString();
-  rewriteLock(lockPath, { pid: process.pid, command: 'serve', port, since });
+  rewriteLock(lockPath, { pid: process.pid, command, port, since });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -87,13 +92,44 @@ export async function serveEmbedded(dataDir: string, options: ServeOptions = {})
       stopping ??= (async () => {
         // Unadvertise the port first: a process arriving now waits for the lock instead of
         // connecting to a port that is about to close.
-        rewriteLock(lockPath, { pid: process.pid, command: 'serve', since });
+        rewriteLock(lockPath, { pid: process.pid, command, since });
         await server.stop();
         await db.close();
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * The embedded database in `dataDir`, served on a free loopback port for as long as it is open, and
+ * used through that port by this process too: a long-lived process (the console) keeps it open while
+ * the commands it starts reach it through the same port, every session queued fairly by the server
+ * (one going straight to PGlite could land inside another's transaction).
+ */
+export async function openShared(
+  dataDir: string,
+  options: Pick<ServeOptions, 'root' | 'lockWaitMs' | 'command'> & { max?: number } = {},
+): Promise<PostgresDatabase> {
+  const served = await serveEmbedded(dataDir, { ...options, host: '127.0.0.1', port: 0 });
+  try {
+    const db = await openServer(served.url, {
+      max: options.max ?? 2,
+      location: `${served.location} (served on 127.0.0.1:${served.port})`,
+    });
+    const closePool = db.close.bind(db);
+    return Object.assign(db, {
+      backing: 'embedded' as const,
+      capabilities: EMBEDDED_CAPABILITIES,
+      close: async () => {
+        await closePool();
+        await served.stop();
+      },
+    });
+  } catch (error) {
+    await served.stop();
+    throw error;
+  }
 }
 
 function listeningPort(server: PGLiteSocketServer): number {
