@@ -2,8 +2,8 @@
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
 import { ASSETS } from './assets.js';
-import { dataPage } from './data.js';
 import { connectionsPage } from './connections.js';
+import { dataPage } from './data.js';
 import { environmentPage } from './environment.js';
 import { home } from './home.js';
 import { migrationsPage } from './migrations.js';
