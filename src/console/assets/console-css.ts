@@ -143,33 +143,6 @@ nav.tabs a.current {
   border-color: var(--line);
   font-weight: 600;
 }
-svg.gauge {
-  display: block;
-  width: 100%;
-  max-width: 36rem;
-  height: 1.2rem;
-}
-.gauge-track {
-  fill: #8883;
-}
-.gauge-ok .gauge-used {
-  fill: var(--ok);
-}
-.gauge-warn .gauge-used {
-  fill: var(--warn);
-}
-.gauge-fail .gauge-used {
-  fill: var(--bad);
-}
-line.gauge-mark {
-  stroke: currentColor;
-  stroke-width: 0.4;
-}
-ul.chains form.action,
-table.sessions form.action {
-  display: inline;
-  margin-left: 0.4rem;
-}
 .problem {
   color: var(--bad);
 }
@@ -199,5 +172,106 @@ table.sessions form.action {
 .state-missing td:first-child {
   color: var(--bad);
   font-weight: 600;
+}
+form.filters {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: end;
+  gap: 0.6rem;
+  margin-bottom: 0.8rem;
+}
+form.filters label {
+  display: grid;
+  gap: 0.2rem;
+}
+nav.pager {
+  display: flex;
+  gap: 1rem;
+  margin-top: 0.6rem;
+}
+details.smoke-run {
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  padding: 0.4rem 0.7rem;
+  margin-bottom: 0.6rem;
+}
+details.smoke-run summary {
+  cursor: pointer;
+}
+td.timing {
+  white-space: nowrap;
+}
+td.timing meter {
+  width: 8rem;
+  vertical-align: middle;
+}
+.charts {
+  display: grid;
+  grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr));
+  gap: 1rem;
+}
+td.warn {
+  color: var(--warn);
+}
+.job h3 .meta {
+  font-weight: normal;
+}
+.job .status {
+  font-weight: 600;
+}
+svg.gauge {
+  display: block;
+  width: 100%;
+  max-width: 36rem;
+  height: 1.2rem;
+}
+.gauge-track {
+  fill: #8883;
+}
+.gauge-ok .gauge-used {
+  fill: var(--ok);
+}
+.gauge-warn .gauge-used {
+  fill: var(--warn);
+}
+.gauge-fail .gauge-used {
+  fill: var(--bad);
+}
+line.gauge-mark {
+  stroke: currentColor;
+  stroke-width: 0.4;
+}
+ul.chains form.action,
+table.sessions form.action {
+  display: inline;
+  margin-left: 0.4rem;
+}
+form.action {
+  display: inline-flex;
+  align-items: baseline;
+  gap: 0.5rem;
+  margin: 0 0.5rem 0.5rem 0;
+}
+nav.site {
+  display: flex;
+  gap: 1rem;
+}
+pre.output {
+  background: #8881;
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  padding: 0.6rem;
+  max-height: 32rem;
+  overflow: auto;
+  white-space: pre-wrap;
+}
+pre.output .stderr {
+  opacity: 0.75;
+}
+.action-status.succeeded {
+  color: var(--ok);
+}
+.action-status.failed {
+  color: var(--bad);
 }
 `;

@@ -3,6 +3,7 @@
 import type { HistoryRun } from '../../control/check-history.js';
 import type { CheckRunCheck } from '../../control/check-run.js';
 import type { SignedIn } from '../console-context.js';
+import { ActionForm } from './action-form.js';
 import { CHART_SCRIPTS, Chart } from './chart.js';
 import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
@@ -35,6 +36,7 @@ export function EnvironmentView(props: {
       tab=""
       scripts={runs.length > 1 ? CHART_SCRIPTS : []}
     >
+      <ActionForm session={props.session} env={env.name} action="check" />
       <h2>Over the last {props.days} days</h2>
       {runs.length > 1 ? (
         <Chart

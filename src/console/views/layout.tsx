@@ -28,6 +28,12 @@ export function Layout({ project, title, session, scripts = [], children }: Layo
             launchdb <span>{project}</span>
           </a>
           {session ? (
+            <nav class="site">
+              <a href="/">Environments</a>
+              <a href="/actions">Actions</a>
+            </nav>
+          ) : null}
+          {session ? (
             <form method="post" action="/sign-out" class="who">
               <span>
                 {session.account} ({session.role})
