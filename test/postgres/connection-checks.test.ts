@@ -356,6 +356,7 @@ describe.skipIf(!serverAvailable)('on the server', () => {
       ]);
       expect(JSON.stringify(outcome)).not.toContain('tok_secret_value');
       expect(outcome.fix).toContain('idle_in_transaction_session_timeout');
+      expect(outcome.fix).toContain(`\`launchdb connections terminate ${idle.pid} --env development\``);
     });
   });
 
@@ -402,7 +403,7 @@ describe.skipIf(!serverAvailable)('on the server', () => {
       expect(outcome.summary).toContain(
         `blocked by pid ${holder.pid} (postgres, ldb-holder), idle in transaction`,
       );
-      expect(outcome.fix).toContain(`select pg_terminate_backend(${holder.pid});`);
+      expect(outcome.fix).toContain(`(launchdb connections terminate ${holder.pid} --env development)`);
     });
   });
 

@@ -112,7 +112,9 @@ export const connectionsBlocked: Check<PostgresCheckContext> = {
     const by = firstBlocker
       ? `by ${nameSession(firstBlocker)}${firstBlocker.state ? `, ${firstBlocker.state}` : ''}${firstBlocker.query ? `: ${firstBlocker.query}` : ''}`
       : `by pid ${first.blockedBy.join(', ') || 'unknown'}`;
-    const terminate = roots.map((root) => `select pg_terminate_backend(${root.pid});`).join(' ');
+    const terminate = roots
+      .map((root) => `launchdb connections terminate ${root.pid} --env ${ctx.env.name}`)
+      .join('; ');
     return {
       status: 'warn',
       summary: `${counted(blocked.length, 'session has', 'sessions have')} been waiting on a lock longer than ${threshold}; the longest, ${nameSession(first)}, for ${first.duration}, blocked ${by}${hiddenNote(hidden)}`,

@@ -81,7 +81,7 @@ export const connectionsIdleInTransaction: Check<PostgresCheckContext> = {
       summary: `${counted(sessions.length, 'session has', 'sessions have')} been idle in an open transaction longer than ${threshold}; the longest, ${nameSession(longest)}, for ${longest.duration} after: ${longest.query}${hiddenNote(hidden)}`,
       details: withHidden(details, hidden),
       fix: fixWithHidden(
-        'find the code path that begins a transaction and then waits or forgets COMMIT/ROLLBACK (a client not released on an error path); end one with `select pg_terminate_backend(<pid>)`; give the app role an idle_in_transaction_session_timeout (see connections.app-role-timeouts)',
+        `find the code path that begins a transaction and then waits or forgets COMMIT/ROLLBACK (a client not released on an error path); end one with \`launchdb connections terminate ${longest.pid} --env ${ctx.env.name}\`; give the app role an idle_in_transaction_session_timeout (see connections.app-role-timeouts)`,
         hidden,
       ),
     };
