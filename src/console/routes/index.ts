@@ -1,6 +1,7 @@
 // Every route of the console, in one table: the app registers exactly these, and the route
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
+import { accessPage } from './access.js';
 import { ASSETS } from './assets.js';
 import { connectionsPage } from './connections.js';
 import { dataPage } from './data.js';
@@ -8,6 +9,7 @@ import { environmentPage } from './environment.js';
 import { home } from './home.js';
 import { migrationsPage } from './migrations.js';
 import { signInPage, signInSubmit, signOut } from './sign-in.js';
+import { smokePage } from './smoke.js';
 
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   ...ASSETS,
@@ -16,6 +18,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   signOut,
   home,
   environmentPage,
+  accessPage,
+  smokePage,
   migrationsPage,
   dataPage,
   connectionsPage,
