@@ -1,8 +1,8 @@
 // `launchdb connections terminate PID`: ends one session of the environment's database (Heroku's
 // `pg:kill`), after the guarded environment's confirmation; the core refuses any other pid.
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { nameSession } from '../../stores/postgres/checks/connection-activity.js';
-import { terminateSession } from '../../stores/postgres/terminate-session.js';
+import { formatDuration, nameSession } from '../../stores/postgres/checks/connection-activity.js';
+import { TERMINATE_WAIT_MS, terminateSession } from '../../stores/postgres/terminate-session.js';
 import { noteAuditDetails } from '../audit-details.js';
 import { commandContext, confirmChange } from '../context.js';
 import type { Io } from '../io.js';
@@ -33,7 +33,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const line = {
     terminated: `${io.style('green', 'terminated')} ${who} at ${clean(ended.location)}, as ${clean(ended.as)}`,
     gone: `${who} at ${clean(ended.location)} had already ended; nothing to terminate`,
-    'still-running': `${io.style('red', 'still running:')} ${who} at ${clean(ended.location)} was told to end but had not within 5 s; it ends at its next check for interrupts (a query in a C extension may not check)`,
+    'still-running': `${io.style('red', 'still running:')} ${who} at ${clean(ended.location)} was told to end but had not within ${formatDuration(TERMINATE_WAIT_MS)}; it ends at its next check for interrupts (a query in a C extension may not check)`,
   }[ended.outcome];
   io.out(`${line}\n`);
   return code;

@@ -10,7 +10,7 @@ import { quoteIdent, quoteLiteral } from './sql-quote.js';
 import { resolveAdminUrl, resolvePostgresTarget, type ServerTarget } from './target.js';
 
 /** How long the session is waited for once told to end (pg_terminate_backend's timeout). */
-const TERMINATE_WAIT_MS = 5000;
+export const TERMINATE_WAIT_MS = 5000;
 
 /** The session to be ended, as it was found before anything was done. */
 export interface SessionToEnd {
