@@ -10,6 +10,7 @@ import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
 import { accountOf, ConsoleClient, type ServedConsole, startTestConsole } from './console-helpers.js';
+import { plain } from './page-text.js';
 
 const OWNER = 'Ada Lovelace <ada@shop.dev>';
 const PENDING = 'db/migrations/20260105000000_orders_created_index.sql';
@@ -69,7 +70,7 @@ describe('the Migrations and Data tabs', () => {
     const response = await client.get(path);
     const html = await response.text();
     expect(response.status, html).toBe(status);
-    return textOf(html);
+    return plain(html);
   }
 
   it('shows every migration of an embedded environment with its state, and what to run next in words', async () => {
@@ -194,15 +195,3 @@ describe('the Migrations and Data tabs', () => {
     });
   });
 });
-
-/** A page's text as a reader sees it: tags dropped, entities decoded, white space collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&')
-    .replace(/\s+/g, ' ');
-}
