@@ -3,6 +3,7 @@
 import type { ConsoleRoute } from '../console-context.js';
 import { accessPage } from './access.js';
 import { ASSETS } from './assets.js';
+import { backupsPage } from './backups.js';
 import { connectionsPage } from './connections.js';
 import { dataPage } from './data.js';
 import { environmentPage } from './environment.js';
@@ -18,6 +19,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   signOut,
   home,
   environmentPage,
+  backupsPage,
   accessPage,
   smokePage,
   migrationsPage,
