@@ -145,6 +145,10 @@ describe('the Access tab of a server environment', () => {
       'access request',
     ]);
     expect(idsOf(await page('/env/production/access?since=1h'), 'event-')).toEqual(idsOf(all, 'event-'));
+    // What the query string says is shown back in the form as text, never as markup.
+    const markup = await page('/env/production/access?actor=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    expect(markup).not.toContain('<script>alert');
+    expect(markup).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     const future = await page('/env/production/access?since=2999-01-01');
     expect(idsOf(future, 'event-')).toEqual([]);
     expect(textOf(future, 'audit')).toContain('No event matches.');
