@@ -1,7 +1,9 @@
 // `launchdb console user role NAME --role ROLE`: a new role, which ends the account's sessions.
+
+import { logAccountChange } from '../../console/auth/account-log.js';
 import { setRole } from '../../console/auth/accounts.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { withConsoleControl } from '../console-control.js';
+import { consoleActor, withConsoleControl } from '../console-control.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
 import { roleOf } from './console-user-add.js';
@@ -18,6 +20,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const role = roleOf(input);
   return withConsoleControl<ExitCode>(input, io, 'console user role', async (control, project) => {
     if (!(await setRole(control.db, project.name, name, role))) throw noSuchAccount(name);
+    await logAccountChange(control.db, project.name, {
+      actor: consoleActor(project),
+      change: 'role',
+      account: name,
+      detail: role,
+    });
     io.out(`${name} is now ${role}; its sessions have ended (it signs in again with the new role)\n`);
     return 0;
   });

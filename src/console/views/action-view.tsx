@@ -4,6 +4,7 @@ import type { ActionLine, ActionRecord } from '../actions/action-log.js';
 import { actionOutcome, commandLine } from '../actions/action-outcome.js';
 import type { SignedIn } from '../console-context.js';
 import { Layout } from './layout.js';
+import { utc } from './utc.js';
 
 export function ActionView(props: {
   project: string;
@@ -30,7 +31,7 @@ export function ActionView(props: {
         <code>{commandLine(action.argv)}</code>
       </h1>
       <p class="meta">
-        by {action.account}, started {action.startedAt.slice(0, 19).replace('T', ' ')} UTC
+        by {action.account}, started {utc(action.startedAt)} UTC
       </p>
       <p id="action-status" class={`action-status ${outcome.outcome}`} role="status">
         {outcome.text}
@@ -70,7 +71,7 @@ export function ActionsView(props: { project: string; session: SignedIn; actions
             {props.actions.map((action) => (
               <tr>
                 <td>
-                  <a href={`/actions/${action.id}`}>{action.startedAt.slice(0, 19).replace('T', ' ')}</a>
+                  <a href={`/actions/${action.id}`}>{utc(action.startedAt)}</a>
                 </td>
                 <td>{action.environment}</td>
                 <td>

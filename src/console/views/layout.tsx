@@ -31,6 +31,7 @@ export function Layout({ project, title, session, scripts = [], children }: Layo
             <nav class="site">
               <a href="/">Environments</a>
               <a href="/actions">Actions</a>
+              {session.role === 'owner' ? <a href="/accounts">Accounts</a> : null}
             </nav>
           ) : null}
           {session ? (

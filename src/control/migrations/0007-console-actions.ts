@@ -1,6 +1,7 @@
-// What the console's actions did: each run of a launchdb command from the console (who, what, on
-// which environment, how it ended) and its output lines, numbered, so a browser that lost its stream
-// resumes from the last line it saw (Last-Event-ID), on any console instance sharing this database.
+// What the console's actions did, and who changed its accounts. Each run of a launchdb command from
+// the console (who, what, on which environment, how it ended) and its output lines, numbered, so a
+// browser that lost its stream resumes from the last line it saw (Last-Event-ID), on any console
+// instance sharing this database.
 import type { ControlMigration } from '../control-migration.js';
 
 export const consoleActions: ControlMigration = {
@@ -30,5 +31,16 @@ create table launchdb_control.console_action_lines (
   line text not null,
   primary key (action_id, seq)
 );
+
+-- Who added, removed or changed a console account, and when: the project's own audit log.
+create table launchdb_control.console_account_log (
+  project text not null,
+  at timestamptz not null default now(),
+  actor text not null,
+  change text not null check (change in ('add', 'role', 'password', 'remove')),
+  account text not null,
+  detail text
+);
+create index console_account_log_recent on launchdb_control.console_account_log (project, at desc);
 `,
 };
