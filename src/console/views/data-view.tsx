@@ -9,6 +9,7 @@ import { countsInWords } from './counts-in-words.js';
 import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
 import { RecordedCheck } from './recorded-check.js';
+import { utc } from './utc.js';
 
 export function DataTabView(props: {
   project: string;
@@ -103,11 +104,7 @@ function Seeds({ seeds, env }: { seeds: Outcome<SeedStatus>; env: string }) {
                 <td>
                   <code>{seedLabel(entry)}</code>
                 </td>
-                <td>
-                  {entry.appliedAt
-                    ? `${entry.appliedAt.slice(0, 19).replace('T', ' ')} by ${entry.appliedBy}`
-                    : ''}
-                </td>
+                <td>{entry.appliedAt ? `${utc(entry.appliedAt)} by ${entry.appliedBy}` : ''}</td>
               </tr>
             ))}
           </tbody>
@@ -149,7 +146,7 @@ function Admins({ admins, env }: { admins: Outcome<ListedAdmin[]>; env: string }
               <td>{entry.owner}</td>
               <td>{entry.record?.reason ?? ''}</td>
               <td>{entry.record ? `${entry.record.createdBy} (${entry.record.createdByOsUser})` : ''}</td>
-              <td>{entry.record ? entry.record.createdAt.slice(0, 19).replace('T', ' ') : ''}</td>
+              <td>{entry.record ? utc(entry.record.createdAt) : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,7 @@ import { countsInWords } from './counts-in-words.js';
 import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
 import { RecordedCheck } from './recorded-check.js';
+import { utc } from './utc.js';
 
 export function MigrationsView(props: {
   project: string;
@@ -110,11 +111,7 @@ function MigrationsTable({ status }: { status: MigrationStatus }) {
               <code>{entry.version}</code>
             </td>
             <td>{entry.file ?? entry.name}</td>
-            <td>
-              {entry.appliedAt
-                ? `${entry.appliedAt.slice(0, 19).replace('T', ' ')} by ${entry.appliedBy}`
-                : ''}
-            </td>
+            <td>{entry.appliedAt ? `${utc(entry.appliedAt)} by ${entry.appliedBy}` : ''}</td>
           </tr>
         ))}
       </tbody>
