@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
+import { type TempProject, tempProject } from '../helpers/project.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
 import { accountOf, ConsoleClient, type ServedConsole, startTestConsole } from './console-helpers.js';
 import { plain } from './page-text.js';
@@ -193,5 +194,42 @@ describe('the Migrations and Data tabs', () => {
       await tab.screenshot({ path: 'test-results/console-data.png', fullPage: true });
       expect(problems).toEqual([]);
     });
+  });
+});
+
+describe('the Migrations and Data tabs of an app not migrated yet', () => {
+  let temp: TempProject;
+  let served: ServedConsole;
+  let client: ConsoleClient;
+
+  beforeAll(async () => {
+    temp = tempProject(
+      `{ project: '{project}', environments: { development: { postgres: {} } }, admin: { create: "insert into accounts (email, name, role) values (:email, :name, 'admin')", list: "select email, name from accounts where role = 'admin'" } }`,
+    );
+    temp.write('db/seeds/reference/notes.txt', 'not a seed\n');
+    temp.write('db/seeds/demo/users.xml', '<users/>\n');
+    expect((await runCli(['attach', 'postgres', '--env', 'development'], { cwd: temp.dir })).code).toBe(0);
+    served = await startTestConsole(temp.dir);
+    client = new ConsoleClient(served.url);
+    expect((await client.signIn(accountOf('viewer'))).status).toBe(303);
+  }, 120_000);
+
+  afterAll(async () => {
+    await served?.close();
+    temp?.remove();
+  });
+
+  it('says in one line each what it cannot read, in its place, and shows the rest', async () => {
+    const data = plain(await (await client.get('/env/development/data')).text());
+    expect(data).toContain(
+      '2 bad seed files: db/seeds/reference/notes.txt: expected a .sql, .json or .csv file; db/seeds/demo/users.xml: expected a .sql, .json or .csv file: rename or move the files',
+    );
+    expect(data).toContain(
+      'admin.list cannot run yet: relation "accounts" does not exist [42P01]: the app\'s tables are not there yet: apply the migrations (launchdb migrate up --env development)',
+    );
+    expect(data).toContain('seed.demo-data was never recorded for development');
+    const migrations = plain(await (await client.get('/env/development/migrations')).text());
+    expect(migrations).toContain('No migrations in db/migrations, and none applied.');
+    expect(migrations).not.toContain('Lint of the pending files');
   });
 });

@@ -30,7 +30,7 @@ export function DataTabView(props: {
               The files in <code>{tab.seedsDir}</code> against the seed log in {read.where}, as{' '}
               <code class="command">{`launchdb seed --status --env ${env.name}`}</code> shows them.
             </p>
-            <Seeds seeds={read.seeds} env={env.name} />
+            <Seeds seeds={read.seeds} env={env.name} dir={tab.seedsDir} />
           </section>
           <section id="admins">
             <h2>Admins</h2>
@@ -58,9 +58,10 @@ export function DataTabView(props: {
   );
 }
 
-function Seeds({ seeds, env }: { seeds: Outcome<SeedStatus>; env: string }) {
+function Seeds({ seeds, env, dir }: { seeds: Outcome<SeedStatus>; env: string; dir: string }) {
   if (!seeds.ok) return <p class="problem">{seeds.reason}</p>;
   const status = seeds.value;
+  if (status.entries.length === 0) return <p id="seeds-summary">No seed files in {dir}, and none applied.</p>;
   const changed = referenceChanged(status);
   return (
     <>
