@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runBin } from '../helpers/cli.js';
 import { BACKINGS } from '../helpers/databases.js';
-import { SMALL_HEAP, writeLines } from '../helpers/large-file.js';
+import { SMALL_HEAP, SMALL_HEAP_MB, writeLines } from '../helpers/large-file.js';
 import { type SeedProject, withSeedProject } from './helpers.js';
 
-/** Values that cross what a reader in pieces must carry over: quotes, separators and line ends inside fields. */
+/**
+ * Values that cross what a reader in pieces must carry over: quotes, separators and line ends inside
+ * fields. Each file is too large to read whole in SMALL_HEAP (see there).
+ */
 const FILES = {
   'items.csv': {
-    mb: 16,
+    mb: 8,
     head: 'id,name,meta\n',
     line: (i: number) =>
       `${i},"item ${i}, with ""quotes""\nand a line end","{""n"": ${i}, ""s"": ""[x]""}"\n`,
@@ -24,7 +27,7 @@ const FILES = {
     tail: '\n]\n',
   },
   '090_items.sql': {
-    mb: 16,
+    mb: 8,
     head: '',
     line: (i: number) =>
       `insert into items values (${i}, 'item ${i}; with ''quotes''', '{"n": ${i}}') on conflict (id) do nothing;\n`,
@@ -42,7 +45,7 @@ for (const backing of BACKINGS) {
       string,
       { mb: number; head: string; line: (i: number) => string; tail?: string },
     ][]) {
-      it(`applies a ${mb} MB ${name.split('.').pop()} seed with a 96 MB heap`, async () => {
+      it(`applies a ${mb} MB ${name.split('.').pop()} seed with a ${SMALL_HEAP_MB} MB heap`, async () => {
         p.clearSeeds();
         p.project.write(
           'db/migrations/20260101000000_items.sql',
@@ -78,11 +81,11 @@ for (const backing of BACKINGS) {
         );
         expect((await p.cli(['migrate', 'up', '--env', 'development'])).code).toBe(0);
         const file = join(p.project.dir, 'db/seeds/reference/codes.csv');
-        const rows = writeLines(file, 12, (i) => `${i}\n`, 'code\n');
+        const rows = writeLines(file, 8, (i) => `${i}\n`, 'code\n');
         const run = (args: string[]) =>
           runBin(['seed', '--env', 'development', ...args], {
             cwd: p.project.dir,
-            env: { NODE_OPTIONS: '--max-old-space-size=48' },
+            env: SMALL_HEAP,
             timeoutMs: 240_000,
           });
         const applied = await run(['--json']);
@@ -91,7 +94,7 @@ for (const backing of BACKINGS) {
         expect(
           Number((await p.query<{ n: string }>('development', 'select count(*) as n from codes'))[0]!.n),
         ).toBe(rows);
-        writeLines(file, 12, (i) => `${i}\n`, 'code\n', '17\n');
+        writeLines(file, 8, (i) => `${i}\n`, 'code\n', '17\n');
         const repeated = await run([]);
         expect(repeated.stderr).not.toContain('heap');
         expect(repeated.code).toBe(2);
