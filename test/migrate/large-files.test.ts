@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runBin } from '../helpers/cli.js';
 import { BACKINGS } from '../helpers/databases.js';
-import { SMALL_HEAP, writeLines } from '../helpers/large-file.js';
+import { SMALL_HEAP, SMALL_HEAP_MB, writeLines } from '../helpers/large-file.js';
 
 const TABLE = 'create table items (id bigint primary key, name text not null, note text);\n';
 
@@ -22,9 +22,9 @@ for (const backing of BACKINGS) {
     const path = (file: string) => join(p.project.dir, file);
     const count = async (sql: string) => Number((await p.query<{ n: string }>(sql))[0]!.n);
 
-    it('applies a 24 MB migration in one transaction with a 96 MB heap', async () => {
+    it(`applies a 16 MB migration in one transaction with a ${SMALL_HEAP_MB} MB heap`, async () => {
       p.migration('20260101000000', 'items', TABLE);
-      const lines = writeLines(path('db/migrations/20260101000001_load.sql'), 24, insert);
+      const lines = writeLines(path('db/migrations/20260101000001_load.sql'), 16, insert);
       const result = await runBin(['migrate', 'up', '--env', p.env], {
         cwd: p.project.dir,
         env: SMALL_HEAP,
