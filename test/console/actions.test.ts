@@ -150,31 +150,34 @@ describe.each(CONTROLS)('console actions, control database %s', (control) => {
   it.runIf(control === 'server')(
     'changes a guarded environment only with its name typed and the password given within 5 minutes',
     async () => {
+      // Access is the owners' to change: an operator is refused before anything is asked.
       const operator = await signedIn('operator');
+      expect((await start(operator, 'production', 'revoke', { person: 'ada' })).status).toBe(403);
+      const owner = await signedIn('owner');
       await queryAt(
         controlUrl!,
         `update launchdb_control.console_sessions set reauthenticated_at = now() - interval '6 minutes'`,
       );
       const listed = async () =>
-        (await (await operator.get('/actions')).text()).match(/\/actions\/[\w-]+"/g)?.length ?? 0;
+        (await (await owner.get('/actions')).text()).match(/\/actions\/[\w-]+"/g)?.length ?? 0;
       const before = await listed();
 
       // Asked: a page that says what would run, with the name to type and the password.
-      const asked = await start(operator, 'production', 'revoke', { person: 'ada' });
+      const asked = await start(owner, 'production', 'revoke', { person: 'ada' });
       expect(asked.status).toBe(200);
       const form = await asked.text();
       expect(form).toContain('launchdb access revoke --person ada --env production');
       expect(form).toContain('name="confirm"');
       expect(form).toContain('name="password"');
 
-      const wrongName = await start(operator, 'production', 'revoke', {
+      const wrongName = await start(owner, 'production', 'revoke', {
         person: 'ada',
         confirm: 'prod',
         password: PASSWORD,
       });
       expect(wrongName.status).toBe(400);
       expect(await wrongName.text()).toContain('Type production exactly to confirm; nothing was changed.');
-      const wrongPassword = await start(operator, 'production', 'revoke', {
+      const wrongPassword = await start(owner, 'production', 'revoke', {
         person: 'ada',
         confirm: 'production',
         password: 'not my password at all',
@@ -182,20 +185,20 @@ describe.each(CONTROLS)('console actions, control database %s', (control) => {
       expect(wrongPassword.status).toBe(403);
       expect(await listed()).toBe(before);
 
-      const confirmed = await start(operator, 'production', 'revoke', {
+      const confirmed = await start(owner, 'production', 'revoke', {
         person: 'ada',
         confirm: 'production',
         password: PASSWORD,
       });
       expect(confirmed.status).toBe(303);
       const page = confirmed.headers.get('location')!;
-      await readEvents(await operator.get(`${page}/events`));
-      const html = await (await operator.get(page)).text();
+      await readEvents(await owner.get(`${page}/events`));
+      const html = await (await owner.get(page)).text();
       expect(html).toContain('launchdb access revoke --person ada --env production --confirm production');
       expect(html).not.toContain('without confirmation');
 
       // Within 5 minutes, the typed name is enough: no password asked again.
-      const again = await start(operator, 'production', 'revoke', { person: 'ada' });
+      const again = await start(owner, 'production', 'revoke', { person: 'ada' });
       expect(await again.text()).not.toContain('name="password"');
     },
   );

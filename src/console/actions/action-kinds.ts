@@ -50,7 +50,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   {
     name: 'approve',
     label: 'Approve',
-    role: 'operator',
+    role: 'owner',
     changes: true,
     cost: "starts a person's access now",
     argv: (fields) =>
@@ -61,7 +61,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   {
     name: 'revoke',
     label: 'Revoke',
-    role: 'operator',
+    role: 'owner',
     changes: true,
     cost: "ends a person's access and their sessions now",
     argv: (fields) =>

@@ -7,6 +7,7 @@ import { readAction, readLines, recentActions } from '../actions/action-log.js';
 import { actionOutcome, commandLine } from '../actions/action-outcome.js';
 import { runAction } from '../actions/run-action.js';
 import { reauthenticate } from '../auth/reauthenticate.js';
+import { roleAllows } from '../auth/roles.js';
 import { readSession } from '../auth/sessions.js';
 import { clientAddress } from '../client-address.js';
 import type { ConsoleContext, ConsoleRoute } from '../console-context.js';
@@ -31,6 +32,15 @@ export const startActionRoute: ConsoleRoute = {
     const kind = actionKind(c.req.param('action') ?? '');
     if (!kind)
       return message(c, 404, 'No such action', `The console has no action "${c.req.param('action')}".`);
+    // The route lets operators in; an action of a higher role (access) is refused here, before anything.
+    if (!roleAllows(session.role, kind.role)) {
+      return message(
+        c,
+        403,
+        'Not allowed',
+        `${kind.label} needs the ${kind.role} role; ${session.account} is a ${session.role}.`,
+      );
+    }
     const form = await c.req.parseBody();
     const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     // The action's own fields, passed on to a confirmation page as they came.
@@ -170,7 +180,7 @@ function lineNumber(value: string | undefined): number | undefined {
   return value && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }
 
-function message(c: ConsoleContext, status: 400 | 404, title: string, text: string) {
+function message(c: ConsoleContext, status: 400 | 403 | 404, title: string, text: string) {
   return c.html(
     <MessageView project={c.var.deps.project.name} title={title} message={text} session={c.var.session} />,
     status,

@@ -1,6 +1,7 @@
 // GET /env/:env: one environment's readiness: its newest recorded report by area, and how the
 // verdict changed over the last 30 days (a chart and the runs, each with the checks that changed).
 import { readCheckHistory } from '../../control/check-history.js';
+import { ingestPendingCheckRuns } from '../../control/pending-check-runs.js';
 import type { ConsoleRoute } from '../console-context.js';
 import { EnvironmentView } from '../views/environment-view.js';
 import { environmentOf } from './environment-route.js';
@@ -15,6 +16,8 @@ export const environmentPage: ConsoleRoute = {
     const env = await environmentOf(c);
     if (env instanceof Response) return env;
     const { project, control } = c.var.deps;
+    // Embedded, a `check` (one run from this console's actions too) leaves its run as a pending file.
+    if (control.backing === 'embedded') await ingestPendingCheckRuns(project, control.db);
     const since = new Date(Date.now() - HISTORY_DAYS * 86_400_000);
     const runs = await readCheckHistory(control.db, { project: project.name, environment: env.name, since });
     return c.html(

@@ -2,6 +2,8 @@
 // inventory test walks them to prove each refuses whoever may not use it.
 import type { ConsoleRoute } from '../console-context.js';
 import { accessPage } from './access.js';
+import { accountsPage } from './accounts.js';
+import { actionEvents, actionPage, actionsPage, startActionRoute } from './actions.js';
 import { ASSETS } from './assets.js';
 import { backupsPage } from './backups.js';
 import { connectionsPage } from './connections.js';
@@ -19,10 +21,15 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   signOut,
   home,
   environmentPage,
+  accountsPage,
   backupsPage,
   accessPage,
   smokePage,
   migrationsPage,
   dataPage,
   connectionsPage,
+  startActionRoute,
+  actionPage,
+  actionEvents,
+  actionsPage,
 ];

@@ -18,6 +18,7 @@ import { describeParameters, describeResult } from '../../stores/postgres/audit/
 import type { EventPage } from '../../stores/postgres/audit/list-events.js';
 import type { SignedIn } from '../console-context.js';
 import type { AccessTab, AuditQuery, Part } from '../routes/access.js';
+import { ActionForm } from './action-form.js';
 import { EnvironmentPage, environmentPath } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
 import { utc } from './utc.js';
@@ -42,8 +43,10 @@ export function AccessView(props: {
       ) : (
         <p class="problem">{tab.read.reason}</p>
       )}
-      {tab.roles ? <RolesSection roles={tab.roles} env={env.name} /> : null}
-      {tab.requests ? <RequestsSection requests={tab.requests} env={env.name} /> : null}
+      {tab.roles ? <RolesSection roles={tab.roles} env={env.name} session={props.session} /> : null}
+      {tab.requests ? (
+        <RequestsSection requests={tab.requests} env={env.name} session={props.session} />
+      ) : null}
       {tab.read.ok || props.query.problem ? (
         <AuditSection audit={tab.audit} query={props.query} env={env.name} />
       ) : null}
@@ -51,7 +54,7 @@ export function AccessView(props: {
   );
 }
 
-function RolesSection({ roles, env }: { roles: Part<AccessList>; env: string }) {
+function RolesSection({ roles, env, session }: { roles: Part<AccessList>; env: string; session: SignedIn }) {
   if (!roles.ok) {
     return (
       <section id="roles">
@@ -110,6 +113,7 @@ function RolesSection({ roles, env }: { roles: Part<AccessList>; env: string }) 
                 <th>level</th>
                 <th>until (UTC)</th>
                 <th>sessions</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -122,6 +126,15 @@ function RolesSection({ roles, env }: { roles: Part<AccessList>; env: string }) 
                   <td>{entry.personal!.level ?? 'personal'}</td>
                   <td>{entry.personal!.expires ? utc(entry.personal!.expires) : 'no end'}</td>
                   <td>{entry.sessions}</td>
+                  <td>
+                    <ActionForm
+                      session={session}
+                      env={env}
+                      action="revoke"
+                      fields={{ person: entry.personal!.person }}
+                      brief
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -156,7 +169,15 @@ function RoleRow({ entry, tables }: { entry: AccessEntry; tables: number }) {
   );
 }
 
-function RequestsSection({ requests, env }: { requests: Part<AccessRequest[]>; env: string }) {
+function RequestsSection({
+  requests,
+  env,
+  session,
+}: {
+  requests: Part<AccessRequest[]>;
+  env: string;
+  session: SignedIn;
+}) {
   return (
     <section id="requests">
       <h2>Open requests</h2>
@@ -176,6 +197,7 @@ function RequestsSection({ requests, env }: { requests: Part<AccessRequest[]>; e
               <th>asked by</th>
               <th>approved by</th>
               <th>reason</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -189,6 +211,17 @@ function RequestsSection({ requests, env }: { requests: Part<AccessRequest[]>; e
                 <td>{request.requestedBy}</td>
                 <td>{request.approvedBy ?? '-'}</td>
                 <td>{request.reason}</td>
+                <td>
+                  {request.state === 'pending' ? (
+                    <ActionForm
+                      session={session}
+                      env={env}
+                      action="approve"
+                      fields={{ request: String(request.id) }}
+                      brief
+                    />
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

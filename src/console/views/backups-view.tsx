@@ -10,6 +10,7 @@ import type { DrillRecord } from '../../stores/postgres/backup/drill-log.js';
 import type { BackupListing } from '../../stores/postgres/backup/list-backups.js';
 import type { SignedIn } from '../console-context.js';
 import type { BackupsTab, ScheduledRuns } from '../routes/backups.js';
+import { ActionForm } from './action-form.js';
 import { ago } from './ago.js';
 import { CHART_SCRIPTS, Chart } from './chart.js';
 import { EnvironmentPage } from './environment-page.js';
@@ -38,6 +39,7 @@ export function BackupsView(props: {
     >
       <section id="backups">
         <h2>Backups</h2>
+        <ActionForm session={props.session} env={env.name} action="backup" />
         {tab.backups.ok ? (
           <BackupsTable listing={tab.backups.value} env={env.name} location={tab.location!} now={now} />
         ) : (
@@ -64,6 +66,7 @@ export function BackupsView(props: {
       </section>
       <section id="drills">
         <h2>Restore drills</h2>
+        <ActionForm session={props.session} env={env.name} action="drill" />
         {tab.drills.ok ? (
           <Drills drills={tab.drills.value} env={env.name} now={now} />
         ) : (

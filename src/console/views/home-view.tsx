@@ -85,7 +85,7 @@ function CheckRow({ check, env }: { check: CheckRunCheck; env: string }) {
       <td>{check.summary}</td>
       <td>
         {check.fix ? <p>{check.fix}</p> : null}
-        <code class="command">{`launchdb check --env ${env} --only ${check.id}`}</code>
+        <code class="command">{`launchdb check --env ${env} --only ${check.area}`}</code>
       </td>
     </tr>
   );
