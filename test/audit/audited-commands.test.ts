@@ -86,18 +86,31 @@ describe('every command is classified', () => {
 
 describe('each change leaves one event', () => {
   let project: TempProject;
-  const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: project.dir });
+  /**
+   * How many events each trail held when last listed. Every command runs in-process, one at a time, so
+   * a trail's length after one command is its length before the next: `added` lists it once per
+   * command rather than twice (each listing opens the embedded database). A command run by `cli`
+   * forgets every count.
+   */
+  const counted = new Map<string, number>();
+  const run = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: project.dir });
+  const cli = (argv: string[]): Promise<CliResult> => {
+    counted.clear();
+    return run(argv);
+  };
 
   async function events(env: string): Promise<AuditEvent[]> {
-    const listed = await cli(['audit', 'list', '--env', env, '--json']);
+    const listed = await run(['audit', 'list', '--env', env, '--json']);
     expect(listed.code, listed.stderr).toBe(0);
-    return JSON.parse(listed.stdout).events;
+    const trail: AuditEvent[] = JSON.parse(listed.stdout).events;
+    counted.set(env, trail.length);
+    return trail;
   }
 
   /** Runs argv and returns the events it added to `env`'s trail. */
   async function added(env: string, argv: string[]): Promise<{ result: CliResult; added: AuditEvent[] }> {
-    const before = (await events(env)).length;
-    const result = await cli(argv);
+    const before = counted.get(env) ?? (await events(env)).length;
+    const result = await run(argv);
     const after = await events(env);
     return { result, added: after.slice(before) };
   }
