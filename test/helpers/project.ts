@@ -14,11 +14,11 @@ export interface TempProject {
 
 /**
  * Creates a project whose config is `config` (a JS object literal as text, or undefined for the
- * default: development, staging, production, all embedded). `{project}` is replaced by its name.
+ * default: development, staging, production, all embedded). `{project}` is replaced by its name:
+ * unique unless given (a copy of another project's databases must keep that project's name).
  */
-export function tempProject(config?: string): TempProject {
+export function tempProject(config?: string, name = uniqueName('p')): TempProject {
   const dir = mkdtempSync(join(tmpdir(), 'launchdb-project-'));
-  const name = uniqueName('p');
   const body =
     config ??
     `{

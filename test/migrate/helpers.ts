@@ -1,5 +1,5 @@
 // A project with an attached database per backing, for the migration suites.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it, type TestAPI } from 'vitest';
 import { openEmbedded } from '../../src/stores/postgres/embedded.js';
@@ -28,23 +28,45 @@ export interface MigrationProject {
   remove(): Promise<void>;
 }
 
+const ENV = 'development';
+
+const config = (extraConfig: string, url?: string) => `{
+    project: '{project}',
+    environments: {
+      ${ENV}: { postgres: { ${url ? `url: '${url}'` : ''} } },
+      production: { postgres: {} },
+    },
+    ${extraConfig}
+  }`;
+
 export async function migrationProject(backing: BackingName, extraConfig = ''): Promise<MigrationProject> {
   const database = backing === 'server' ? uniqueName('ldb_mig') : undefined;
   if (database) await adminQuery(`create database ${database}`);
   const url = database ? serverUrlFor(database) : undefined;
-  const env = 'development';
-  const project = tempProject(`{
-    project: '{project}',
-    environments: {
-      development: { postgres: { ${url ? `url: '${url}'` : ''} } },
-      production: { postgres: {} },
-    },
-    ${extraConfig}
-  }`);
+  const made = withProject(tempProject(config(extraConfig, url)), database);
+  const attached = await made.cli(['attach', 'postgres', '--env', ENV]);
+  if (attached.code !== 0) throw new Error(`attach failed: ${attached.stderr}`);
+  return made;
+}
+
+/**
+ * An embedded migration project whose `.launchdb` (its database, keys and audit trail) is a copy of
+ * `attached`'s, instead of attaching anew: an attach opens a new database and provisions launchdb's
+ * schema, seconds on a busy machine, where a copy takes a fraction of one. The copy keeps the
+ * project's name, which the database's marker records. Copy before `attached` runs anything else.
+ */
+export function copyEmbeddedProject(attached: MigrationProject, extraConfig = ''): MigrationProject {
+  if (attached.database) throw new Error('only an embedded project is copied');
+  const project = tempProject(config(extraConfig), attached.project.name);
+  cpSync(join(attached.project.dir, '.launchdb'), join(project.dir, '.launchdb'), { recursive: true });
+  return withProject(project, undefined);
+}
+
+function withProject(project: TempProject, database: string | undefined): MigrationProject {
+  const url = database ? serverUrlFor(database) : undefined;
+  const env = ENV;
   const cli = (args: string[], options: { answers?: string[] } = {}) =>
     runCli(args, { cwd: project.dir, ...(options.answers ? { answers: options.answers } : {}) });
-  const attached = await cli(['attach', 'postgres', '--env', env]);
-  if (attached.code !== 0) throw new Error(`attach failed: ${attached.stderr}`);
   return {
     project,
     env,
@@ -74,6 +96,21 @@ export async function migrationProject(backing: BackingName, extraConfig = ''): 
       if (database) await adminQuery(`drop database if exists ${database} with (force)`);
     },
   };
+}
+
+/**
+ * Inside a describe for one backing: how its tests make migration projects. Embedded ones are copies
+ * (copyEmbeddedProject) of one attached before the describe's tests; server ones are attached each
+ * (a server attach takes a fraction of a second).
+ */
+export function migrationProjects(backing: BackingName): (extraConfig?: string) => Promise<MigrationProject> {
+  let attached: MigrationProject | undefined;
+  beforeAll(async () => {
+    if (backing === 'embedded') attached = await migrationProject(backing);
+  });
+  afterAll(async () => attached?.remove());
+  return async (extraConfig = '') =>
+    attached ? copyEmbeddedProject(attached, extraConfig) : migrationProject(backing, extraConfig);
 }
 
 /**
