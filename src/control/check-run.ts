@@ -3,6 +3,7 @@
 import type { Report, Verdict } from '../core/checks/report.js';
 import { redactText } from '../core/redact.js';
 import type { PostgresDatabase } from '../stores/postgres/database.js';
+import type { CheckRunVia } from './check-run-via.js';
 
 export interface CheckRunRecord {
   /** Unique per run: an ingest repeated after a crash inserts nothing twice. */
@@ -15,6 +16,8 @@ export interface CheckRunRecord {
   durationMs: number;
   launchdbVersion: string;
   actor: string;
+  /** Where it ran: `ci` is a deploy gate. Absent in runs recorded before it was kept. */
+  via?: CheckRunVia;
   checks: CheckRunCheck[];
 }
 
@@ -30,7 +33,7 @@ export interface CheckRunCheck {
 
 export function checkRunOf(
   report: Report,
-  run: { runKey: string; startedAt: Date; actor: string; launchdbVersion: string },
+  run: { runKey: string; startedAt: Date; actor: string; via: CheckRunVia; launchdbVersion: string },
 ): CheckRunRecord {
   return {
     runKey: run.runKey,
@@ -41,6 +44,7 @@ export function checkRunOf(
     durationMs: Math.max(0, Math.round(report.durationMs)),
     launchdbVersion: run.launchdbVersion,
     actor: run.actor,
+    via: run.via,
     checks: report.checks.map(({ id, area, status, durationMs, summary, fix }) => ({
       id,
       area,
@@ -62,12 +66,12 @@ export async function insertCheckRuns(
   const { rows } = await db.query<{ inserted: number }>(
     `with inserted as (
        insert into launchdb_control.check_runs
-         (run_key, project, environment, verdict, started_at, duration_ms, launchdb_version, actor, checks)
+         (run_key, project, environment, verdict, started_at, duration_ms, launchdb_version, actor, via, checks)
        select r."runKey", r.project, r.environment, r.verdict, r."startedAt", r."durationMs",
-              r."launchdbVersion", r.actor, r.checks
+              r."launchdbVersion", r.actor, r.via, r.checks
          from jsonb_to_recordset($1::jsonb) as r(
            "runKey" text, project text, environment text, verdict text, "startedAt" timestamptz,
-           "durationMs" integer, "launchdbVersion" text, actor text, checks jsonb)
+           "durationMs" integer, "launchdbVersion" text, actor text, via text, checks jsonb)
        on conflict (run_key) do nothing
        returning 1
      )

@@ -8,6 +8,7 @@ import type { Environment, Project } from '../core/project.js';
 import { whoIsActingSoon } from '../stores/postgres/audit/actor.js';
 import { VERSION } from '../version.js';
 import { type CheckRunRecord, checkRunOf, insertCheckRuns } from './check-run.js';
+import { checkRunVia } from './check-run-via.js';
 import { resolveControlTarget } from './control-target.js';
 import type { ControlDatabase, OpenControlOptions } from './open-control.js';
 import { PENDING_LOCATION, writePendingCheckRun } from './pending-check-runs.js';
@@ -66,6 +67,7 @@ export function startRecordingCheck(
           runKey,
           startedAt,
           actor: (await actor).id,
+          via: checkRunVia(env.vars),
           launchdbVersion: VERSION,
         });
         if (!opening) return leavePending(project, record, setupError);

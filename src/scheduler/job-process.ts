@@ -5,6 +5,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { VIA_VARIABLE } from '../control/check-run-via.js';
 import { describeDuration } from '../core/duration.js';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./job-child.js', import.meta.url));
@@ -65,7 +66,7 @@ export function prepareJobProcess(command: JobCommand): PreparedJob {
   // stdin is a pipe the child watches: when this process dies, the pipe closes and the child stops.
   const child = spawn(process.execPath, [CHILD_ENTRY, ...command.argv], {
     cwd: command.cwd,
-    env: { ...process.env, LAUNCHDB_ACTOR: schedulerActor(), ...command.env },
+    env: { ...process.env, LAUNCHDB_ACTOR: schedulerActor(), [VIA_VARIABLE]: 'scheduler', ...command.env },
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C at the scheduler's terminal reaches the scheduler, which decides
     // whether running jobs finish, rather than every job at once.

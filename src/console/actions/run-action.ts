@@ -3,6 +3,7 @@
 // command writes is numbered and stored in the control database as it comes, so any console
 // instance can stream it; this instance's streams are woken at once, others poll.
 import { EventEmitter } from 'node:events';
+import { VIA_VARIABLE } from '../../control/check-run-via.js';
 import { prepareJobProcess } from '../../scheduler/job-process.js';
 import type { PostgresDatabase } from '../../stores/postgres/database.js';
 import { type ActionLine, appendLines, finishAction, startAction } from './action-log.js';
@@ -57,7 +58,7 @@ export async function runAction(
   const prepared = prepareJobProcess({
     argv: run.argv,
     cwd: run.cwd,
-    env: { ...run.env, LAUNCHDB_ACTOR: run.account },
+    env: { ...run.env, LAUNCHDB_ACTOR: run.account, [VIA_VARIABLE]: 'console' },
   });
   let seq = 0;
   let pending: ActionLine[] = [];

@@ -1,6 +1,6 @@
 // GET /: the home page, from what the control database recorded (cheap: no check runs here, and
 // read at most once per cacheMs however many viewers there are).
-import { latestCheckRuns } from '../../control/latest-check-runs.js';
+import { latestCheckRuns, latestGates } from '../../control/latest-check-runs.js';
 import { ingestPendingCheckRuns } from '../../control/pending-check-runs.js';
 import type { ConsoleDeps, ConsoleRoute } from '../console-context.js';
 import { type EnvironmentSummary, HomeView, homeCards } from '../views/home-view.js';
@@ -30,9 +30,18 @@ export async function loadHome(deps: ConsoleDeps): Promise<HomeData> {
 async function loadEnvironments({ project, control }: ConsoleDeps): Promise<EnvironmentSummary[]> {
   // Embedded, `check` leaves its runs as pending files: take them in before reading.
   if (control.backing === 'embedded') await ingestPendingCheckRuns(project, control.db);
-  const latest = await latestCheckRuns(control.db, project.name);
+  const [latest, gates] = await Promise.all([
+    latestCheckRuns(control.db, project.name),
+    latestGates(control.db, project.name),
+  ]);
   return project.environmentNames().map((name) => {
     const env = project.environment(name);
-    return { name, guarded: env.guarded, owner: env.config.owner, latest: latest.get(name) };
+    return {
+      name,
+      guarded: env.guarded,
+      owner: env.config.owner,
+      latest: latest.get(name),
+      gate: gates.get(name),
+    };
   });
 }

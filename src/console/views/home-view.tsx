@@ -3,7 +3,7 @@
 
 import { raw } from 'hono/html';
 import type { CheckRunCheck } from '../../control/check-run.js';
-import type { LatestCheckRun } from '../../control/latest-check-runs.js';
+import type { LatestCheckRun, LatestGate } from '../../control/latest-check-runs.js';
 import type { SignedIn } from '../console-context.js';
 import { ago } from './ago.js';
 import { Layout } from './layout.js';
@@ -14,6 +14,8 @@ export interface EnvironmentSummary {
   guarded: boolean;
   owner?: string | undefined;
   latest?: LatestCheckRun | undefined;
+  /** Its newest check run in CI. */
+  gate?: LatestGate | undefined;
 }
 
 /** The page around the environments' cards, which are rendered once for every viewer (homeCards). */
@@ -51,6 +53,11 @@ function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
         {latest
           ? ` · checked ${ago(latest.startedAt, now)} by ${latest.actor} in ${(latest.durationMs / 1000).toFixed(1)} s`
           : ` · run \`launchdb check --env ${env.name}\` to record a verdict`}
+      </p>
+      <p class="meta gate" id={`gate-${env.name}`}>
+        {env.gate
+          ? `last deploy gate: ${env.gate.verdict}, ${ago(env.gate.startedAt, now)} by ${env.gate.actor}`
+          : 'no deploy gate recorded: run `launchdb check` in CI before each deploy (docs/CI.md)'}
       </p>
       {problems.length > 0 ? (
         <table>

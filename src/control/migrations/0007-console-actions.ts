@@ -1,4 +1,4 @@
-// What the console's actions did, and who changed its accounts. Each run of a launchdb command from
+// What the console's actions did, who changed its accounts, and where each check ran. Each run of a launchdb command from
 // the console (who, what, on which environment, how it ended) and its output lines, numbered, so a
 // browser that lost its stream resumes from the last line it saw (Last-Event-ID), on any console
 // instance sharing this database.
@@ -42,5 +42,9 @@ create table launchdb_control.console_account_log (
   detail text
 );
 create index console_account_log_recent on launchdb_control.console_account_log (project, at desc);
+
+-- Where each check ran: a run in CI is the deploy gate the console's home shows.
+alter table launchdb_control.check_runs add column via text
+  check (via in ('ci', 'console', 'scheduler', 'terminal'));
 `,
 };
