@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
+import { adminQuery, SERVER_URL, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { accountOf, PASSWORD } from './console-helpers.js';
 import { type ConsoleProcess, startConsoleProcess } from './console-process.js';
@@ -100,5 +101,98 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () 
     });
     expect(status).toBe(403);
     expect(problems).toEqual([]);
+  });
+});
+
+// A change to a guarded environment from the browser: the owner approves a pending access request on
+// production (on the server), is refused with a wrong name typed, and approves with the right one.
+describe.skipIf((!CHROMIUM && !process.env.CI) || !serverAvailable)('a guarded action in Chromium', () => {
+  let temp: TempProject;
+  let served: ConsoleProcess;
+  let browser: Browser;
+  let page: Page;
+  let request = 0;
+  const database = () => `${temp.name}_production`;
+
+  beforeAll(async () => {
+    temp = tempProject(`{
+      project: '{project}',
+      environments: { production: { postgres: { adminUrl: '${SERVER_URL}' } } },
+      access: {
+        people: { ada: { email: 'ada@example.com' }, olive: { email: '${accountOf('owner')}' } },
+        approvers: ['olive'],
+      },
+    }`);
+    const attached = await runCli(['attach', 'postgres', '--env', 'production', '--confirm', 'production'], {
+      cwd: temp.dir,
+    });
+    expect(attached.code, attached.stderr).toBe(0);
+    const asked = await runBin(
+      [
+        'access',
+        'request',
+        '--env',
+        'production',
+        '--person',
+        'ada',
+        '--level',
+        'read',
+        '--for',
+        '1h',
+      ].concat(['--reason', 'INC-1: compare totals', '--json']),
+      { cwd: temp.dir, env: { LAUNCHDB_ACTOR: 'ada@example.com' } },
+    );
+    expect(asked.code, asked.stderr).toBe(0);
+    request = (JSON.parse(asked.stdout) as { id: number }).id;
+    served = await startConsoleProcess(temp.dir);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (temp) {
+      await adminQuery(`drop database if exists ${database()} with (force)`);
+      for (const role of ['p_ada', 'app', 'readonly', 'owner'])
+        await adminQuery(`drop role if exists ${database()}_${role}`);
+      temp.remove();
+    }
+  });
+
+  it('refuses a wrong name typed, then approves with the right one', async () => {
+    await page.goto(`${served.url}/sign-in`);
+    await page.fill('input[name=account]', accountOf('owner'));
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${served.url}/`);
+    await page.goto(`${served.url}/env/production/access`);
+    await page.click(`#request-${request} form.action button`);
+    await page.waitForSelector('input[name=confirm]');
+    expect(await page.textContent('main')).toContain(`launchdb access approve ${request} --env production`);
+    await page.fill('input[name=confirm]', 'prod');
+    await page.click('main form button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    expect(await page.textContent('[role=alert]')).toBe(
+      'Type production exactly to confirm; nothing was changed.',
+    );
+    await page.screenshot({ path: `${SHOTS}/console-action-confirm.png`, fullPage: true });
+
+    await page.fill('input[name=confirm]', 'production');
+    await page.click('main form button[type=submit]');
+    await page.waitForURL(/\/actions\/[\w-]+$/);
+    await page.waitForSelector('#action-status.succeeded, #action-status.failed', { timeout: 120_000 });
+    expect(await page.textContent('#action-output')).toContain('approved');
+    expect(await page.getAttribute('#action-status', 'class')).toContain('succeeded');
+    expect(await page.textContent('h1')).toContain(`--env production --confirm production`);
+    // The trail names the console account as the approver.
+    const trail = await runCli(
+      ['audit', 'list', '--env', 'production', '--action', 'access approve', '--json'],
+      {
+        cwd: temp.dir,
+      },
+    );
+    expect(trail.stdout).toContain(accountOf('owner'));
   });
 });
