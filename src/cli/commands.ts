@@ -1015,9 +1015,12 @@ export const COMMANDS: CommandSpec[] = [
     usage:
       'launchdb console [--port N] [--host HOST] [--tls-cert FILE --tls-key FILE | --behind-proxy] [--control-url URL]',
     description:
-      'Serves the console on 127.0.0.1 until Ctrl-C. Accounts live in the control database (add the first\n' +
-      'owner with `launchdb console user add NAME --owner`); a team shares them, and sessions, through\n' +
-      'control.url. Beyond loopback it needs TLS, or --behind-proxy when a proxy in front terminates TLS.',
+      'Serves the console on 127.0.0.1 until Ctrl-C: each environment by area (readiness, migrations,\n' +
+      "data, connections, backups, access, smoke), and actions that run the CLI's own commands as the\n" +
+      'signed-in account. Accounts live in the control database (add the first owner with\n' +
+      '`launchdb console user add NAME --owner`); a team shares them, and sessions, through control.url.\n' +
+      'An embedded control database is served on a loopback port while the console runs, so the commands\n' +
+      'it starts reach it. Beyond loopback it needs TLS, or --behind-proxy when a proxy terminates TLS.',
     flags: {
       port: {
         type: 'integer',
