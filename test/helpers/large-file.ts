@@ -6,7 +6,7 @@ export const MB = 1024 * 1024;
 
 /**
  * A heap the CLI fits in (it needs about 24 MB for a small seed) while reading any of the files whole
- * overflows it: an 8 MB CSV parsed into rows, a 32 MB JSON parsed, or the keys of an 8 MB file of short
+ * overflows it: an 8 MB CSV parsed into rows, a 16 MB JSON of many small objects parsed, or the keys of an 8 MB file of short
  * rows held in a Set each overflow it even in a bare node, before the CLI's own share. Not smaller: in a
  * heap near its floor the CLI spends most of its time collecting garbage (48 MB took 4 to 7 times the
  * CPU of 64 MB for the same seed).
