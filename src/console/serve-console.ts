@@ -3,6 +3,7 @@
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { abandonUnfinishedActions } from './actions/action-log.js';
 import { consoleApp } from './app.js';
 import type { ConsoleDeps } from './console-context.js';
 
@@ -19,10 +20,11 @@ export interface RunningConsole {
   stop(): Promise<void>;
 }
 
-export function serveConsole(options: ServeConsoleOptions): Promise<RunningConsole> {
+export async function serveConsole(options: ServeConsoleOptions): Promise<RunningConsole> {
   const { host, port, tls, ...deps } = options;
+  if (deps.control.backing === 'embedded') await abandonUnfinishedActions(deps.control.db, deps.project.name);
   const app = consoleApp({ ...deps, secure: Boolean(tls) });
-  return new Promise((resolve, reject) => {
+  return new Promise<RunningConsole>((resolve, reject) => {
     const server = serve(
       {
         fetch: app.fetch,

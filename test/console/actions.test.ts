@@ -133,6 +133,18 @@ describe.each(CONTROLS)('console actions, control database %s', (control) => {
     }
   });
 
+  // One console holds an embedded control database: what it left running when it died is ended.
+  it.runIf(control === 'embedded')('ends the actions a console left running when it died', async () => {
+    const operator = await signedIn('operator');
+    const started = await start(operator, 'development', 'check');
+    const page = started.headers.get('location')!;
+    await served.stop('SIGKILL');
+    served = await startConsoleProcess(temp.dir);
+    const again = await signedIn('operator');
+    const html = await (await again.get(page)).text();
+    expect(html).toMatch(/failed after [\d.]+ s: the console stopped while it ran/);
+  });
+
   it('refuses a viewer, and a form without its token', async () => {
     const viewer = await signedIn('viewer');
     const refused = await viewer.post('/env/development/actions/check', { _csrf: await viewer.csrf() });

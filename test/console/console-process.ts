@@ -13,7 +13,8 @@ import { accountOf, PASSWORD } from './console-helpers.js';
 export interface ConsoleProcess {
   url: string;
   stderr: string[];
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a console that dies. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startConsoleProcess(
@@ -50,13 +51,13 @@ export async function startConsoleProcess(
     });
     child.once('exit', (code) => reject(new Error(`the console exited (${code}): ${stderr.join('\n')}`)));
   });
-  return { url, stderr, stop: () => stop(child) };
+  return { url, stderr, stop: (signal = 'SIGTERM') => stop(child, signal) };
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

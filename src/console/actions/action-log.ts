@@ -104,6 +104,22 @@ export async function readAction(
   return rows[0] ? recordOf(rows[0]) : undefined;
 }
 
+/**
+ * Ends the actions left running by a console that stopped (its commands died with it). Only for an
+ * embedded control database, which one console holds at a time: on a shared server, another
+ * instance's actions may be running.
+ */
+export async function abandonUnfinishedActions(db: Queryable, project: string): Promise<number> {
+  const { rows } = await db.query(
+    `update launchdb_control.console_actions
+        set ended_at = now(), error_line = 'the console stopped while it ran'
+      where project = $1 and ended_at is null
+      returning id`,
+    [project],
+  );
+  return rows.length;
+}
+
 /** The lines after `after` (0: from the start), in order. */
 export async function readLines(db: Queryable, id: string, after: number): Promise<ActionLine[]> {
   const { rows } = await db.query<ActionLine>(
