@@ -4,7 +4,6 @@
 // audit trail filtered by actor, action and age, newest first, 50 a page. Bad filters are a 400 with
 // one line; an environment not attached, or embedded, says so; an unknown one is a 404. Chromium
 // visits the tab under the CSP.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvent } from '../../src/stores/postgres/audit/append-event.js';
@@ -13,11 +12,11 @@ import { auditSigner } from '../../src/stores/postgres/audit/audit-key.js';
 import { openEmbedded } from '../../src/stores/postgres/embedded.js';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { cli, db, fixture, role, superuser, useAccessProject } from '../helpers/personal-access.js';
+import { screenshot, signInAndGo, watchedPage } from './browser-session.js';
 import {
-  accountOf,
-  ConsoleClient,
-  PASSWORD,
+  type ConsoleClient,
   type ServedConsole,
+  signedInClient,
   startTestConsole,
 } from './console-helpers.js';
 import { idsOf, plain, textOf } from './page-text.js';
@@ -76,8 +75,7 @@ beforeAll(async () => {
   requests.pending = await ask('mary', 'write', '1h', 'fix a typo', 'mary@shop.dev');
 
   served = await startTestConsole(fixture.project.dir);
-  viewer = new ConsoleClient(served.url);
-  expect((await viewer.signIn(accountOf('viewer'))).status).toBe(303);
+  viewer = await signedInClient(served.url);
 }, 120_000);
 
 afterAll(async () => {
@@ -254,17 +252,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the Access tab in Chromium', () =
   it('shows the roles, grants, requests and trail, filters by actor with the form, under the CSP', async () => {
     const browser = await launchChromium();
     try {
-      const tab = await browser.newPage();
-      const problems: string[] = [];
-      tab.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      tab.on('pageerror', (error) => problems.push(error.message));
-      await tab.goto(`${served.url}/sign-in?next=/env/production/access`);
-      await tab.fill('input[name=account]', accountOf('viewer'));
-      await tab.fill('input[name=password]', PASSWORD);
-      await tab.click('button[type=submit]');
-      await tab.waitForURL(/\/env\/production\/access$/);
+      const { page: tab, problems } = await watchedPage(browser);
+      await signInAndGo(tab, served.url, '/env/production/access');
       expect(await tab.locator('nav.tabs a.current').textContent()).toBe('Access');
       expect(await tab.locator(`#request-${requests.pending}`).textContent()).toContain('pending until');
       await tab.fill('form.filters input[name=actor]', 'grace');
@@ -272,8 +261,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the Access tab in Chromium', () =
       await tab.waitForURL(/actor=grace/);
       expect(await tab.locator('table.events tbody tr').count()).toBe(1);
       await tab.goto(`${served.url}/env/production/access`);
-      mkdirSync('test-results', { recursive: true });
-      await tab.screenshot({ path: 'test-results/console-access.png', fullPage: true });
+      await screenshot(tab, 'console-access.png');
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

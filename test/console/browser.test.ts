@@ -1,15 +1,13 @@
 // The console in a real browser: sign in, see each environment's recorded verdict with its failing
 // checks and fixes, be refused with a wrong password, sign out. The page must work under its own
 // CSP (a violation shows in the browser's console). Screenshots go to test-results/.
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { accountOf, PASSWORD, type ServedConsole, startTestConsole } from './console-helpers.js';
-
-const SHOTS = 'test-results';
+import { screenshot, submitSignIn, watchedPage } from './browser-session.js';
+import { accountOf, type ServedConsole, startTestConsole } from './console-helpers.js';
 
 /** What the page's function uses of the browser's window (the project compiles without the DOM types). */
 interface BrowserWindow {
@@ -21,7 +19,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
   let served: ServedConsole;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     temp = tempProject(
@@ -35,13 +33,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     await cli(['check', '--env', 'production']);
     served = await startTestConsole(temp.dir);
     browser = await launchChromium();
-    page = await browser.newPage();
     // Anything the browser calls an error (a CSP violation, a missing file) but the 401 of the wrong password.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/\b(401|404)\b/.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    mkdirSync(SHOTS, { recursive: true });
+    ({ page, problems } = await watchedPage(browser, /\b(401|404)\b/));
   });
 
   afterAll(async () => {
@@ -53,17 +46,13 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
   it('refuses a wrong password with one generic message', async () => {
     await page.goto(`${served.url}/`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.fill('input[name=account]', accountOf('viewer'));
-    await page.fill('input[name=password]', 'not the password at all');
-    await page.click('button[type=submit]');
+    await submitSignIn(page, accountOf('viewer'), 'not the password at all');
     await expect.poll(() => page.textContent('[role=alert]')).toBe('Wrong account or password.');
-    await page.screenshot({ path: `${SHOTS}/console-sign-in.png`, fullPage: true });
+    await screenshot(page, 'console-sign-in.png');
   });
 
   it('signs in and shows every environment, failing checks first with their fix and command', async () => {
-    await page.fill('input[name=account]', accountOf('viewer'));
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await submitSignIn(page, accountOf('viewer'));
     await page.waitForSelector('#env-production');
     expect(new URL(page.url()).pathname).toBe('/');
     const production = page.locator('#env-production');
@@ -74,14 +63,14 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     expect(await firstRow.locator('code.command').textContent()).toMatch(
       /^launchdb check --env production --only [a-z]+$/,
     );
-    expect(await page.locator('#env-development .meta').textContent()).toMatch(/checked .* ago/);
+    expect(await page.locator('#env-development .meta:not(.gate)').textContent()).toMatch(/checked .* ago/);
     // The stylesheet loaded under the CSP: the header is laid out as a flex row.
     expect(
       await page
         .locator('header')
         .evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).display),
     ).toBe('flex');
-    await page.screenshot({ path: `${SHOTS}/console-home.png`, fullPage: true });
+    await screenshot(page, 'console-home.png');
   });
 
   it("shows an environment's report by area and its verdict over time, drawn as a chart", async () => {
@@ -92,7 +81,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     expect(await page.locator('table.runs tbody tr').count()).toBe(2);
     // uPlot, from the console's own assets under its CSP, draws on a canvas in the chart element.
     await page.waitForSelector('#history-chart canvas');
-    await page.screenshot({ path: `${SHOTS}/console-environment.png`, fullPage: true });
+    await screenshot(page, 'console-environment.png');
   });
 
   it('answers an environment the project does not have with a page that names the ones it has', async () => {

@@ -1,6 +1,7 @@
 // A console served for real on a free loopback port over a project's control database, with one
 // account per role, and a client that signs in and keeps its cookie as a browser would.
 
+import { expect } from 'vitest';
 import { addAccount } from '../../src/console/auth/accounts.js';
 import { ROLES, type Role } from '../../src/console/auth/roles.js';
 import { type RunningConsole, serveConsole } from '../../src/console/serve-console.js';
@@ -62,6 +63,13 @@ export async function startTestConsole(
 
 export function accountOf(role: Role): string {
   return `${role}@example.com`;
+}
+
+/** A client of the console at `url`, signed in as `role`'s account. */
+export async function signedInClient(url: string, role: Role = 'viewer'): Promise<ConsoleClient> {
+  const client = new ConsoleClient(url);
+  expect((await client.signIn(accountOf(role))).status).toBe(303);
+  return client;
 }
 
 /** A browser-like client of one console: follows nothing by itself, keeps the session cookie. */

@@ -3,7 +3,6 @@
 // the embedded database (served by `launchdb serve` while it runs); the runs newest first, each with
 // its verdict, who ran it, when, and every step's time. A role that may not read smoke_runs is told
 // the grant; an environment not attached says so; an unknown one is a 404. Chromium opens a run.
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRunId } from '../../src/smoke/run-id.js';
 import { openServer } from '../../src/stores/postgres/server.js';
@@ -19,11 +18,11 @@ import {
   smokeSpecVariant,
   startShopApp,
 } from '../helpers/shop-app.js';
+import { screenshot, signInAndGo, watchedPage } from './browser-session.js';
 import {
-  accountOf,
-  ConsoleClient,
-  PASSWORD,
+  type ConsoleClient,
   type ServedConsole,
+  signedInClient,
   startTestConsole,
 } from './console-helpers.js';
 import { idsOf, plain, textOf } from './page-text.js';
@@ -40,13 +39,6 @@ const STEPS = [
   'delete the order',
   'delete the account',
 ];
-
-/** Signs a viewer in to `served` and returns its client. */
-async function viewerOf(served: ServedConsole): Promise<ConsoleClient> {
-  const client = new ConsoleClient(served.url);
-  expect((await client.signIn(accountOf('viewer'))).status).toBe(303);
-  return client;
-}
 
 async function page(client: ConsoleClient, path: string, status = 200): Promise<string> {
   const response = await client.get(path);
@@ -95,7 +87,7 @@ describe.skipIf(!serverAvailable)('the Smoke tab of production on the server', (
     runs.failed = failed.runId;
     served = await startTestConsole(shop.dir);
     stops.push(() => served.close());
-    viewer = await viewerOf(served);
+    viewer = await signedInClient(served.url);
   }, 180_000);
 
   afterAll(async () => {
@@ -209,23 +201,13 @@ describe.skipIf(!serverAvailable)('the Smoke tab of production on the server', (
     it('opens a run to its steps under the CSP', async () => {
       const browser = await launchChromium();
       try {
-        const tab = await browser.newPage();
-        const problems: string[] = [];
-        tab.on('console', (message) => {
-          if (message.type() === 'error') problems.push(message.text());
-        });
-        tab.on('pageerror', (error) => problems.push(error.message));
-        await tab.goto(`${served.url}/sign-in?next=/env/production/smoke`);
-        await tab.fill('input[name=account]', accountOf('viewer'));
-        await tab.fill('input[name=password]', PASSWORD);
-        await tab.click('button[type=submit]');
-        await tab.waitForURL(/\/env\/production\/smoke$/);
+        const { page: tab, problems } = await watchedPage(browser);
+        await signInAndGo(tab, served.url, '/env/production/smoke');
         expect(await tab.locator(`#${runs.passed} table.steps`).isVisible()).toBe(false);
         await tab.click(`#${runs.passed} summary`);
         expect(await tab.locator(`#${runs.passed} table.steps tbody tr`).count()).toBe(STEPS.length);
         expect(await tab.locator(`#${runs.passed} meter`).first().isVisible()).toBe(true);
-        mkdirSync('test-results', { recursive: true });
-        await tab.screenshot({ path: 'test-results/console-smoke.png', fullPage: true });
+        await screenshot(tab, 'console-smoke.png');
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -280,7 +262,7 @@ describe('the Smoke tab of an embedded environment', () => {
   });
 
   it('shows the run read from the embedded database, with its steps timed', async () => {
-    const html = await page(await viewerOf(served!), '/env/production/smoke');
+    const html = await page(await signedInClient(served!.url), '/env/production/smoke');
     expect(idsOf(html, 'smoke-')).toEqual([runId]);
     expect(plain(html)).toContain(
       'Every run, newest first, from launchdb.smoke_runs in .launchdb/production/postgres.',
