@@ -14,6 +14,10 @@ describe.runIf(serverAvailable)('connections terminate', () => {
   const clients: pg.Client[] = [];
   const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: project.dir });
   const database = (env: string) => `${project.name}_${env}`;
+  /** `launchdb connections terminate PID --env ENV` and any more flags. */
+  const terminate = (pid: number | string, env: string, ...flags: string[]) =>
+    cli(['connections', 'terminate', String(pid), '--env', env, ...flags]);
+  const CONFIRM_PRODUCTION = ['--confirm', 'production'];
 
   /** A session of its own as whoever `url` logs in as, left idle in an open transaction; its pid. */
   async function openSession(url: string): Promise<{ client: pg.Client; pid: number }> {
@@ -69,16 +73,7 @@ describe.runIf(serverAvailable)('connections terminate', () => {
 
   it('ends a session of the app in the environment, as its admin, and records it in the audit trail', async () => {
     const { client, pid } = await openSession(urls('production').DATABASE_URL!);
-    const result = await cli([
-      'connections',
-      'terminate',
-      String(pid),
-      '--env',
-      'production',
-      '--confirm',
-      'production',
-      '--json',
-    ]);
+    const result = await terminate(pid, 'production', ...CONFIRM_PRODUCTION, '--json');
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       environment: 'production',
@@ -105,7 +100,7 @@ describe.runIf(serverAvailable)('connections terminate', () => {
 
   it('refuses a guarded environment without --confirm, and the session lives on', async () => {
     const { pid } = await openSession(urls('production').DATABASE_URL!);
-    const result = await cli(['connections', 'terminate', String(pid), '--env', 'production']);
+    const result = await terminate(pid, 'production');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('refusing to change guarded environment production without confirmation');
     expect(result.stderr).toContain('--confirm production');
@@ -114,15 +109,7 @@ describe.runIf(serverAvailable)('connections terminate', () => {
 
   it('refuses a pid of another database, naming it, and leaves that session alone', async () => {
     const { pid } = await openSession(urls('staging').DATABASE_URL!);
-    const result = await cli([
-      'connections',
-      'terminate',
-      String(pid),
-      '--env',
-      'production',
-      '--confirm',
-      'production',
-    ]);
+    const result = await terminate(pid, 'production', ...CONFIRM_PRODUCTION);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `pid ${pid} is a session of database ${database('staging')} (role ${database('staging')}_app), not of environment's database ${database('production')}; nothing was changed`,
@@ -131,7 +118,7 @@ describe.runIf(serverAvailable)('connections terminate', () => {
   });
 
   it('refuses an unknown pid and a process of the server', async () => {
-    const unknown = await cli(['connections', 'terminate', '2147483646', '--env', 'staging']);
+    const unknown = await terminate(2147483646, 'staging');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
       `no session with pid 2147483646 at 127.0.0.1:5432/${database('staging')}: it has ended, or it never was a Postgres session`,
@@ -139,19 +126,19 @@ describe.runIf(serverAvailable)('connections terminate', () => {
     const { rows } = await adminQuery("select pid from pg_stat_activity where backend_type = 'checkpointer'");
     const checkpointer = rows[0].pid as number;
     // Named by its kind to a role that may see it (the admin); to the owner, only "a background process".
-    const server = await cli(['connections', 'terminate', String(checkpointer), '--env', 'production']);
+    const server = await terminate(checkpointer, 'production');
     expect(server.code).toBe(2);
     expect(server.stderr).toContain(`pid ${checkpointer} is a process of the server (checkpointer)`);
     expect(await alive(checkpointer)).toBe(true);
 
-    const notPid = await cli(['connections', 'terminate', 'abc', '--env', 'staging']);
+    const notPid = await terminate('abc', 'staging');
     expect(notPid.code).toBe(2);
     expect(notPid.stderr).toContain('abc is not a pid');
   });
 
   it("as the owner, with no admin URL: ends the owner's own sessions, and says it may not end the app's", async () => {
     const app = await openSession(urls('staging').DATABASE_URL!);
-    const refused = await cli(['connections', 'terminate', String(app.pid), '--env', 'staging']);
+    const refused = await terminate(app.pid, 'staging');
     expect(refused.code).toBe(3);
     const owner = `${database('staging')}_owner`;
     expect(refused.stderr).toContain(
@@ -161,14 +148,14 @@ describe.runIf(serverAvailable)('connections terminate', () => {
     expect(await alive(app.pid)).toBe(true);
 
     const own = await openSession(urls('staging').DATABASE_MIGRATION_URL!);
-    const ended = await cli(['connections', 'terminate', String(own.pid), '--env', 'staging']);
+    const ended = await terminate(own.pid, 'staging');
     expect(ended.code, ended.stderr).toBe(0);
     expect(ended.stdout).toContain(`terminated pid ${own.pid} (${owner}, terminate test)`);
     expect(await alive(own.pid)).toBe(false);
   });
 
   it('refuses an embedded environment: it has one session', async () => {
-    const result = await cli(['connections', 'terminate', '4242', '--env', 'development']);
+    const result = await terminate(4242, 'development');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'environment development is embedded (PGlite): it has one session, inside the process that opened it, so there is no other session to terminate',
