@@ -1,24 +1,22 @@
 // The console's actions in Chromium, on `launchdb console` as users run it: an operator runs the
 // checks, takes a backup and runs a drill, each followed live to its end; a viewer is shown no
 // action and is refused one all the same. Screenshots go to test-results/.
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runBin, runCli } from '../helpers/cli.js';
 import { adminQuery, SERVER_URL, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
-import { accountOf, PASSWORD } from './console-helpers.js';
+import { screenshot, signInAndGo, watchedPage } from './browser-session.js';
+import { accountOf } from './console-helpers.js';
 import { type ConsoleProcess, startConsoleProcess } from './console-process.js';
-
-const SHOTS = 'test-results';
 
 describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () => {
   let temp: TempProject;
   let served: ConsoleProcess;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     temp = tempProject(`{ project: '{project}', environments: { development: { postgres: {} } } }`);
@@ -27,12 +25,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () 
     expect(attached.code, attached.stderr).toBe(0);
     served = await startConsoleProcess(temp.dir);
     browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/\b403\b/.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    mkdirSync(SHOTS, { recursive: true });
+    // The viewer's refused post is expected: its 403 is not a problem.
+    ({ page, problems } = await watchedPage(browser, /\b403\b/));
   });
 
   afterAll(async () => {
@@ -41,14 +35,6 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () 
     temp?.remove();
   });
 
-  async function signIn(role: 'viewer' | 'operator') {
-    await page.goto(`${served.url}/sign-in`);
-    await page.fill('input[name=account]', accountOf(role));
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${served.url}/`);
-  }
-
   /** Clicks the action's button on `path` and follows its page until the stream says how it ended. */
   async function runFrom(path: string, button: string, shot: string): Promise<string> {
     await page.goto(`${served.url}${path}`);
@@ -56,12 +42,12 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () 
     await page.waitForURL(/\/actions\/[\w-]+$/);
     // Rendered while it runs, the page ends by the stream's `end` event, not by a reload.
     await page.waitForSelector('#action-status.succeeded, #action-status.failed', { timeout: 120_000 });
-    await page.screenshot({ path: `${SHOTS}/${shot}`, fullPage: true });
+    await screenshot(page, shot);
     return (await page.textContent('#action-output')) ?? '';
   }
 
   it('runs the checks as the operator and follows their output to the verdict', async () => {
-    await signIn('operator');
+    await signInAndGo(page, served.url, '/', 'operator');
     const output = await runFrom('/env/development', 'Run checks', 'console-action-check.png');
     expect(output).toMatch(/\b(READY|NOT READY)\b/);
     expect(await page.textContent('h1')).toContain('launchdb check --env development');
@@ -80,12 +66,12 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('console actions in Chromium', () 
     expect(drill).toMatch(/RTO/);
     await page.goto(`${served.url}/actions`);
     expect(await page.locator('main tbody tr').count()).toBe(3);
-    await page.screenshot({ path: `${SHOTS}/console-actions.png`, fullPage: true });
+    await screenshot(page, 'console-actions.png');
   });
 
   it('shows a viewer no action, and refuses one posted all the same', async () => {
     await page.click('header button[type=submit]');
-    await signIn('viewer');
+    await signInAndGo(page, served.url, '/');
     await page.goto(`${served.url}/env/development`);
     expect(await page.locator('form.action').count()).toBe(0);
     const status = await page.evaluate(async () => {
@@ -147,7 +133,6 @@ describe.skipIf((!CHROMIUM && !process.env.CI) || !serverAvailable)('a guarded a
     served = await startConsoleProcess(temp.dir);
     browser = await launchChromium();
     page = await browser.newPage();
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -162,11 +147,7 @@ describe.skipIf((!CHROMIUM && !process.env.CI) || !serverAvailable)('a guarded a
   });
 
   it('refuses a wrong name typed, then approves with the right one', async () => {
-    await page.goto(`${served.url}/sign-in`);
-    await page.fill('input[name=account]', accountOf('owner'));
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${served.url}/`);
+    await signInAndGo(page, served.url, '/', 'owner');
     await page.goto(`${served.url}/env/production/access`);
     await page.click(`#request-${request} form.action button`);
     await page.waitForSelector('input[name=confirm]');
@@ -177,7 +158,7 @@ describe.skipIf((!CHROMIUM && !process.env.CI) || !serverAvailable)('a guarded a
     expect(await page.textContent('[role=alert]')).toBe(
       'Type production exactly to confirm; nothing was changed.',
     );
-    await page.screenshot({ path: `${SHOTS}/console-action-confirm.png`, fullPage: true });
+    await screenshot(page, 'console-action-confirm.png');
 
     await page.fill('input[name=confirm]', 'production');
     await page.click('main form button[type=submit]');

@@ -3,7 +3,7 @@
 // drills' RTO and RPO as charts and a table, and the scheduler's runs of the environment's jobs; on
 // an embedded environment and on one provisioned on the shared server. A backup target that cannot
 // be read, an environment not attached and an unknown one are each a clear page, never a 500.
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKUPS_SHOWN } from '../../src/console/routes/backups.js';
@@ -15,15 +15,13 @@ import { serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
 import { cronTwoHoursAgo, recordRuns } from '../helpers/scheduled-runs.js';
+import { screenshot, signInAndGo, watchedPage } from './browser-session.js';
 import {
-  accountOf,
-  ConsoleClient,
-  PASSWORD,
+  type ConsoleClient,
   type ServedConsole,
+  signedInClient,
   startTestConsole,
 } from './console-helpers.js';
-
-const SHOTS = 'test-results';
 
 interface Listed {
   id: string;
@@ -53,12 +51,6 @@ function chartOf(page: string, id: string): { axis: string; data: (number | null
   const attribute = new RegExp(`id="${id}"[^>]*data-chart="([^"]*)"`).exec(page)?.[1];
   expect(attribute, `no chart #${id}`).toBeDefined();
   return JSON.parse(attribute!.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
-}
-
-async function signedIn(served: ServedConsole): Promise<ConsoleClient> {
-  const client = new ConsoleClient(served.url);
-  expect((await client.signIn(accountOf('viewer'))).status).toBe(303);
-  return client;
 }
 
 describe('the Backups tab of an embedded environment', () => {
@@ -93,7 +85,7 @@ describe('the Backups tab of an embedded environment', () => {
         end: { result: 'failed', exitCode: 3, error: 'cannot reach S3 at s3.example.com\nretry later' },
       },
     ]);
-    viewer = await signedIn(served);
+    viewer = await signedInClient(served.url);
   });
 
   afterAll(async () => {
@@ -193,23 +185,13 @@ describe('the Backups tab of an embedded environment', () => {
     async () => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage();
-        const problems: string[] = [];
-        page.on('console', (message) => {
-          if (message.type() === 'error') problems.push(message.text());
-        });
-        page.on('pageerror', (error) => problems.push(error.message));
-        await page.goto(`${served.url}/sign-in?next=/env/production/backups`);
-        await page.fill('input[name=account]', accountOf('viewer'));
-        await page.fill('input[name=password]', PASSWORD);
-        await page.click('button[type=submit]');
-        await page.waitForURL(/\/env\/production\/backups$/);
+        const { page, problems } = await watchedPage(browser);
+        await signInAndGo(page, served.url, '/env/production/backups');
         await page.waitForSelector('#drill-rto-chart canvas');
         await page.waitForSelector('#drill-rpo-chart canvas');
         expect(await page.locator('table.backups tbody tr').count()).toBe(2);
         expect(await page.locator('nav.tabs a.current').textContent()).toBe('Backups');
-        mkdirSync(SHOTS, { recursive: true });
-        await page.screenshot({ path: `${SHOTS}/console-backups.png`, fullPage: true });
+        await screenshot(page, 'console-backups.png');
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -297,7 +279,7 @@ describe('the Backups tab of an environment whose backups are in S3 that cannot 
   });
 
   it('says in a line that the target cannot be reached, without its secret', async () => {
-    const viewer = await signedIn(served);
+    const viewer = await signedInClient(served.url);
     const response = await viewer.get('/env/production/backups');
     expect(response.status).toBe(200);
     const page = await response.text();
@@ -332,7 +314,7 @@ describe.skipIf(!serverAvailable)('the Backups tab of an environment provisioned
       'select backup_id from launchdb.drills order by id desc',
     );
     expect(recorded).toHaveLength(2);
-    const viewer = await signedIn(served);
+    const viewer = await signedInClient(served.url);
     const page = await (await viewer.get('/env/production/backups')).text();
     const drills = page
       .match(/<table class="drills">[\s\S]*?<\/table>/)![0]

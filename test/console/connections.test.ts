@@ -4,7 +4,6 @@
 // it), then, granted pg_read_all_stats, lists each with the command that terminates it — which does.
 // The gauge, the pool plan, an embedded environment, one not attached and an unknown one; Chromium
 // visits it under the CSP.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +12,11 @@ import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runCli, until } from '../helpers/cli.js';
 import { adminQuery, SERVER_URL, serverAvailable } from '../helpers/databases.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { screenshot, signInAndGo, watchedPage } from './browser-session.js';
 import {
-  accountOf,
-  ConsoleClient,
-  PASSWORD,
+  type ConsoleClient,
   type ServedConsole,
+  signedInClient,
   startTestConsole,
 } from './console-helpers.js';
 import { plain, textOf } from './page-text.js';
@@ -92,8 +91,7 @@ describe.runIf(serverAvailable)('the Connections tab', () => {
       return rows[0].ready === 2;
     });
     served = await startTestConsole(project.dir);
-    viewer = new ConsoleClient(served.url);
-    expect((await viewer.signIn(accountOf('viewer'))).status).toBe(303);
+    viewer = await signedInClient(served.url);
   }, 120_000);
 
   afterAll(async () => {
@@ -170,8 +168,7 @@ describe.runIf(serverAvailable)('the Connections tab', () => {
       expect(html).toMatch(new RegExp(`<li id="chain-${pids.holder}">.*<li id="chain-${pids.waiter}">`, 's'));
       // A viewer gets the command, not the button; an operator gets both.
       expect(html).not.toContain('/actions/terminate');
-      const operator = new ConsoleClient(served.url);
-      await operator.signIn(accountOf('operator'));
+      const operator = await signedInClient(served.url, 'operator');
       const operatorHtml = await (await operator.get('/env/staging/connections')).text();
       expect(operatorHtml).toContain('action="/env/staging/actions/terminate"');
       expect(operatorHtml).toContain(`name="pid" value="${pids.sleeper}"`);
@@ -210,24 +207,14 @@ describe.runIf(serverAvailable)('the Connections tab', () => {
     it('shows the gauge, the sessions and the plan under the CSP', async () => {
       const browser = await launchChromium();
       try {
-        const tab = await browser.newPage();
-        const problems: string[] = [];
-        tab.on('console', (message) => {
-          if (message.type() === 'error') problems.push(message.text());
-        });
-        tab.on('pageerror', (error) => problems.push(error.message));
-        await tab.goto(`${served.url}/sign-in?next=/env/staging/connections`);
-        await tab.fill('input[name=account]', accountOf('viewer'));
-        await tab.fill('input[name=password]', PASSWORD);
-        await tab.click('button[type=submit]');
-        await tab.waitForURL(/\/env\/staging\/connections$/);
+        const { page: tab, problems } = await watchedPage(browser);
+        await signInAndGo(tab, served.url, '/env/staging/connections');
         expect(await tab.locator('nav.tabs a.current').textContent()).toBe('Connections');
         // The gauge is drawn: its bar has a width, filled by the stylesheet.
         const box = await tab.locator('svg.gauge').boundingBox();
         expect(box!.width).toBeGreaterThan(100);
         expect(await tab.locator('#pool-plan table tbody tr').count()).toBe(2);
-        mkdirSync('test-results', { recursive: true });
-        await tab.screenshot({ path: 'test-results/console-connections.png', fullPage: true });
+        await screenshot(tab, 'console-connections.png');
         expect(problems).toEqual([]);
       } finally {
         await browser.close();

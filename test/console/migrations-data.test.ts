@@ -2,7 +2,7 @@
 // production provisioned on the shared server, each migrated, seeded, given an admin and checked.
 // Each page must show what the CLI's status commands read, the recorded drift and demo-data results,
 // and say in one line why it cannot read an environment; then both tabs in Chromium under the CSP.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,13 @@ import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
-import { accountOf, ConsoleClient, type ServedConsole, startTestConsole } from './console-helpers.js';
+import { screenshot, watchedPage } from './browser-session.js';
+import {
+  type ConsoleClient,
+  type ServedConsole,
+  signedInClient,
+  startTestConsole,
+} from './console-helpers.js';
 import { plain } from './page-text.js';
 
 const OWNER = 'Ada Lovelace <ada@shop.dev>';
@@ -57,8 +63,7 @@ describe('the Migrations and Data tabs', () => {
       recorded.set(env, new Map(checks.map((check) => [check.id, check.summary])));
     }
     served = await startTestConsole(shop.dir);
-    client = new ConsoleClient(served.url);
-    expect((await client.signIn(accountOf('viewer'))).status).toBe(303);
+    client = await signedInClient(served.url);
   }, 240_000);
 
   afterAll(async () => {
@@ -175,23 +180,17 @@ describe('the Migrations and Data tabs', () => {
       browser = await launchChromium();
       const context = await browser.newContext();
       await context.addCookies([{ name: 'launchdb_session', value: client.cookie!, url: served.url }]);
-      const tab = await context.newPage();
-      const problems: string[] = [];
-      tab.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      tab.on('pageerror', (error) => problems.push(error.message));
-      mkdirSync('test-results', { recursive: true });
+      const { page: tab, problems } = await watchedPage(context);
       await tab.goto(`${served.url}/env/production/migrations`);
       expect(await tab.locator('nav.tabs a.current').textContent()).toBe('Migrations');
       expect(await tab.locator('#migrations-summary').textContent()).toContain('pending');
       expect(await tab.locator('table.lint tbody tr').count()).toBeGreaterThan(0);
-      await tab.screenshot({ path: 'test-results/console-migrations.png', fullPage: true });
+      await screenshot(tab, 'console-migrations.png');
       await tab.click('nav.tabs a:text("Data")');
       await tab.waitForURL(/\/env\/production\/data$/);
       expect(await tab.locator('table.admins tbody tr').count()).toBe(2);
       expect(await tab.locator('#demo-data [data-check="seed.demo-data"]').count()).toBe(1);
-      await tab.screenshot({ path: 'test-results/console-data.png', fullPage: true });
+      await screenshot(tab, 'console-data.png');
       expect(problems).toEqual([]);
     });
   });
@@ -210,8 +209,7 @@ describe('the Migrations and Data tabs of an app not migrated yet', () => {
     temp.write('db/seeds/demo/users.xml', '<users/>\n');
     expect((await runCli(['attach', 'postgres', '--env', 'development'], { cwd: temp.dir })).code).toBe(0);
     served = await startTestConsole(temp.dir);
-    client = new ConsoleClient(served.url);
-    expect((await client.signIn(accountOf('viewer'))).status).toBe(303);
+    client = await signedInClient(served.url);
   }, 120_000);
 
   afterAll(async () => {
