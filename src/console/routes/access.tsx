@@ -12,22 +12,19 @@ import {
   type EventPage,
   pageAuditEvents,
 } from '../../stores/postgres/audit/list-events.js';
+import { currentRole } from '../../stores/postgres/current-role.js';
 import type { Queryable } from '../../stores/postgres/database.js';
-import { tableAccess } from '../../stores/postgres/table-access.js';
 import { resolvePostgresTarget } from '../../stores/postgres/target.js';
 import type { ConsoleContext, ConsoleRoute } from '../console-context.js';
-import { problemOf } from '../problem-of.js';
+import { type Outcome, problemOf } from '../problem-of.js';
 import { readEnvironment } from '../read-environment.js';
-import { unreadableTable } from '../unreadable-table.js';
+import { requireReadable } from '../unreadable-table.js';
 import { AccessView } from '../views/access-view.js';
 import { environmentOf } from './environment-route.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 /** Longer actor or action filters are refused: no actor or command is named at such length. */
 const FILTER_MAX_CHARS = 200;
-
-/** A part of the tab, or in one line why it cannot be shown. */
-export type Part<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** The audit filters as the query string gave them (shown back in the form), and what they mean. */
 export interface AuditQuery {
@@ -43,10 +40,10 @@ export interface AuditQuery {
 export interface AccessTab {
   /** Where it was read and as which role, or why the database could not be read at all. */
   read: { ok: true; where: string; as: string } | { ok: false; reason: string };
-  roles?: Part<AccessList>;
+  roles?: Outcome<AccessList>;
   /** Open requests (pending, or approved and not over); absent on an embedded database. */
-  requests?: Part<AccessRequest[]>;
-  audit?: Part<EventPage>;
+  requests?: Outcome<AccessRequest[]>;
+  audit?: Outcome<EventPage>;
 }
 
 export const accessPage: ConsoleRoute = {
@@ -103,9 +100,8 @@ export function auditQueryOf(c: ConsoleContext, now: Date): AuditQuery {
 
 async function readAccessTab(project: Project, env: Environment, query: AuditQuery): Promise<AccessTab> {
   const read = await readEnvironment(env, async (db, backing) => {
-    const { rows } = await db.query<{ role: string }>('select current_user::text as role');
     return {
-      as: rows[0]!.role,
+      as: await currentRole(db),
       roles: await rolesPart(db, project, env),
       ...(backing === 'server' ? { requests: await requestsPart(db) } : {}),
       audit: query.problem ? ({ ok: false, reason: query.problem } as const) : await auditPart(db, query),
@@ -117,24 +113,20 @@ async function readAccessTab(project: Project, env: Environment, query: AuditQue
 }
 
 /** As `access list`: an embedded database has no logins, which is said in its one line. */
-function rolesPart(db: Queryable, project: Project, env: Environment): Promise<Part<AccessList>> {
+function rolesPart(db: Queryable, project: Project, env: Environment): Promise<Outcome<AccessList>> {
   return partOf(async () => listAccess(db, project, env, requireLoginRoles(env, resolvePostgresTarget(env))));
 }
 
-function requestsPart(db: Queryable): Promise<Part<AccessRequest[]>> {
+function requestsPart(db: Queryable): Promise<Outcome<AccessRequest[]>> {
   return partOf(async () => {
-    const table = 'launchdb.access_requests';
-    if ((await tableAccess(db, table)) === 'unreadable')
-      throw new Error(await unreadableTable(db, table, 'the access requests'));
+    await requireReadable(db, 'launchdb.access_requests', 'the access requests');
     return listRequests(db, { open: true });
   });
 }
 
-function auditPart(db: Queryable, query: AuditQuery): Promise<Part<EventPage>> {
+function auditPart(db: Queryable, query: AuditQuery): Promise<Outcome<EventPage>> {
   return partOf(async () => {
-    const table = 'launchdb.audit';
-    if ((await tableAccess(db, table)) === 'unreadable')
-      throw new Error(await unreadableTable(db, table, 'the audit trail'));
+    await requireReadable(db, 'launchdb.audit', 'the audit trail');
     return pageAuditEvents(db, query.filter, {
       size: AUDIT_PAGE_SIZE,
       ...(query.before ? { before: query.before } : {}),
@@ -143,7 +135,7 @@ function auditPart(db: Queryable, query: AuditQuery): Promise<Part<EventPage>> {
 }
 
 /** One part read, or why not: a part that fails leaves the others shown. */
-async function partOf<T>(read: () => Promise<T>): Promise<Part<T>> {
+async function partOf<T>(read: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await read() };
   } catch (error) {

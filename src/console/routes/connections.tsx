@@ -19,10 +19,11 @@ import {
   readLongRunning,
 } from '../../stores/postgres/checks/connections-long-running.js';
 import { type ConnectionUsage, readConnectionUsage } from '../../stores/postgres/checks/connections-usage.js';
+import { currentRole } from '../../stores/postgres/current-role.js';
 import { type EnvironmentPlan, planEnvironment } from '../../stores/postgres/pool-plan/environment-plan.js';
 import { serverTargetOf } from '../../stores/postgres/pool-plan/plan-target.js';
 import type { ConsoleRoute } from '../console-context.js';
-import { readEnvironment } from '../read-environment.js';
+import { type EnvironmentRead, readEnvironment } from '../read-environment.js';
 import { ConnectionsView } from '../views/connections-view.js';
 import { environmentOf } from './environment-route.js';
 
@@ -41,9 +42,7 @@ export interface ServerConnections {
   plan: EnvironmentPlan;
 }
 
-export type ConnectionsTab =
-  | { ok: true; where: string; value: ServerConnections | { backing: 'embedded' } }
-  | { ok: false; reason: string };
+export type ConnectionsTab = EnvironmentRead<ServerConnections | { backing: 'embedded' }>;
 
 export const connectionsPage: ConsoleRoute = {
   method: 'GET',
@@ -58,15 +57,14 @@ export const connectionsPage: ConsoleRoute = {
   },
 };
 
-async function readConnectionsTab(project: Project, env: Environment): Promise<ConnectionsTab> {
-  const read = await readEnvironment(env, async (db, backing) => {
+function readConnectionsTab(project: Project, env: Environment): Promise<ConnectionsTab> {
+  return readEnvironment(env, async (db, backing) => {
     // Embedded: PGlite serves one session inside the process that opened it; nothing else to show.
     if (backing === 'embedded') return { backing };
     const thresholds = connectionThresholds(project.config);
-    const { rows } = await db.query<{ role: string }>('select current_user::text as role');
     const value: ServerConnections = {
       backing,
-      as: rows[0]!.role,
+      as: await currentRole(db),
       thresholds,
       usage: await readConnectionUsage(db),
       longRunning: await readLongRunning(db, thresholds.longRunningMs),
@@ -77,5 +75,4 @@ async function readConnectionsTab(project: Project, env: Environment): Promise<C
     };
     return value;
   });
-  return read.ok ? { ok: true, where: read.where, value: read.value } : read;
 }

@@ -17,22 +17,16 @@ import { describeOwner } from '../../stores/postgres/access/role-owner.js';
 import { describeParameters, describeResult } from '../../stores/postgres/audit/event-text.js';
 import type { EventPage } from '../../stores/postgres/audit/list-events.js';
 import type { SignedIn } from '../console-context.js';
-import type { AccessTab, AuditQuery, Part } from '../routes/access.js';
+import type { Outcome } from '../problem-of.js';
+import type { AccessTab, AuditQuery } from '../routes/access.js';
 import { ActionForm } from './action-form.js';
-import { EnvironmentPage, environmentPath } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps, environmentPath } from './environment-page.js';
 import { utc } from './utc.js';
 
 /** Ages offered in the `since` field; any age or date may be typed. */
 const SINCE_CHOICES = ['24h', '7d', '30d'];
 
-export function AccessView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  tab: AccessTab;
-  query: AuditQuery;
-}) {
+export function AccessView(props: EnvironmentTabProps & { tab: AccessTab; query: AuditQuery }) {
   const { env, tab } = props;
   return (
     <EnvironmentPage project={props.project} session={props.session} env={env} tab="access">
@@ -54,7 +48,15 @@ export function AccessView(props: {
   );
 }
 
-function RolesSection({ roles, env, session }: { roles: Part<AccessList>; env: string; session: SignedIn }) {
+function RolesSection({
+  roles,
+  env,
+  session,
+}: {
+  roles: Outcome<AccessList>;
+  env: string;
+  session: SignedIn;
+}) {
   if (!roles.ok) {
     return (
       <section id="roles">
@@ -174,7 +176,7 @@ function RequestsSection({
   env,
   session,
 }: {
-  requests: Part<AccessRequest[]>;
+  requests: Outcome<AccessRequest[]>;
   env: string;
   session: SignedIn;
 }) {
@@ -235,7 +237,7 @@ function RequestsSection({
   );
 }
 
-function AuditSection(props: { audit: Part<EventPage> | undefined; query: AuditQuery; env: string }) {
+function AuditSection(props: { audit: Outcome<EventPage> | undefined; query: AuditQuery; env: string }) {
   const { audit, query, env } = props;
   const path = environmentPath(env, 'access');
   return (
