@@ -8,25 +8,17 @@ import type { JobRun } from '../../scheduler/read-job-runs.js';
 import { slotText } from '../../scheduler/slot-text.js';
 import type { DrillRecord } from '../../stores/postgres/backup/drill-log.js';
 import type { BackupListing } from '../../stores/postgres/backup/list-backups.js';
-import type { SignedIn } from '../console-context.js';
 import type { BackupsTab, ScheduledRuns } from '../routes/backups.js';
 import { ActionForm } from './action-form.js';
 import { ago } from './ago.js';
 import { CHART_SCRIPTS, Chart } from './chart.js';
-import { EnvironmentPage } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps } from './environment-page.js';
 import { utc } from './utc.js';
 
 /** Drills in the table; the charts show all that were read. */
 const DRILLS_LISTED = 20;
 
-export function BackupsView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  tab: BackupsTab;
-  now: Date;
-}) {
+export function BackupsView(props: EnvironmentTabProps & { tab: BackupsTab; now: Date }) {
   const { env, tab, now } = props;
   const charted = tab.drills.ok ? tab.drills.value.length > 1 : false;
   return (

@@ -17,15 +17,9 @@ import type { EnvironmentPlan } from '../../stores/postgres/pool-plan/environmen
 import type { SignedIn } from '../console-context.js';
 import type { ConnectionsTab, ServerConnections } from '../routes/connections.js';
 import { ActionForm } from './action-form.js';
-import { EnvironmentPage } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps } from './environment-page.js';
 
-export function ConnectionsView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  tab: ConnectionsTab;
-}) {
+export function ConnectionsView(props: EnvironmentTabProps & { tab: ConnectionsTab }) {
   const { env, tab } = props;
   return (
     <EnvironmentPage project={props.project} session={props.session} env={env} tab="connections">
@@ -112,20 +106,9 @@ function Usage({ usage, thresholds }: { usage: ConnectionUsage; thresholds: Conn
       >
         <rect class="gauge-track" x="0" y="0" width="100" height="8" />
         <rect class="gauge-used" x="0" y="0" width={String(x(usage.share))} height="8" />
-        <line
-          class="gauge-mark"
-          x1={String(x(thresholds.usageWarn))}
-          x2={String(x(thresholds.usageWarn))}
-          y1="0"
-          y2="8"
-        />
-        <line
-          class="gauge-mark"
-          x1={String(x(thresholds.usageFail))}
-          x2={String(x(thresholds.usageFail))}
-          y1="0"
-          y2="8"
-        />
+        {[thresholds.usageWarn, thresholds.usageFail].map((mark) => (
+          <line class="gauge-mark" x1={String(x(mark))} x2={String(x(mark))} y1="0" y2="8" />
+        ))}
       </svg>
       <p>
         {`${usage.inUse} of ${usage.available} connections in use (${percent}%): max_connections ${usage.maxConnections} less ${reserved} reserved for superusers${usage.reserved ? ' and pg_use_reserved_connections' : ''}. ${usage.thisDatabase} in this database. Warns at ${Math.round(thresholds.usageWarn * 100)}%, fails at ${Math.round(thresholds.usageFail * 100)}% (the marks).`}

@@ -2,22 +2,14 @@
 // with who owns each; and the last recorded scan for demo data.
 import type { ListedAdmin } from '../../stores/postgres/admin/list-admins.js';
 import { referenceChanged, type SeedStatus, seedLabel } from '../../stores/postgres/seed/seed-status.js';
-import type { SignedIn } from '../console-context.js';
 import type { Outcome } from '../problem-of.js';
 import type { DataTab } from '../routes/data.js';
 import { countsInWords } from './counts-in-words.js';
-import { EnvironmentPage } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps } from './environment-page.js';
 import { RecordedCheck } from './recorded-check.js';
 import { utc } from './utc.js';
 
-export function DataTabView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  tab: DataTab;
-  now: Date;
-}) {
+export function DataTabView(props: EnvironmentTabProps & { tab: DataTab; now: Date }) {
   const { env, tab } = props;
   const { read } = tab;
   return (

@@ -21,6 +21,13 @@ export function environmentPath(env: string, tab: EnvironmentTab = ''): string {
   return `/env/${encodeURIComponent(env)}${tab ? `/${tab}` : ''}`;
 }
 
+/** What every tab's view is given by its route: the project, who is signed in, the environment. */
+export interface EnvironmentTabProps {
+  project: string;
+  session: SignedIn;
+  env: EnvironmentSummary;
+}
+
 export function EnvironmentPage(props: {
   project: string;
   session: SignedIn;

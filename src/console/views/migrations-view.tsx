@@ -4,21 +4,13 @@ import { isLaunchdbError } from '../../core/errors.js';
 import type { LintFinding } from '../../stores/postgres/migrate/lint/lint.js';
 import type { MigrationStatus } from '../../stores/postgres/migrate/status.js';
 import { refuseInvalidPlan } from '../../stores/postgres/migrate/validate.js';
-import type { SignedIn } from '../console-context.js';
 import { LINTED_PENDING_MAX, type MigrationsTab, type PendingLint } from '../routes/migrations.js';
 import { countsInWords } from './counts-in-words.js';
-import { EnvironmentPage } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps } from './environment-page.js';
 import { RecordedCheck } from './recorded-check.js';
 import { utc } from './utc.js';
 
-export function MigrationsView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  tab: MigrationsTab;
-  now: Date;
-}) {
+export function MigrationsView(props: EnvironmentTabProps & { tab: MigrationsTab; now: Date }) {
   const { env, tab } = props;
   return (
     <EnvironmentPage project={props.project} session={props.session} env={env} tab="migrations">

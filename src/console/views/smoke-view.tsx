@@ -3,21 +3,13 @@
 // the CSP) beside what the step found.
 import type { StepResult } from '../../smoke/step-result.js';
 import type { SmokeRunRecord } from '../../stores/postgres/smoke/smoke-runs.js';
-import type { SignedIn } from '../console-context.js';
 import type { EnvironmentRead } from '../read-environment.js';
 import { SMOKE_RUNS_SHOWN, type SmokeRuns } from '../routes/smoke.js';
 import { ago } from './ago.js';
-import { EnvironmentPage } from './environment-page.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { EnvironmentPage, type EnvironmentTabProps } from './environment-page.js';
 import { utc } from './utc.js';
 
-export function SmokeView(props: {
-  project: string;
-  session: SignedIn;
-  env: EnvironmentSummary;
-  read: EnvironmentRead<SmokeRuns>;
-  now: Date;
-}) {
+export function SmokeView(props: EnvironmentTabProps & { read: EnvironmentRead<SmokeRuns>; now: Date }) {
   const { env, read } = props;
   const command = `launchdb smoke --env ${env.name}${env.guarded ? ` --confirm ${env.name}` : ''} --app-url URL`;
   return (
