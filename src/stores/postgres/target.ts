@@ -1,6 +1,7 @@
 // Where an environment's Postgres is: resolved as flag, config, recorded attachment, embedded default.
 import { join } from 'node:path';
 import { isEnvRef } from '../../core/config/env-ref.js';
+import { UsageError } from '../../core/errors.js';
 import { type Environment, resolveValue } from '../../core/project.js';
 import { readSecrets } from '../../core/secrets.js';
 import { checkPostgresUrl, parseConnectionUrl } from './connection-url.js';
@@ -60,6 +61,21 @@ export function resolvePostgresTarget(env: Environment, flags: TargetFlags = {})
     port: info.port,
     database: info.database,
   };
+}
+
+/**
+ * The environment's server, for a command that needs one: no Postgres store is bad input naming the
+ * config key to add; an embedded database is the caller's `embedded` error, saying why not there.
+ */
+export function requireServerTarget(env: Environment, embedded: () => Error): ServerTarget {
+  const target = resolvePostgresTarget(env);
+  if (!target) {
+    throw new UsageError(`environment ${env.name} has no Postgres store`, {
+      fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
+    });
+  }
+  if (target.backing === 'embedded') throw embedded();
+  return target;
 }
 
 /** The admin URL for provisioning: flag, config, then `DATABASE_ADMIN_URL`. */

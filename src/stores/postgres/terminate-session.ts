@@ -7,7 +7,7 @@ import { openAdminDatabase } from './admin-database.js';
 import type { PostgresDatabase, Queryable } from './database.js';
 import { openMigrationDatabase } from './migrate/migration-database.js';
 import { quoteIdent, quoteLiteral } from './sql-quote.js';
-import { resolveAdminUrl, resolvePostgresTarget, type ServerTarget } from './target.js';
+import { requireServerTarget, resolveAdminUrl, type ServerTarget } from './target.js';
 
 /** How long the session is waited for once told to end (pg_terminate_backend's timeout). */
 export const TERMINATE_WAIT_MS = 5000;
@@ -74,19 +74,14 @@ export async function terminateSession(
 
 /** The environment's server; an embedded database has one session, launchdb's own: bad input. */
 function sessionServerOf(env: Environment): ServerTarget {
-  const target = resolvePostgresTarget(env);
-  if (!target) {
-    throw new UsageError(`environment ${env.name} has no Postgres store`, {
-      fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
-    });
-  }
-  if (target.backing === 'embedded') {
-    throw new UsageError(
-      `environment ${env.name} is embedded (PGlite): it has one session, inside the process that opened it, so there is no other session to terminate`,
-      { fix: 'stop the process that holds it (launchdb serve, the app) instead' },
-    );
-  }
-  return target;
+  return requireServerTarget(
+    env,
+    () =>
+      new UsageError(
+        `environment ${env.name} is embedded (PGlite): it has one session, inside the process that opened it, so there is no other session to terminate`,
+        { fix: 'stop the process that holds it (launchdb serve, the app) instead' },
+      ),
+  );
 }
 
 /** The admin's connection when the environment has an admin URL, else the owner's. */

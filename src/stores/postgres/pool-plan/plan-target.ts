@@ -3,7 +3,7 @@ import { UsageError } from '../../../core/errors.js';
 import type { Environment } from '../../../core/project.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import type { RoleKind } from '../provision/roles.js';
-import { resolvePostgresTarget, type ServerTarget } from '../target.js';
+import { requireServerTarget, type ServerTarget } from '../target.js';
 
 export interface TargetRole {
   kind: RoleKind;
@@ -15,21 +15,16 @@ export interface TargetRole {
  * connection slots to share, so there is nothing to plan: bad input, naming what would be.
  */
 export function serverTargetOf(env: Environment, command: string): ServerTarget {
-  const target = resolvePostgresTarget(env);
-  if (!target) {
-    throw new UsageError(`environment ${env.name} has no Postgres store`, {
-      fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
-    });
-  }
-  if (target.backing === 'embedded') {
-    throw new UsageError(
-      `environment ${env.name} is embedded (PGlite, one in-process session): it has no server connections or roles for \`launchdb ${command}\` to plan`,
-      {
-        fix: `run it for an environment on a server, or attach one: launchdb attach postgres --env ${env.name} --admin-url URL`,
-      },
-    );
-  }
-  return target;
+  return requireServerTarget(
+    env,
+    () =>
+      new UsageError(
+        `environment ${env.name} is embedded (PGlite, one in-process session): it has no server connections or roles for \`launchdb ${command}\` to plan`,
+        {
+          fix: `run it for an environment on a server, or attach one: launchdb attach postgres --env ${env.name} --admin-url URL`,
+        },
+      ),
+  );
 }
 
 /**
