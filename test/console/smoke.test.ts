@@ -12,6 +12,7 @@ import { runBin, runCli } from '../helpers/cli.js';
 import { serverAvailable } from '../helpers/databases.js';
 import { type ProvisionedShop, provisionShop } from '../helpers/provisioned-shop.js';
 import {
+  attachEmbeddedShop,
   copyShop,
   type ShopCopy,
   serveEmbeddedEnvironment,
@@ -224,13 +225,7 @@ describe('the Smoke tab of an embedded environment', () => {
   beforeAll(async () => {
     shop = copyShop();
     const cli = (args: string[]) => runBin(args, { cwd: shop.dir, timeoutMs: 120_000 });
-    for (const args of [
-      ['attach', 'postgres', '--env', 'production', '--confirm', 'production'],
-      ['migrate', 'up', '--env', 'production', '--confirm', 'production'],
-    ]) {
-      const result = await cli(args);
-      expect(result.code, result.stderr).toBe(0);
-    }
+    await attachEmbeddedShop(shop.dir, 'production');
     // The app reaches the embedded database through `launchdb serve`, which holds it while it runs.
     const database = await serveEmbeddedEnvironment({ cwd: shop.dir, env: 'production' });
     try {

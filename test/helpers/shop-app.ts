@@ -2,7 +2,8 @@
 // as real processes for tests. The API, in full:
 //
 //   const shop = copyShop();                                    // a private copy of examples/shop
-//   // … attach and `migrate up` in shop.dir with runCli; on embedded, serve it over the wire:
+//   await attachEmbeddedShop(shop.dir, 'production');           // attach and `migrate up` by the built CLI
+//   // (or attach and `migrate up` in shop.dir with runCli); on embedded, serve it over the wire:
 //   const db = await serveEmbeddedEnvironment({ cwd: shop.dir, env: 'production' }); // `launchdb serve`
 //   const app = await startShopApp({ databaseUrl: db.url, cwd: shop.dir }); // logFile? default logs/app.log
 //   // (on the server: attach with --admin-url; the app's DATABASE_URL is in .launchdb/secrets/<env>.env)
@@ -16,7 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, until } from './cli.js';
+import { BIN, runBin, until } from './cli.js';
 import { uniqueName } from './databases.js';
 
 export const SHOP_DIR = fileURLToPath(new URL('../../examples/shop/', import.meta.url));
@@ -38,6 +39,18 @@ export function copyShop(): ShopCopy {
   const config = join(dir, 'launchdb.config.ts');
   writeFileSync(config, readFileSync(config, 'utf8').replace("project: 'shop'", `project: '${name}'`));
   return { dir, name, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Attaches `env` of the copy on its embedded default and applies its migrations, with the built CLI. */
+export async function attachEmbeddedShop(dir: string, env: string): Promise<void> {
+  for (const args of [
+    ['attach', 'postgres'],
+    ['migrate', 'up'],
+  ]) {
+    const result = await runBin([...args, '--env', env, '--confirm', env], { cwd: dir, timeoutMs: 120_000 });
+    if (result.code !== 0)
+      throw new Error(`launchdb ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
 import { closedPort } from '../helpers/closed-port.js';
 import {
+  attachEmbeddedShop,
   copyShop,
   type RunningProcess,
   type ShopApp,
@@ -23,13 +24,7 @@ describe('launchdb smoke on the embedded database', () => {
 
   beforeAll(async () => {
     shop = copyShop();
-    for (const args of [
-      ['attach', 'postgres', '--env', 'production', '--confirm', 'production'],
-      ['migrate', 'up', '--env', 'production', '--confirm', 'production'],
-    ]) {
-      const result = await cli(args);
-      expect(result.code, result.stderr).toBe(0);
-    }
+    await attachEmbeddedShop(shop.dir, 'production');
     served = await serveEmbeddedEnvironment({ cwd: shop.dir, env: 'production' });
     app = await startShopApp({ databaseUrl: served.url, cwd: shop.dir });
   }, 120_000);
