@@ -3,8 +3,8 @@ import { UnreachableError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
 import type { Backing, PostgresDatabase } from '../stores/postgres/database.js';
 import { openEmbedded } from '../stores/postgres/embedded.js';
-import { openShared } from '../stores/postgres/serve.js';
 import { openServer } from '../stores/postgres/server.js';
+import { openShared } from '../stores/postgres/shared-embedded.js';
 import { type ControlTarget, type ControlTargetOptions, resolveControlTarget } from './control-target.js';
 import { migrateControl } from './migrate-control.js';
 

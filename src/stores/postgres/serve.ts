@@ -3,9 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { UsageError } from '../../core/errors.js';
 import { type LockHolder, lockHolder } from '../../core/file-lock.js';
-import { EMBEDDED_CAPABILITIES, type PostgresDatabase } from './database.js';
 import { EmbeddedDatabase, openEmbedded } from './embedded.js';
-import { openServer } from './server.js';
 
 export const DEFAULT_SERVE_PORT = 5433;
 
@@ -99,37 +97,6 @@ export async function serveEmbedded(dataDir: string, options: ServeOptions = {})
       return stopping;
     },
   };
-}
-
-/**
- * The embedded database in `dataDir`, served on a free loopback port for as long as it is open, and
- * used through that port by this process too: a long-lived process (the console) keeps it open while
- * the commands it starts reach it through the same port, every session queued fairly by the server
- * (one going straight to PGlite could land inside another's transaction).
- */
-export async function openShared(
-  dataDir: string,
-  options: Pick<ServeOptions, 'root' | 'lockWaitMs' | 'command'> & { max?: number } = {},
-): Promise<PostgresDatabase> {
-  const served = await serveEmbedded(dataDir, { ...options, host: '127.0.0.1', port: 0 });
-  try {
-    const db = await openServer(served.url, {
-      max: options.max ?? 2,
-      location: `${served.location} (served on 127.0.0.1:${served.port})`,
-    });
-    const closePool = db.close.bind(db);
-    return Object.assign(db, {
-      backing: 'embedded' as const,
-      capabilities: EMBEDDED_CAPABILITIES,
-      close: async () => {
-        await closePool();
-        await served.stop();
-      },
-    });
-  } catch (error) {
-    await served.stop();
-    throw error;
-  }
 }
 
 function listeningPort(server: PGLiteSocketServer): number {
