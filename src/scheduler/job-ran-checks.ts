@@ -8,6 +8,7 @@ import type { SharedControl } from '../control/shared-control.js';
 import type { Area, Check, CheckOutcome } from '../core/checks/check.js';
 import { firstLine, isLaunchdbError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
+import { launchdbCommand } from '../core/shell-quote.js';
 import { formatDuration } from '../stores/postgres/checks/connection-activity.js';
 import { type JobHealth, jobHealth } from './job-health.js';
 import { JOB_KINDS } from './job-kinds.js';
@@ -143,7 +144,7 @@ function fixOf(
     return `the run before it was still going: give the job a less frequent cron than it takes, or find why it is slow (${status})`;
   }
   if (health.state === 'problem' && health.run?.result !== 'missed') {
-    const command = ['launchdb', ...job.kind.argv, '--env', job.env].join(' ');
+    const command = launchdbCommand([...job.kind.argv, '--env', job.env]);
     return `look at the failed run with ${status} and the scheduler's log, or run \`${command}\` to see the whole error`;
   }
   const live = schedulers.filter((s) => s.state === 'live');

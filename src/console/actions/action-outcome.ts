@@ -15,8 +15,3 @@ export function actionOutcome(action: ActionRecord): ActionOutcome {
     text: `failed after ${took} s${action.exitCode != null ? ` (exit ${action.exitCode})` : ''}: ${action.errorLine ?? 'no error line'}`,
   };
 }
-
-/** The command as typed at a terminal: `launchdb backup create --env production`. */
-export function commandLine(argv: readonly string[]): string {
-  return ['launchdb', ...argv].join(' ');
-}

@@ -2,9 +2,10 @@
 // follow its output as server-sent events (GET /actions/:id/events, resumable with Last-Event-ID),
 // and the newest ones (GET /actions). Each runs the launchdb command its CLI runs, as the account.
 import { streamSSE } from 'hono/streaming';
+import { launchdbCommand } from '../../core/shell-quote.js';
 import { actionKind } from '../actions/action-kinds.js';
 import { readAction, readLines, recentActions } from '../actions/action-log.js';
-import { actionOutcome, commandLine } from '../actions/action-outcome.js';
+import { actionOutcome } from '../actions/action-outcome.js';
 import { runAction } from '../actions/run-action.js';
 import { reauthenticate } from '../auth/reauthenticate.js';
 import { roleAllows } from '../auth/roles.js';
@@ -62,7 +63,7 @@ export const startActionRoute: ConsoleRoute = {
             env={env.name}
             path={actionPath(env.name, kind.name)}
             label={kind.label}
-            command={commandLine(argv)}
+            command={launchdbCommand(argv)}
             cost={kind.cost}
             fields={fields}
             askPassword={!fresh?.recentlyAuthenticated}

@@ -1,7 +1,6 @@
 // An action's button: a form posting to the action's route with the CSRF token and its fields, the
 // cost beside it. Shown to the roles that may run it; the route refuses the others all the same.
 
-import type { ActionKind } from '../actions/action-kinds.js';
 import { actionKind } from '../actions/action-kinds.js';
 import { roleAllows } from '../auth/roles.js';
 import type { SignedIn } from '../console-context.js';
@@ -20,7 +19,7 @@ export function ActionForm(props: {
   /** Hide the cost: in a table row, one per row would be noise. */
   brief?: boolean;
 }) {
-  const kind: ActionKind | undefined = actionKind(props.action);
+  const kind = actionKind(props.action);
   if (!kind || !roleAllows(props.session.role, kind.role)) return null;
   return (
     <form method="post" action={actionPath(props.env, kind.name)} class="action">

@@ -1,7 +1,9 @@
 // One action: the command, who ran it, how it stands, and its output, followed live while it runs
 // (/assets/action-stream.js, over server-sent events).
+
+import { launchdbCommand } from '../../core/shell-quote.js';
 import type { ActionLine, ActionRecord } from '../actions/action-log.js';
-import { actionOutcome, commandLine } from '../actions/action-outcome.js';
+import { actionOutcome } from '../actions/action-outcome.js';
 import type { SignedIn } from '../console-context.js';
 import { Layout } from './layout.js';
 import { utc } from './utc.js';
@@ -28,7 +30,7 @@ export function ActionView(props: {
         <a href="/actions">Actions</a>
       </p>
       <h1>
-        <code>{commandLine(action.argv)}</code>
+        <code>{launchdbCommand(action.argv)}</code>
       </h1>
       <p class="meta">
         by {action.account}, started {utc(action.startedAt)} UTC
@@ -75,7 +77,7 @@ export function ActionsView(props: { project: string; session: SignedIn; actions
                 </td>
                 <td>{action.environment}</td>
                 <td>
-                  <code>{commandLine(action.argv)}</code>
+                  <code>{launchdbCommand(action.argv)}</code>
                 </td>
                 <td>{action.account}</td>
                 <td>{actionOutcome(action).text}</td>

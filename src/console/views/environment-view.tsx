@@ -7,6 +7,7 @@ import { ActionForm } from './action-form.js';
 import { CHART_SCRIPTS, Chart } from './chart.js';
 import { EnvironmentPage } from './environment-page.js';
 import type { EnvironmentSummary } from './home-view.js';
+import { utc } from './utc.js';
 import { worstFirst } from './worst-first.js';
 
 export function EnvironmentView(props: {
@@ -96,7 +97,7 @@ function RunsTable({ runs }: { runs: HistoryRun[] }) {
       <tbody>
         {runs.slice(0, 20).map((run) => (
           <tr>
-            <td>{run.startedAt.slice(0, 19).replace('T', ' ')}</td>
+            <td>{utc(run.startedAt)}</td>
             <td>{run.verdict}</td>
             <td>{`${run.counts.pass} pass, ${run.counts.warn} warn, ${run.counts.fail + run.counts.error} fail`}</td>
             <td>{run.actor}</td>
