@@ -1,9 +1,10 @@
 // What the backup commands share: where an environment's backups are, and the secrets that seal and open them.
+
+import { backupTargetOf } from '../backup/backup-location.js';
+import { type BackupSecrets, backupSecrets, secretValues } from '../backup/backup-secrets.js';
+import type { BackupTarget } from '../backup/local-target.js';
 import { UsageError } from '../core/errors.js';
 import type { Environment, Project } from '../core/project.js';
-import { backupTargetOf } from '../stores/postgres/backup/backup-location.js';
-import { type BackupSecrets, backupSecrets, secretValues } from '../stores/postgres/backup/backup-secrets.js';
-import type { BackupTarget } from '../stores/postgres/backup/local-target.js';
 import { stringFlag } from './args.js';
 import type { Io } from './io.js';
 import type { CommandInput } from './spec.js';

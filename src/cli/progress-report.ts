@@ -1,6 +1,6 @@
 // Progress of a backup or a restore on stderr: for people a line a second at most (tables, bytes,
 // rate, time left); with --json one JSON line per finished table, for programs.
-import type { TableProgress } from '../stores/postgres/backup/table-progress.js';
+import type { TableProgress } from '../backup/table-progress.js';
 import { formatBytes, formatDuration } from './backup-context.js';
 import type { Io } from './io.js';
 

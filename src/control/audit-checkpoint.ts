@@ -1,6 +1,8 @@
 // An audit checkpoint: the environment's trail verified against every witness (as `audit verify`),
 // and, when it holds, its signed head witnessed in the control database, outside the environment's
 // server. What `launchdb audit checkpoint` and the scheduler's `audit-checkpoint` job run.
+
+import type { BackupTarget } from '../backup/local-target.js';
 import type { Environment, Project } from '../core/project.js';
 import type { SignedHead } from '../stores/postgres/audit/audit-event.js';
 import { headSignatureValid } from '../stores/postgres/audit/audit-key.js';
@@ -8,7 +10,6 @@ import {
   type EnvironmentTrailVerdict,
   verifyEnvironmentTrail,
 } from '../stores/postgres/audit/verify-environment.js';
-import type { BackupTarget } from '../stores/postgres/backup/local-target.js';
 import type { Queryable } from '../stores/postgres/database.js';
 import { readControlHeads, witnessHeadInControl } from './audit-heads.js';
 import type { ControlDatabase } from './open-control.js';

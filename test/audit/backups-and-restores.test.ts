@@ -5,10 +5,10 @@
 // The check access.audit-chain says the same as `audit verify`. Embedded environments.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupTargetOf } from '../../src/backup/backup-location.js';
 import { Project } from '../../src/core/project.js';
 import type { AuditEvent, SignedHead } from '../../src/stores/postgres/audit/audit-event.js';
 import { headSignatureValid } from '../../src/stores/postgres/audit/audit-key.js';
-import { backupTargetOf } from '../../src/stores/postgres/backup/backup-location.js';
 import { readManifest } from '../../src/stores/postgres/backup/manifest.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
 import { restoreBackup } from '../../src/stores/postgres/backup/restore-backup.js';

@@ -1,6 +1,6 @@
 // Retention arithmetic over a simulated calendar: no sleeping, years of backups in a millisecond.
 import { describe, expect, it } from 'vitest';
-import { applyRetention, isoWeekOf, retainedDays } from '../../src/stores/postgres/backup/retention.js';
+import { applyRetention, isoWeekOf, retainedDays } from '../../src/backup/retention.js';
 
 /** A backup at 03:00 UTC every day from `from` for `days` days (and a second one at 15:00 on Sundays). */
 function calendar(from: string, days: number) {

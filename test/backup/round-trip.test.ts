@@ -4,14 +4,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalTarget } from '../../src/backup/local-target.js';
+import type { TableProgress } from '../../src/backup/table-progress.js';
 import { Project } from '../../src/core/project.js';
 import { createBackup } from '../../src/stores/postgres/backup/create-backup.js';
 import { drillBackup } from '../../src/stores/postgres/backup/drill.js';
-import { LocalTarget } from '../../src/stores/postgres/backup/local-target.js';
 import type { TableData } from '../../src/stores/postgres/backup/manifest.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
 import { restoreBackup } from '../../src/stores/postgres/backup/restore-backup.js';
-import type { TableProgress } from '../../src/stores/postgres/backup/table-progress.js';
 import { verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
 import { diffSnapshots } from '../../src/stores/postgres/schema/diff.js';
 import { takeSnapshot } from '../../src/stores/postgres/schema/snapshot.js';

@@ -2,8 +2,8 @@
 // recipient (its public key) to put in backups.recipients. The identity itself is never printed.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { newIdentity } from '../../backup/age-key.js';
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { newIdentity } from '../../stores/postgres/backup/age-key.js';
 import { stringFlag } from '../args.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';

@@ -1,12 +1,13 @@
 // GET /env/:env/backups: the environment's backups as `launchdb backup list` reads them (the newest
 // BACKUPS_SHOWN manifests from its backup target), who can restore them, the restore drills recorded
 // in its database (read as the read-only role) and the scheduler's runs of its jobs (control database).
+
+import { backupTargetOf } from '../../backup/backup-location.js';
 import type { Environment, Project } from '../../core/project.js';
 import { type JobHealth, jobHealth } from '../../scheduler/job-health.js';
 import { leaseMsOf } from '../../scheduler/lease.js';
 import { type JobRun, readJobRuns } from '../../scheduler/read-job-runs.js';
 import { type ScheduledJob, scheduledJobs } from '../../scheduler/slots.js';
-import { backupTargetOf } from '../../stores/postgres/backup/backup-location.js';
 import { type DrillRecord, readDrills } from '../../stores/postgres/backup/drill-log.js';
 import { type BackupListing, listBackups } from '../../stores/postgres/backup/list-backups.js';
 import type { Queryable } from '../../stores/postgres/database.js';

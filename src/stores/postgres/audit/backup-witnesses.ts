@@ -1,6 +1,6 @@
 // The heads an environment's backups witnessed: each manifest carries the signed head of the trail
 // as it was in the backup's snapshot, under the manifest's seal.
-import type { BackupTarget } from '../backup/local-target.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import { readManifest } from '../backup/manifest.js';
 import type { WitnessedHead } from './witness-file.js';
 

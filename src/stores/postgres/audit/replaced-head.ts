@@ -1,8 +1,9 @@
 // What a restore replaces: the newest head witnessed for the environment before it, recorded in the
 // restore's event, so `audit verify` knows the heads witnessed up to it were history, not tampering.
+
+import { backupTargetOf } from '../../../backup/backup-location.js';
 import { readControlWitnesses } from '../../../control/control-witnesses.js';
 import type { Environment, Project } from '../../../core/project.js';
-import { backupTargetOf } from '../backup/backup-location.js';
 import { backupWitnesses } from './backup-witnesses.js';
 import type { JsonValue } from './canonical-json.js';
 import { readLocalWitnesses } from './witness-file.js';

@@ -2,10 +2,11 @@
 // manifests of the environment's backups, and the heads the control database witnessed (read by the
 // caller, who knows how long it may wait for them). What `audit verify`, `audit checkpoint` and
 // `access.audit-chain` all run.
+
+import { backupTargetOf } from '../../../backup/backup-location.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import type { ControlWitnesses } from '../../../control/control-witnesses.js';
 import type { Environment, Project } from '../../../core/project.js';
-import { backupTargetOf } from '../backup/backup-location.js';
-import type { BackupTarget } from '../backup/local-target.js';
 import type { Queryable } from '../database.js';
 import { localAuditKey } from './audit-key.js';
 import { auditTableState } from './audit-table.js';

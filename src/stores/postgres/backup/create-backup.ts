@@ -2,6 +2,11 @@
 // by parallel workers on a server, compressed, encrypted and sealed when a passphrase or age recipients
 // are set, and listed only when whole.
 import { randomBytes } from 'node:crypto';
+import { newBackupKeys } from '../../../backup/backup-key.js';
+import type { BackupSecrets } from '../../../backup/backup-secrets.js';
+import { bytesOf, type Codec, encode, measure } from '../../../backup/data-codec.js';
+import type { BackupTarget, BackupWriter } from '../../../backup/local-target.js';
+import { type TableProgress, TableTally } from '../../../backup/table-progress.js';
 import { VERSION } from '../../../version.js';
 import { readSignedHead } from '../audit/read-trail.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
@@ -13,10 +18,6 @@ import {
   type TableToCopy,
   tablesToCopy,
 } from './backup-contents.js';
-import { newBackupKeys } from './backup-key.js';
-import type { BackupSecrets } from './backup-secrets.js';
-import { bytesOf, type Codec, encode, measure } from './data-codec.js';
-import type { BackupTarget, BackupWriter } from './local-target.js';
 import {
   type BackupManifest,
   type DataPart,
@@ -26,7 +27,6 @@ import {
   type TableData,
   tableChecksum,
 } from './manifest.js';
-import { type TableProgress, TableTally } from './table-progress.js';
 
 export const SCHEMA_FILE = 'schema.json.gz';
 

@@ -5,10 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { measure } from '../../../backup/data-codec.js';
 import { UsageError } from '../../../core/errors.js';
 import { suggest } from '../../../core/suggest.js';
 import type { Connection, PostgresDatabase } from '../database.js';
-import { measure } from './data-codec.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 

@@ -1,8 +1,9 @@
 // An environment's complete backups, newest first, with what each manifest and verification note
 // says: what `launchdb backup list` prints and the console's Backups tab shows.
+
+import type { BackupTarget } from '../../../backup/local-target.js';
 import { firstLine, isLaunchdbError, UsageError } from '../../../core/errors.js';
 import { inParallel } from '../../../core/in-parallel.js';
-import type { BackupTarget } from './local-target.js';
 import { readManifest } from './manifest.js';
 import { readVerification } from './verify-backup.js';
 

@@ -1,5 +1,7 @@
 // The manifest beside a backup's data: what it holds, how to check it, and a seal over itself.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { BackupEncryption } from '../../../backup/backup-key.js';
+import type { StoredFile } from '../../../backup/local-target.js';
 import type { SignedHead } from '../audit/audit-event.js';
 import { canonicalJson } from '../schema/snapshot.js';
 
@@ -7,13 +9,10 @@ export const MANIFEST_FORMAT = 'launchdb-backup/1';
 export const MANIFEST_FILE = 'manifest.json';
 
 /** One stored file: where it is in the backup, and its bytes as stored (compressed, maybe encrypted). */
-export interface StoredFile {
-  path: string;
-  bytes: number;
-  sha256: string;
-}
 
 /** One stored file of a table's rows: a whole table, or one range of a large one. */
+export type { BackupEncryption, StoredFile };
+
 export interface DataPart {
   file: StoredFile;
   rows: number;
@@ -80,15 +79,6 @@ export interface BackupManifest {
    */
   audit?: SignedHead;
 }
-
-/**
- * How a backup's files are encrypted: under keys stretched from a passphrase (`scrypt`, with a check
- * that tells a wrong passphrase), or under a random key stored only as an age file encrypted to the
- * recipients' public keys (`age`). Both are covered by the manifest's seal.
- */
-export type BackupEncryption =
-  | { algorithm: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; keyCheck: string }
-  | { algorithm: 'aes-256-gcm'; kdf: 'age'; recipients: string[]; wrappedKey: string };
 
 /** How the manifest proves it is unchanged: an HMAC with the backup key, or without a key a plain hash. */
 export interface ManifestSeal {

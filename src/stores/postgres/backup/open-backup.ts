@@ -1,9 +1,10 @@
 // Opens a stored backup: reads its manifest, checks the manifest's seal, and derives its keys.
+
+import { recipientsOf, unwrapKey } from '../../../backup/age-key.js';
+import { AGE_SALT, type BackupKeys, deriveKeys, keyMatches, splitKey } from '../../../backup/backup-key.js';
+import type { BackupSecrets } from '../../../backup/backup-secrets.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import { ExitCode, LaunchdbError, UsageError } from '../../../core/errors.js';
-import { recipientsOf, unwrapKey } from './age-key.js';
-import { AGE_SALT, type BackupKeys, deriveKeys, keyMatches, splitKey } from './backup-key.js';
-import type { BackupSecrets } from './backup-secrets.js';
-import type { BackupTarget } from './local-target.js';
 import { type BackupEncryption, MANIFEST_FILE, manifestIntact, type SealedManifest } from './manifest.js';
 
 export interface OpenedBackup {

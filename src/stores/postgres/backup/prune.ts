@@ -1,10 +1,10 @@
 // Pruning by retention: which complete backups the policy keeps, and removing the rest. A backup a
 // drill is restoring from (noted beside it while the drill runs) is never removed, nor the newest.
 import { hostname } from 'node:os';
+import { type BackupTarget, ownerAlive } from '../../../backup/local-target.js';
+import { applyRetention, type RetentionVerdict } from '../../../backup/retention.js';
 import type { RetentionPolicy } from '../../../core/config/types.js';
-import { type BackupTarget, ownerAlive } from './local-target.js';
 import { readManifest } from './manifest.js';
-import { applyRetention, type RetentionVerdict } from './retention.js';
 
 /** Beside a backup while a drill restores from it: `{ pid, host }`. */
 export const IN_USE_NOTE = 'in-use.json';

@@ -1,6 +1,9 @@
 // Restores a backup into a database in one transaction: the schema from its snapshot, the rows by
 // COPY (checked against the manifest as they stream), sequences, then constraints, indexes and the
 // rest. Anything that fails, or a killed process, rolls it all back: the target stays as it was.
+
+import { decode, decodeAll, measure } from '../../../backup/data-codec.js';
+import { type TableProgress, TableTally } from '../../../backup/table-progress.js';
 import { UsageError } from '../../../core/errors.js';
 import { VERSION } from '../../../version.js';
 import type { Connection, PostgresDatabase, Queryable } from '../database.js';
@@ -12,13 +15,11 @@ import type { CatalogSnapshot, StoredSnapshot } from '../schema/snapshot.js';
 import { completeSnapshot, snapshotChecksum } from '../schema/snapshot.js';
 import { notInExtension, notSystemSchema } from '../schema/snapshot-scope.js';
 import { quoteIdent } from '../sql-quote.js';
-import { decode, decodeAll, measure } from './data-codec.js';
 import type { TableData } from './manifest.js';
 import { BackupDamaged, type OpenedBackup } from './open-backup.js';
 import { renameRoles } from './rename-roles.js';
 import { recordRestore } from './restore-log.js';
 import { applyDdl, type DdlStatement, materializedViewRefreshes, schemaDdl } from './schema-ddl.js';
-import { type TableProgress, TableTally } from './table-progress.js';
 
 export interface RestoreOptions {
   /** Drop what the target holds first (in the same transaction). Without it a target that is not empty is refused. */

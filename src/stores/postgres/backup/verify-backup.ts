@@ -1,7 +1,7 @@
 // Verifies a backup without restoring it: every file's stored bytes, then its content once decrypted
 // and decompressed, against the (sealed) manifest. Its stored bytes alone need no key.
-import { decode, measure } from './data-codec.js';
-import type { BackupTarget } from './local-target.js';
+import { decode, measure } from '../../../backup/data-codec.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import type { BackupManifest, StoredFile } from './manifest.js';
 import type { OpenedBackup } from './open-backup.js';
 

@@ -1,9 +1,10 @@
 // What the backup checks read: the environment's newest complete backup, its declared backup job, and
 // how strictly to judge.
+
+import { backupTargetOf } from '../../../backup/backup-location.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import type { CheckOutcome } from '../../../core/checks/check.js';
 import { type ScheduledJob, scheduledJobs } from '../../../scheduler/slots.js';
-import { backupTargetOf } from '../backup/backup-location.js';
-import type { BackupTarget } from '../backup/local-target.js';
 import { readManifest, type SealedManifest } from '../backup/manifest.js';
 import { BackupDamaged } from '../backup/open-backup.js';
 import type { PostgresCheckContext } from './context.js';

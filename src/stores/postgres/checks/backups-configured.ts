@@ -2,8 +2,9 @@
 // in scheduler.jobs for the environment (`launchdb scheduler run` runs it), or the provider's
 // automated backups declared (which launchdb cannot see inside). Whether the job's slots actually run
 // is backups.schedule-ran's question.
+
+import { backupTargetOf } from '../../../backup/backup-location.js';
 import type { Check } from '../../../core/checks/check.js';
-import { backupTargetOf } from '../backup/backup-location.js';
 import { backupJobOf } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 

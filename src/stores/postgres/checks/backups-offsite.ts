@@ -1,10 +1,10 @@
 // backups.offsite: the backups are not on the machine (or disk) the database is on: one lost disk or
 // host must not take both.
 import { stat } from 'node:fs/promises';
+import { backupTargetOf } from '../../../backup/backup-location.js';
+import { LocalTarget } from '../../../backup/local-target.js';
+import { S3Target } from '../../../backup/s3-target.js';
 import type { Check } from '../../../core/checks/check.js';
-import { backupTargetOf } from '../backup/backup-location.js';
-import { LocalTarget } from '../backup/local-target.js';
-import { S3Target } from '../backup/s3-target.js';
 import { isLoopback } from '../connection-url.js';
 import { noBackups } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';

@@ -2,10 +2,10 @@
 // its owner alone (folder and files).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { backupTargetOf } from '../../../backup/backup-location.js';
+import { LocalTarget } from '../../../backup/local-target.js';
+import { S3Target } from '../../../backup/s3-target.js';
 import type { Check, CheckOutcome } from '../../../core/checks/check.js';
-import { backupTargetOf } from '../backup/backup-location.js';
-import { LocalTarget } from '../backup/local-target.js';
-import { S3Target } from '../backup/s3-target.js';
 import { noBackups } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 

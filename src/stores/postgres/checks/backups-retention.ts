@@ -1,6 +1,7 @@
 // backups.retention: backups are kept at least a week, so a problem found days later can still be undone.
+
+import { retainedDays } from '../../../backup/retention.js';
 import type { Check } from '../../../core/checks/check.js';
-import { retainedDays } from '../backup/retention.js';
 import { backupJobOf } from './backup-facts.js';
 import type { PostgresCheckContext } from './context.js';
 

@@ -2,10 +2,11 @@
 // manifest (no key needed); the first time, where it can be opened here, it is also verified in full
 // (decrypted, decompressed, every content checksum); a recorded failed verification fails until a
 // later one passes.
+
+import { type BackupSecrets, backupSecrets } from '../../../backup/backup-secrets.js';
+import type { BackupTarget } from '../../../backup/local-target.js';
 import type { Check, CheckOutcome } from '../../../core/checks/check.js';
 import { isLaunchdbError } from '../../../core/errors.js';
-import { type BackupSecrets, backupSecrets } from '../backup/backup-secrets.js';
-import type { BackupTarget } from '../backup/local-target.js';
 import type { SealedManifest } from '../backup/manifest.js';
 import { openBackup } from '../backup/open-backup.js';
 import {

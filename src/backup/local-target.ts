@@ -7,9 +7,15 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { measure } from './data-codec.js';
-import type { StoredFile } from './manifest.js';
 
 /** Where backups are kept. Local folders now; object storage implements the same interface. */
+/** A file as stored: where, how many bytes, and the SHA-256 of those bytes. */
+export interface StoredFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface BackupTarget {
   /** Printable: `.launchdb/backups/production`. */
   readonly location: string;

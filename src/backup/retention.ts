@@ -1,7 +1,7 @@
 // Which backups a retention policy keeps: grandfather-father-son (daily, weekly, monthly) or an age in
 // days. Pure arithmetic over the backups' times, so a calendar of years is tested without waiting.
 
-import type { RetentionPolicy } from '../../../core/config/types.js';
+import type { RetentionPolicy } from '../core/config/types.js';
 
 export type { RetentionPolicy };
 

@@ -3,10 +3,9 @@
 // upload and down as they are read, never staged whole on disk.
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
-import { UnreachableError, UsageError } from '../../../core/errors.js';
+import { UnreachableError, UsageError } from '../core/errors.js';
 import { measure } from './data-codec.js';
-import { type BackupTarget, type BackupWriter, ownerAlive } from './local-target.js';
-import type { StoredFile } from './manifest.js';
+import { type BackupTarget, type BackupWriter, ownerAlive, type StoredFile } from './local-target.js';
 
 // The SDK warns on every process that its future versions need Node 22; launchdb pins this one.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

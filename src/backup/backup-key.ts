@@ -3,7 +3,15 @@
 import { createHmac, hkdfSync, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { wrapKey } from './age-key.js';
 import type { BackupSecrets } from './backup-secrets.js';
-import type { BackupEncryption } from './manifest.js';
+
+/**
+ * How a backup's files are encrypted: under keys stretched from a passphrase (`scrypt`, with a check
+ * that tells a wrong passphrase), or under a random key stored only as an age file encrypted to the
+ * recipients' public keys (`age`). Both are covered by the manifest's seal.
+ */
+export type BackupEncryption =
+  | { algorithm: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; keyCheck: string }
+  | { algorithm: 'aes-256-gcm'; kdf: 'age'; recipients: string[]; wrappedKey: string };
 
 /** The keys one backup uses, all derived from one master key. */
 export interface BackupKeys {

@@ -1,9 +1,9 @@
 // What encrypts an environment's backups and what opens them, read from the config and the environment:
 // a passphrase, or age recipients to write to and an identity to read with. Never printed or stored.
-import { isAgeIdentity } from '../../../core/config/age-format.js';
-import type { BackupsConfig } from '../../../core/config/types.js';
-import { UsageError } from '../../../core/errors.js';
-import { type Environment, resolveValue } from '../../../core/project.js';
+import { isAgeIdentity } from '../core/config/age-format.js';
+import type { BackupsConfig } from '../core/config/types.js';
+import { UsageError } from '../core/errors.js';
+import { type Environment, resolveValue } from '../core/project.js';
 
 export const DEFAULT_KEY_VARIABLE = 'LAUNCHDB_BACKUP_KEY';
 export const DEFAULT_IDENTITY_VARIABLE = 'LAUNCHDB_BACKUP_IDENTITY';

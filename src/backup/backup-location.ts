@@ -1,8 +1,8 @@
 // Where an environment's backups are kept: a local folder (`backups.dir`, default `.launchdb/backups`)
 // or S3 (`backups.s3`), one folder or prefix per environment.
 import { isAbsolute, join, relative } from 'node:path';
-import { UsageError } from '../../../core/errors.js';
-import { type Environment, type Project, resolveValue } from '../../../core/project.js';
+import { UsageError } from '../core/errors.js';
+import { type Environment, type Project, resolveValue } from '../core/project.js';
 import { type BackupTarget, LocalTarget } from './local-target.js';
 import { S3Target } from './s3-target.js';
 
