@@ -3,7 +3,7 @@
 import { UsageError } from '../core/errors.js';
 import { describeRange, inRange } from '../core/ranges.js';
 import { suggest } from '../core/suggest.js';
-import { checkPostgresUrl, urlScheme } from '../stores/postgres/connection-url.js';
+import { checkPostgresUrl, checkUrl, urlScheme } from '../stores/postgres/connection-url.js';
 import {
   type CommandInput,
   type CommandSpec,
@@ -165,7 +165,8 @@ function resolveUrlFlag(
     source = `$${flag.env}`;
   }
   if (value === undefined) return;
-  if (!flag.orName || urlScheme(value) !== undefined) checkPostgresUrl(value, source);
+  if (flag.anyScheme) checkUrl(value, source);
+  else if (!flag.orName || urlScheme(value) !== undefined) checkPostgresUrl(value, source);
   flags[name] = value;
 }
 

@@ -1,6 +1,6 @@
 // Every command launchdb has, described without importing any of them.
 import { FIXED_PORT, LISTEN_PORT, ROWS_PER_TABLE, TIMEOUT_OR_ZERO_MS, WORKERS } from '../core/ranges.js';
-import { type CommandSpec, ENV_FLAGS, type FlagSpec, JSON_FLAG } from './spec.js';
+import { type CommandSpec, ENV_FLAGS, type FlagSpec, JSON_FLAG, type UrlFlagSpec } from './spec.js';
 
 /** Where backups are: for every backup command. */
 const TARGET_FLAG: Record<string, FlagSpec> = {
@@ -25,7 +25,7 @@ const BACKUP_ENV_FLAG: Record<string, FlagSpec> = {
 };
 
 /** The admin URL of a server (DATABASE_ADMIN_URL after the config), for what the command needs it for. */
-function adminUrlFlag(description: string): FlagSpec {
+function adminUrlFlag(description: string): UrlFlagSpec {
   return { type: 'url', value: 'URL', env: 'DATABASE_ADMIN_URL', envAfterConfig: true, description };
 }
 
@@ -141,10 +141,15 @@ export const COMMANDS: CommandSpec[] = [
         value: 'URL',
         env: 'DATABASE_URL',
         envAfterConfig: true,
-        description: "the app's database URL (a managed database)",
+        anyScheme: true,
+        description:
+          "the store's URL: the app's database URL (a managed database), a redis:// URL, an S3 endpoint",
       },
-      'admin-url': adminUrlFlag('a URL allowed to create databases and roles'),
-      rotate: { type: 'boolean', description: 'set new passwords for the provisioned roles' },
+      'admin-url': {
+        ...adminUrlFlag('a URL allowed to provision: create databases and roles, or Redis ACL users'),
+        anyScheme: true,
+      },
+      rotate: { type: 'boolean', description: 'set new passwords for the provisioned roles or users' },
       'print-secrets': { type: 'boolean', description: 'print the connection URLs with their passwords' },
     },
     conflicts: [['url', 'admin-url']],

@@ -40,6 +40,11 @@ export interface UrlFlagSpec extends FlagBase {
   envAfterConfig?: boolean;
   /** The value may be a name instead (`--to ENV|URL`): only a value with a scheme is checked as a URL. */
   orName?: boolean;
+  /**
+   * Any store's URL (`attach STORE --url`): only checked to parse here; the store checks its scheme
+   * (postgres://, redis://, an S3 endpoint's http(s)://).
+   */
+  anyScheme?: boolean;
 }
 
 export type FlagSpec = BooleanFlagSpec | StringFlagSpec | IntegerFlagSpec | UrlFlagSpec;

@@ -17,3 +17,12 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
   }
   return out;
 }
+
+/** The password of a URL (`postgres://`, `redis://`), decoded, to mask wherever it may appear; none when it does not parse. */
+export function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

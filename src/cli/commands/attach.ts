@@ -1,29 +1,23 @@
-// `launchdb attach postgres`: attaches Postgres to an environment and prints what was done.
+// `launchdb attach STORE`: attaches a store to an environment and prints what was done.
 import { type ExitCode, UsageError } from '../../core/errors.js';
-import { suggest } from '../../core/suggest.js';
-import { attachPostgres, planAttach } from '../../stores/postgres/attach.js';
+import { passwordOf } from '../../core/redact.js';
+import { STORES, storeKind } from '../../stores/stores.js';
 import { stringFlag } from '../args.js';
 import { commandContext, confirmChange } from '../context.js';
 import type { Io } from '../io.js';
 import type { CommandInput } from '../spec.js';
 
-const STORES = ['postgres'];
-
 export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
-  const store = input.positionals[0];
-  if (store === undefined) {
-    throw new UsageError('attach needs a store: launchdb attach postgres --env NAME');
+  const name = input.positionals[0];
+  if (name === undefined) {
+    const names = STORES.map((kind) => kind.name).join('|');
+    throw new UsageError(`attach needs a store: launchdb attach ${names} --env NAME`);
   }
-  if (!STORES.includes(store)) {
-    const guess = suggest(store, [...STORES, 'documents', 'objects', 'cache']);
-    throw new UsageError(`store "${store}" cannot be attached yet; available: ${STORES.join(', ')}`, {
-      ...(guess === 'postgres' ? { fix: 'did you mean `launchdb attach postgres`?' } : {}),
-    });
-  }
+  const store = storeKind(name);
   const url = stringFlag(input, 'url');
   const adminUrl = stringFlag(input, 'admin-url');
   // Read from a file: the target line names the file flag, not a --url the user never typed.
-  const fileFlag = ['url-file', 'admin-url-file'].find((name) => stringFlag(input, name) !== undefined);
+  const fileFlag = ['url-file', 'admin-url-file'].find((flag) => stringFlag(input, flag) !== undefined);
   const { env, connectTimeoutMs } = await commandContext(input, io);
   const flags = {
     ...(url ? { url } : {}),
@@ -32,18 +26,16 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     rotate: input.flags.rotate === true,
   };
-  const plan = planAttach(env, flags);
-  const how = { embedded: 'embedded Postgres', url: 'Postgres server', provision: 'provision on server' }[
-    plan.mode
-  ];
+  const plan = store.planAttach(env, flags);
   const source = plan.source === 'default' ? 'no URL given' : `from ${plan.source}`;
-  await confirmChange(env, input, io, `postgres: ${how} ${plan.location} (${source})`);
-  const result = await attachPostgres(env, plan, flags);
+  await confirmChange(env, input, io, `${store.name}: ${plan.how} ${plan.location} (${source})`);
+  const result = await store.attach(env, plan, flags);
 
   const printSecrets = input.flags['print-secrets'] === true;
   for (const value of Object.values(result.secrets ?? {})) {
-    const password = passwordOf(value);
-    if (password && !printSecrets) io.secrets.add(password);
+    // A URL's password, or a secret that is not a URL (an access key) as a whole.
+    const secret = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? passwordOf(value) : value;
+    if (secret && !printSecrets) io.secrets.add(secret);
   }
   if (input.flags.json) {
     const { secrets, ...rest } = result;
@@ -52,13 +44,13 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   }
   const verb = result.marked ? 'attached' : 'already attached';
   io.out(
-    `${io.style('green', verb)}: postgres (${result.backing}) to ${env.name} at ${result.location} in ${result.durationMs} ms\n`,
+    `${io.style('green', verb)}: ${store.name} (${result.backing}) to ${env.name} at ${result.location} in ${result.durationMs} ms\n`,
   );
   if (result.provisioned) {
     for (const item of result.provisioned.created) io.out(`  ${io.style('green', 'created')} ${item}\n`);
     for (const item of result.provisioned.differences) io.out(`  ${io.style('yellow', 'differs')} ${item}\n`);
     if (result.provisioned.rotated)
-      io.out(`  ${io.style('yellow', 'rotated')} passwords of the provisioned roles\n`);
+      io.out(`  ${io.style('yellow', 'rotated')} the provisioned credentials\n`);
   }
   if (result.secretsFile) {
     io.out(`  credentials in ${result.secretsFile.slice(env.root.length + 1)} (mode 0600)\n`);
@@ -67,12 +59,4 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     for (const [key, value] of Object.entries(result.secrets)) io.outUnredacted(`${key}=${value}\n`);
   }
   return 0;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,9 +9,7 @@ import { type ExitCode, UsageError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { suggest } from '../../core/suggest.js';
 import { hasScheduledJobs, jobRanChecks } from '../../scheduler/job-ran-checks.js';
-import { postgresChecks } from '../../stores/postgres/checks/index.js';
-import { PostgresSession } from '../../stores/postgres/session.js';
-import { connectTimeoutOf, resolvePostgresTarget } from '../../stores/postgres/target.js';
+import { declaredStores } from '../../stores/stores.js';
 import { stringFlag } from '../args.js';
 import { commandContext } from '../context.js';
 import { formatFlag } from '../format-flag.js';
@@ -30,16 +28,16 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   const strict = input.flags.strict === true;
   const format = formatFlag(input, ['text', 'github', 'sarif']);
   const { project, env, connectTimeoutMs } = await commandContext(input, io);
-  const target = resolvePostgresTarget(env);
-  if (!target) {
+  const stores = declaredStores(env);
+  if (stores.length === 0) {
     throw new UsageError(`environment ${env.name} has no stores to check`, {
       fix: `add \`postgres: {}\` under environments.${env.name} in the config`,
     });
   }
-  const postgres = new PostgresSession(env, target, {
-    connectTimeoutMs: connectTimeoutOf(env, connectTimeoutMs),
-    command: 'check',
-  });
+  // Each store's session under its name (`postgres`, `objects`, …): nothing connects until a check asks.
+  const sessions = Object.fromEntries(
+    stores.map((store) => [store.name, store.openSession(env, { connectTimeoutMs, command: 'check' })]),
+  );
   const owner = dataOwnerOf(project.config, env.name);
   // One control database for the recorder and the scheduled jobs' checks, opened when first needed.
   // Those checks wait for it as for any store; recording alone gives up after 2 s.
@@ -49,14 +47,17 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       ? { command: 'check', ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }) }
       : checkControlOptions,
   );
-  const checks = [...postgresChecks, ...jobRanChecks(project, env, control)];
+  const checks: Check<never>[] = [
+    ...stores.flatMap((store) => store.checks),
+    ...jobRanChecks(project, env, control),
+  ];
   // Started beside the checks: a server control database connects while they run.
   const recorder = input.flags['no-record'] === true ? undefined : startRecordingCheck(project, env, control);
   let report: Report;
   try {
     report = await runChecks(
-      checks,
-      { project, env, postgres, control, now: new Date() },
+      checks as Check<unknown>[],
+      { project, env, ...sessions, control, now: new Date() },
       {
         project: project.name,
         environment: env.name,
@@ -70,7 +71,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     await recorder?.cancel();
     throw error;
   } finally {
-    await postgres.close();
+    await Promise.all(Object.values(sessions).map((session) => session.close()));
     // With a recorder, it closes the control database once the run is recorded.
     if (!recorder) await control.close();
   }
@@ -88,8 +89,8 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     if (warning) io.err(`${io.style('yellow', warning)}\n`);
   }
 
-  if (report.checks.some((check) => check.id === 'provisioning.reachable' && check.status === 'fail'))
-    return 3;
+  const reachability = new Set(stores.map((store) => store.reachableCheck));
+  if (report.checks.some((check) => reachability.has(check.id) && check.status === 'fail')) return 3;
   return report.verdict === 'ready' ? 0 : 1;
 }
 

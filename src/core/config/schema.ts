@@ -4,19 +4,18 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import {
   CONNECTION_LIMIT,
-  describeRange,
-  inRange,
   MAX_TIMER_MS,
   type NumberRange,
   ROWS_PER_TABLE,
-  TIMEOUT_MS,
   TIMEOUT_OR_ZERO_MS,
   WORKERS,
 } from '../ranges.js';
 import { closestBranch, describeIssue } from '../zod-issue.js';
 import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
-import { isEnvRef } from './env-ref.js';
+import { cacheStoreSchema } from './cache-config.js';
+import { documentsStoreSchema } from './documents-config.js';
+import { objectsStoreSchema } from './objects-config.js';
 import { retiredScheduleProblem } from './retired-backup-schedule.js';
 import {
   ADMIN_SECRET_HASHES,
@@ -25,8 +24,8 @@ import {
   MIGRATION_LAYOUTS,
   SCHEDULED_JOBS,
 } from './types.js';
+import { envRef, identifier, millis, wholeNumber } from './zod-parts.js';
 
-const envRef = z.custom((value) => isEnvRef(value), { message: "expected env('NAME')" });
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// URL', abort: true })
@@ -35,13 +34,6 @@ const postgresUrl = z
       'expected a URL that parses: percent-encode @ : / ? # in the user name and password (@ is %40, : is %3A, / is %2F)',
   })
   .or(envRef);
-
-/** A whole number in `range`; the message names the range and the value given. */
-function wholeNumber(range: NumberRange) {
-  return z.number().refine((value) => inRange(value, range), {
-    error: (issue) => `expected a whole number from ${describeRange(range)}, got ${issue.input}`,
-  });
-}
 
 // Ranges only the config has; those shared with flags are in ranges.ts.
 const DAY_MS = 86_400_000;
@@ -57,7 +49,6 @@ const GZIP_LEVEL: NumberRange = { min: 1, max: 9 };
 /** A lease shorter than a second would expire between two heartbeats of a busy event loop. */
 const LEASE_MS: NumberRange = { min: 1000, max: MAX_TIMER_MS, unit: 'ms' };
 
-const millis = wholeNumber(TIMEOUT_MS);
 /** An IANA time zone this Node knows: `UTC`, `Europe/Berlin`. */
 const timeZone = z.string().refine(isTimeZone, {
   error: (issue) =>
@@ -83,9 +74,6 @@ const regexSource = z.string().refine(
   },
   { message: 'expected a valid regular expression' },
 );
-const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, {
-  message: 'expected lowercase letters, digits and _, starting with a letter',
-});
 /** A table, every table of a schema, or every table: `audit_log` (in any schema), `billing.invoices`, `audit.*`, `*`. */
 const tableEntry = z.string().regex(/^(?:[^.\s*]+\.)?(?:\*|[^.\s*]+)$/, {
   message: 'expected `table`, `schema.table`, `schema.*` or `*`',
@@ -129,6 +117,9 @@ const roleName = z
 const environment = z.strictObject({
   guarded: z.boolean().optional(),
   postgres: postgresStore.optional(),
+  objects: objectsStoreSchema.optional(),
+  cache: cacheStoreSchema.optional(),
+  documents: documentsStoreSchema.optional(),
   owner: z.string().optional(),
 });
 

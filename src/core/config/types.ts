@@ -1,5 +1,10 @@
 // The shape of `launchdb.config.ts`, documented where it is declared.
+import type { CacheStoreConfig } from './cache-config.js';
+import type { DocumentsStoreConfig } from './documents-config.js';
 import type { Configurable, EnvRef } from './env-ref.js';
+import type { ObjectsStoreConfig } from './objects-config.js';
+
+export type { CacheStoreConfig, DocumentsStoreConfig, ObjectsStoreConfig };
 
 export interface PostgresRoleSettings {
   /** `statement_timeout` of the app role, in ms (1 to 2147483647). Default 15000. */
@@ -30,6 +35,12 @@ export interface EnvironmentConfig {
   guarded?: boolean;
   /** The Postgres store of this environment; `{}` for the embedded default. */
   postgres?: PostgresStoreConfig;
+  /** Object storage (docs/OBJECTS.md): a folder under `.launchdb/<env>/objects`, or an S3-compatible bucket. */
+  objects?: ObjectsStoreConfig;
+  /** A cache (docs/CACHE.md): a private `redis-server` under `.launchdb/<env>/cache`, or Redis by URL. */
+  cache?: CacheStoreConfig;
+  /** Documents (docs/DOCUMENTS.md): collections on this environment's Postgres, or a Firestore project's rules. */
+  documents?: DocumentsStoreConfig;
   /**
    * The data owner: the person (an id from `access.people`) who answers for this environment's data.
    * `access.data-owner` fails a guarded environment without one. @example 'ada'

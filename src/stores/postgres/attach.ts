@@ -2,11 +2,12 @@
 import { UnreachableError } from '../../core/errors.js';
 import type { Environment } from '../../core/project.js';
 import { readSecrets, writeSecrets } from '../../core/secrets.js';
+import type { AttachFlags, AttachResult } from '../store-kind.js';
 import { ensureCapture } from './audit/ddl-capture.js';
-import { describeUrl } from './connection-url.js';
+import { checkPostgresUrl, describeUrl } from './connection-url.js';
 import { openEmbedded } from './embedded.js';
 import { ensureMarker } from './marker.js';
-import { type ProvisionResult, provision } from './provision/provision.js';
+import { provision } from './provision/provision.js';
 import { openServer } from './server.js';
 import {
   configuredUrl,
@@ -33,32 +34,6 @@ export type AttachPlan = PlanSource &
     | { mode: 'provision'; adminUrl: string; database: string; location: string }
   );
 
-export interface AttachFlags {
-  url?: string;
-  adminUrl?: string;
-  /** How --url or --admin-url was given, when not as itself: `--admin-url-file FILE`. */
-  urlFlag?: string;
-  connectTimeoutMs?: number;
-  rotate?: boolean;
-}
-
-export interface AttachResult {
-  environment: string;
-  store: 'postgres';
-  backing: 'embedded' | 'server';
-  mode: AttachPlan['mode'];
-  location: string;
-  /** Where the URL came from (the plan's source). */
-  source: string;
-  /** True when this run marked the database for the environment for the first time. */
-  marked: boolean;
-  provisioned?: Omit<ProvisionResult, 'urls'>;
-  /** Written to the secrets file; shown only with --print-secrets. */
-  secrets?: Record<string, string>;
-  secretsFile?: string;
-  durationMs: number;
-}
-
 /**
  * What attach will do, decided before anything changes: an explicit --url or --admin-url, then the
  * config's url or adminUrl, then DATABASE_URL or DATABASE_ADMIN_URL, then an earlier attachment,
@@ -82,8 +57,14 @@ export function planAttach(env: Environment, flags: AttachFlags): AttachPlan {
     location: describeUrl(url),
     source,
   });
-  if (flags.url) return useUrl(flags.url, true, flags.urlFlag ?? '--url');
-  if (flags.adminUrl) return provisionAt(flags.adminUrl, flags.urlFlag ?? '--admin-url');
+  if (flags.url) {
+    checkPostgresUrl(flags.url, flags.urlFlag ?? '--url');
+    return useUrl(flags.url, true, flags.urlFlag ?? '--url');
+  }
+  if (flags.adminUrl) {
+    checkPostgresUrl(flags.adminUrl, flags.urlFlag ?? '--admin-url');
+    return provisionAt(flags.adminUrl, flags.urlFlag ?? '--admin-url');
+  }
   if (configUrl) return useUrl(configUrl, false, configuredUrlSource(env, 'url'));
   if (configAdmin) return provisionAt(configAdmin, configuredUrlSource(env, 'adminUrl'));
   const variable = variableUrl(env, 'DATABASE_URL');

@@ -32,15 +32,31 @@ export function urlScheme(text: string): string | undefined {
  * postgres:// URL that parses. Never echoes the URL: it may hold a password.
  */
 export function checkPostgresUrl(url: string, source: string): void {
+  checkUrl(url, source, {
+    example: 'postgres://user:password@host:5432/database',
+    schemes: ['postgres', 'postgresql'],
+    what: 'launchdb attaches Postgres',
+  });
+}
+
+/**
+ * Refuses, as bad input naming `source`, a text that is not a URL that parses, or (given `expected`)
+ * one of another scheme. Never echoes the URL: it may hold a password.
+ */
+export function checkUrl(
+  url: string,
+  source: string,
+  expected?: { schemes: string[]; example: string; what: string },
+): void {
   const scheme = urlScheme(url);
   if (scheme === undefined) {
     throw new UsageError(`${source} is not a URL`, {
-      fix: 'give a postgres://user:password@host:5432/database URL',
+      fix: `give a ${expected?.example ?? 'scheme://host:port'} URL`,
     });
   }
-  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+  if (expected && !expected.schemes.includes(scheme)) {
     throw new UsageError(
-      `${source} is a ${scheme}:// URL; launchdb attaches Postgres: give a postgres:// URL`,
+      `${source} is a ${scheme}:// URL; ${expected.what}: give a ${expected.schemes[0]}:// URL`,
     );
   }
   try {

@@ -1,5 +1,6 @@
 // The app role's line in userlist.txt: the server's own SCRAM verifier when the admin may read it, else the password.
 import { UsageError } from '../../../core/errors.js';
+import { passwordOf } from '../../../core/redact.js';
 import { parseConnectionUrl } from '../connection-url.js';
 import type { Queryable } from '../database.js';
 import type { UserlistEntry } from './pgbouncer-config.js';
@@ -57,8 +58,4 @@ async function serverVerifier(admin: Queryable, role: string): Promise<string | 
     if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) return undefined;
     throw error;
   }
-}
-
-function passwordOf(url: string): string | undefined {
-  return decodeURIComponent(new URL(url).password) || undefined;
 }
