@@ -2,11 +2,19 @@
 import { UsageError } from '../core/errors.js';
 import type { Environment } from '../core/project.js';
 import { suggest } from '../core/suggest.js';
+import { cacheStore } from './cache/store.js';
+import { documentsStore } from './documents/store.js';
+import { objectsStore } from './objects/store.js';
 import { postgresStore } from './postgres/store.js';
 import type { StoreKind } from './store-kind.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each kind's checks take its own context, built by name in check
-export const STORES: readonly StoreKind<any, any>[] = [postgresStore];
+export const STORES: readonly StoreKind<any, any>[] = [
+  postgresStore,
+  documentsStore,
+  objectsStore,
+  cacheStore,
+];
 
 /** The kinds this environment declares in the config. */
 export function declaredStores(env: Environment): StoreKind<unknown>[] {

@@ -1,0 +1,18 @@
+// cache as a store kind. Not yet attachable: it declares itself for no environment.
+import { UsageError } from '../../core/errors.js';
+import type { StoreKind } from '../store-kind.js';
+
+const notYet = (): never => {
+  throw new UsageError('store "cache" cannot be attached yet');
+};
+
+export const cacheStore: StoreKind = {
+  name: 'cache',
+  declared: () => false,
+  planAttach: notYet,
+  attach: notYet,
+  list: notYet,
+  openSession: notYet,
+  checks: [],
+  reachableCheck: 'cache.reachable',
+};

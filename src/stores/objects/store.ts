@@ -1,0 +1,18 @@
+// objects as a store kind. Not yet attachable: it declares itself for no environment.
+import { UsageError } from '../../core/errors.js';
+import type { StoreKind } from '../store-kind.js';
+
+const notYet = (): never => {
+  throw new UsageError('store "objects" cannot be attached yet');
+};
+
+export const objectsStore: StoreKind = {
+  name: 'objects',
+  declared: () => false,
+  planAttach: notYet,
+  attach: notYet,
+  list: notYet,
+  openSession: notYet,
+  checks: [],
+  reachableCheck: 'objects.reachable',
+};
