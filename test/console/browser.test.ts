@@ -58,6 +58,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the console in Chromium', () => {
     const production = page.locator('#env-production');
     expect(await production.locator('.verdict').textContent()).toBe('not ready');
     expect(await production.textContent()).toContain('data owner ada');
+    expect(await production.locator('.stores').textContent()).toBe('stores: postgres');
     const firstRow = production.locator('tbody tr').first();
     expect(await firstRow.getAttribute('class')).toMatch(/status-(fail|error)/);
     expect(await firstRow.locator('code.command').textContent()).toMatch(

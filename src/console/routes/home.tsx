@@ -2,6 +2,7 @@
 // read at most once per cacheMs however many viewers there are).
 import { latestCheckRuns, latestGates } from '../../control/latest-check-runs.js';
 import { ingestPendingCheckRuns } from '../../control/pending-check-runs.js';
+import { declaredStores } from '../../stores/stores.js';
 import type { ConsoleDeps, ConsoleRoute } from '../console-context.js';
 import { type EnvironmentSummary, HomeView, homeCards } from '../views/home-view.js';
 
@@ -40,6 +41,7 @@ async function loadEnvironments({ project, control }: ConsoleDeps): Promise<Envi
       name,
       guarded: env.guarded,
       owner: env.config.owner,
+      stores: declaredStores(env).map((store) => store.name),
       latest: latest.get(name),
       gate: gates.get(name),
     };

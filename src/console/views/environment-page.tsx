@@ -2,7 +2,7 @@
 // the tabs of its areas. Each tab is a route of its own (`/env/:env/<tab>`), readiness at `/env/:env`.
 import type { Child } from 'hono/jsx';
 import type { SignedIn } from '../console-context.js';
-import type { EnvironmentSummary } from './home-view.js';
+import { type EnvironmentSummary, StoresLine } from './home-view.js';
 import { Layout } from './layout.js';
 
 export const ENVIRONMENT_TABS = [
@@ -55,6 +55,9 @@ export function EnvironmentPage(props: {
           {latest ? latest.verdict : 'never checked'}
         </span>
       </h1>
+      <p class="meta">
+        <StoresLine stores={env.stores} />
+      </p>
       <nav class="tabs" aria-label={`${env.name} areas`}>
         {ENVIRONMENT_TABS.map((entry) => (
           <a

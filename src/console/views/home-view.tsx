@@ -13,6 +13,8 @@ export interface EnvironmentSummary {
   name: string;
   guarded: boolean;
   owner?: string | undefined;
+  /** The stores it declares, in report order: `postgres`, `objects`, … */
+  stores: string[];
   latest?: LatestCheckRun | undefined;
   /** Its newest check run in CI. */
   gate?: LatestGate | undefined;
@@ -49,6 +51,8 @@ function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
         <span class={`verdict ${verdict.replace(' ', '-')}`}>{verdict}</span>
       </h2>
       <p class="meta">
+        <StoresLine stores={env.stores} />
+        {' · '}
         {env.owner ? `data owner ${env.owner}` : 'no data owner declared'}
         {latest
           ? ` · checked ${ago(latest.startedAt, now)} by ${latest.actor} in ${(latest.durationMs / 1000).toFixed(1)} s`
@@ -79,6 +83,13 @@ function EnvironmentCard({ env, now }: { env: EnvironmentSummary; now: Date }) {
         <p class="ok">No check failed or warned.</p>
       ) : null}
     </section>
+  );
+}
+
+/** The stores an environment declares, in words. */
+export function StoresLine({ stores }: { stores: string[] }) {
+  return (
+    <span class="stores">{stores.length > 0 ? `stores: ${stores.join(', ')}` : 'no stores declared'}</span>
   );
 }
 
