@@ -1,7 +1,8 @@
 // How the scheduler reaches its control database for each step (claim, heartbeat, finish). A server:
-// one small pool kept open. Embedded: opened, used and closed again per step (steps queued meanwhile
-// share one opening), so `launchdb history` and `scheduler status` can open it between steps; and
-// one scheduler per embedded control database, since another process cannot share it.
+// one small pool kept open. Embedded: held for the scheduler's life by a child process that serves it
+// on a loopback port (shared-embedded.ts), so the jobs it starts, `launchdb history` and `scheduler
+// status` reach it meanwhile, and no step pays for opening PGlite; one scheduler per embedded control
+// database, since its lock is the scheduler's.
 import { join } from 'node:path';
 import { resolveControlTarget } from '../control/control-target.js';
 import { type OpenControlOptions, openControlDatabase } from '../control/open-control.js';
@@ -46,10 +47,22 @@ export async function openControlAccess(
   }
   const lock = await schedulerLock(project, target.location);
   try {
-    // Opened once now: created and migrated, or its problem reported before the scheduler starts.
-    const first = await openControlDatabase(project, opening);
-    await ingestPendingCheckRuns(project, first.db).finally(() => first.close());
-    return embeddedAccess(project, opening, lock, first.location);
+    // Created and migrated, or its problem reported, before the scheduler starts.
+    const control = await openControlDatabase(project, { ...opening, share: true });
+    await ingestPendingCheckRuns(project, control.db);
+    return {
+      backing: 'embedded',
+      location: control.location,
+      async use(step) {
+        // Runs `check` left pending: it does not wait for a database another process holds.
+        if (pendingCheckRunFiles(project).length > 0) await ingestPendingCheckRuns(project, control.db);
+        return step(control.db);
+      },
+      close: async () => {
+        await control.close();
+        lock.release();
+      },
+    };
   } catch (error) {
     lock.release();
     throw error;
@@ -65,64 +78,4 @@ async function schedulerLock(project: Project, location: string): Promise<Lock> 
       fix: 'stop that one, or for several schedulers (on several machines) give each the same control.url, a Postgres server: see docs/SCHEDULER.md',
     },
   );
-}
-
-function embeddedAccess(
-  project: Project,
-  options: OpenControlOptions,
-  lock: Lock,
-  location: string,
-): ControlAccess {
-  type Queued = { step: (db: PostgresDatabase) => Promise<unknown>; settle(result: Promise<unknown>): void };
-  const queue: Queued[] = [];
-  let draining: Promise<void> | undefined;
-
-  const kick = () => {
-    if (draining || queue.length === 0) return;
-    draining = drain().finally(() => {
-      draining = undefined;
-      kick(); // a step queued while the last opening was closing
-    });
-  };
-  const drain = async () => {
-    while (queue.length > 0) {
-      let control: Awaited<ReturnType<typeof openControlDatabase>>;
-      try {
-        control = await openControlDatabase(project, options);
-      } catch (error) {
-        for (const queued of queue.splice(0)) queued.settle(Promise.reject(error));
-        return;
-      }
-      try {
-        if (pendingCheckRunFiles(project).length > 0) await ingestPendingCheckRuns(project, control.db);
-        while (queue.length > 0) {
-          const queued = queue.shift()!;
-          const result = queued.step(control.db);
-          queued.settle(result);
-          await result.catch(() => {});
-        }
-      } finally {
-        await control.close().catch(() => {});
-      }
-    }
-  };
-
-  return {
-    backing: 'embedded',
-    location,
-    use<T>(step: (db: PostgresDatabase) => Promise<T>): Promise<T> {
-      const result = new Promise<T>((resolve, reject) => {
-        queue.push({
-          step,
-          settle: (outcome) => (outcome as Promise<T>).then(resolve, reject),
-        });
-      });
-      kick();
-      return result;
-    },
-    close: async () => {
-      await draining;
-      lock.release();
-    },
-  };
 }
