@@ -20,5 +20,12 @@ export interface ObjectStore {
   write(key: string, body: Buffer | string): Promise<void>;
   /** The object's size, or undefined when there is none. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** Deletes an object; a missing one is not an error. */
+  remove(key: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The error `read` rejects with for a missing key: its `code` is `NoSuchKey`. */
+export function noSuchKey(key: string, location: string): Error {
+  return Object.assign(new Error(`no object ${key} in ${location}`), { code: 'NoSuchKey' });
 }
