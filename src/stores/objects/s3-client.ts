@@ -63,7 +63,9 @@ export function explainS3Error(what: string, error: unknown, place: S3Place): Er
     message?: string;
     $metadata?: { httpStatusCode?: number };
   };
-  const name = err.name ?? '';
+  const status = err.$metadata?.httpStatusCode;
+  // A HEAD has no body: the SDK names its error `Unknown`, its status says more.
+  const name = err.name && !/^Unknown(Error)?$/.test(err.name) ? err.name : status ? `HTTP ${status}` : '';
   if (name === 'NoSuchBucket') {
     return new UsageError(`the bucket ${place.bucket} does not exist at ${place.host}`, {
       fix: `create it (private), or fix ${place.configPath}.bucket`,
@@ -71,10 +73,10 @@ export function explainS3Error(what: string, error: unknown, place: S3Place): Er
   }
   if (
     ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden'].includes(name) ||
-    err.$metadata?.httpStatusCode === 403
+    status === 403
   ) {
-    return new UnreachableError(`${place.where} refused the credentials to ${what} (${name || 'HTTP 403'})`, {
-      fix: `check ${place.configPath}.accessKeyId and secretAccessKey (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy`,
+    return new UnreachableError(`${place.where} refused the credentials to ${what} (${name})`, {
+      fix: `check the access key id and secret (${place.configPath}.accessKeyId and secretAccessKey, the URL's KEY_ID:SECRET@, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy`,
     });
   }
   const code = err.code ?? (error as { cause?: { code?: string } }).cause?.code;
