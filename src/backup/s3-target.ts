@@ -3,12 +3,9 @@
 // upload and down as they are read, never staged whole on disk.
 import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
-import { UnreachableError, UsageError } from '../core/errors.js';
+import { createS3Client, explainS3Error, type S3Sdk } from '../core/s3-client.js';
 import { measure } from './data-codec.js';
 import { type BackupTarget, type BackupWriter, ownerAlive, type StoredFile } from './local-target.js';
-
-// The SDK warns on every process that its future versions need Node 22; launchdb pins this one.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface S3Location {
   bucket: string;
@@ -25,11 +22,9 @@ const MANIFEST = 'manifest.json';
 /** A backup without a manifest and without a live owner this old is a leftover on any host. */
 const STALE_MS = 24 * 3_600_000;
 
-type S3Module = typeof import('@aws-sdk/client-s3');
-
 export class S3Target implements BackupTarget {
   readonly location: string;
-  private sdk: Promise<{ s3: S3Module; client: import('@aws-sdk/client-s3').S3Client }> | undefined;
+  private sdk: Promise<S3Sdk> | undefined;
 
   constructor(
     readonly where: S3Location,
@@ -54,28 +49,13 @@ export class S3Target implements BackupTarget {
     return `${this.base}/${id}/${path}`;
   }
 
-  private connect() {
-    this.sdk ??= import('@aws-sdk/client-s3').then((s3) => ({
-      s3,
-      client: new s3.S3Client({
-        region: this.where.region,
-        ...(this.where.endpoint ? { endpoint: this.where.endpoint } : {}),
-        ...(this.where.credentials ? { credentials: this.where.credentials } : {}),
-        forcePathStyle: this.where.forcePathStyle ?? Boolean(this.where.endpoint),
-        maxAttempts: 2,
-        // Checksums only where S3 requires them: compatible servers do not all know the newer ones.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      }),
-    }));
+  private connect(): Promise<S3Sdk> {
+    this.sdk ??= createS3Client(this.where);
     return this.sdk;
   }
 
   /** Runs one request; what goes wrong becomes a launchdb error that names the endpoint, never a secret. */
-  private async call<T>(
-    what: string,
-    fn: (sdk: { s3: S3Module; client: import('@aws-sdk/client-s3').S3Client }) => Promise<T>,
-  ): Promise<T> {
+  private async call<T>(what: string, fn: (sdk: S3Sdk) => Promise<T>): Promise<T> {
     const sdk = await this.connect();
     try {
       return await fn(sdk);
@@ -85,40 +65,12 @@ export class S3Target implements BackupTarget {
   }
 
   explain(what: string, error: unknown): Error {
-    const err = error as {
-      name?: string;
-      code?: string;
-      message?: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    const where = `S3 at ${this.host} (bucket ${this.where.bucket})`;
-    const name = err.name ?? '';
-    if (name === 'NoSuchBucket') {
-      return new UsageError(`the bucket ${this.where.bucket} does not exist at ${this.host}`, {
-        fix: 'create it (private), or fix backups.s3.bucket',
-      });
-    }
-    if (
-      ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden'].includes(name) ||
-      err.$metadata?.httpStatusCode === 403
-    ) {
-      return new UnreachableError(`${where} refused the credentials to ${what} (${name || 'HTTP 403'})`, {
-        fix: 'check backups.s3.accessKeyId and secretAccessKey (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy',
-      });
-    }
-    const code = err.code ?? (error as { cause?: { code?: string } }).cause?.code;
-    if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)$/.test(code)) {
-      return new UnreachableError(
-        `cannot reach ${where} to ${what}: ${code === 'ECONNREFUSED' ? 'connection refused' : code}`,
-        {
-          fix: 'check backups.s3.endpoint and the network',
-        },
-      );
-    }
-    if (error instanceof UsageError || error instanceof UnreachableError) return error;
-    return new UnreachableError(
-      `${where} could not ${what}: ${(err.message ?? String(error)).split('\n')[0]}`,
-    );
+    return explainS3Error(what, error, {
+      where: `S3 at ${this.host} (bucket ${this.where.bucket})`,
+      bucket: this.where.bucket,
+      host: this.host,
+      configPath: 'backups.s3',
+    });
   }
 
   async begin(id: string): Promise<BackupWriter> {

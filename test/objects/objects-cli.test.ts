@@ -133,7 +133,7 @@ describe('env list and check', () => {
     });
     expect(rows.missing).toMatchObject({
       status: 'unreachable',
-      error: 'the bucket no-such-bucket does not exist at ' + proxy.endpoint.slice(7),
+      error: `the bucket no-such-bucket does not exist at ${proxy.endpoint.slice(7)}`,
     });
     expect(rows.down).toMatchObject({
       status: 'unreachable',

@@ -3,12 +3,12 @@
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
 import type { Environment } from '../../core/project.js';
+import { explainS3Error } from '../../core/s3-client.js';
 import { writeSecrets } from '../../core/secrets.js';
 import type { AttachFlags, AttachPlan, AttachResult } from '../store-kind.js';
 import type { BucketStore } from './bucket-store.js';
 import { ensureObjectsMarker } from './marker.js';
 import { objectStoreOf } from './open.js';
-import { explainS3Error } from './s3-client.js';
 import { type ObjectsTarget, RECORDED_URL, resolveObjectsTarget } from './target.js';
 
 export interface ObjectsAttachPlan extends AttachPlan {

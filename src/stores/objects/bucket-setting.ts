@@ -1,7 +1,8 @@
 // One of a bucket's settings read with the signed client, told apart: set, not set, or not
 // implemented by this endpoint (a check then skips, saying so, and never passes on a guess).
+
+import { explainS3Error, type S3Sdk, s3ErrorName } from '../../core/s3-client.js';
 import type { BucketStore } from './bucket-store.js';
-import { explainS3Error, type S3Sdk, s3ErrorName } from './s3-client.js';
 
 export type Setting<T> =
   | { state: 'set'; value: T }

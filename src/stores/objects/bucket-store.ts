@@ -1,9 +1,9 @@
 // An environment's objects in an S3-compatible bucket, under its prefix: listed page by page,
 // streamed both ways, with the SDK's errors in launchdb's words.
 import type { Readable } from 'node:stream';
+import { createS3Client, explainS3Error, type S3Place, type S3Sdk } from '../../core/s3-client.js';
 import { OWN_PREFIX } from './folder-store.js';
 import { noSuchKey, type ObjectStore, type StoredObject } from './object-store.js';
-import { createS3Client, explainS3Error, type S3Place, type S3Sdk } from './s3-client.js';
 import type { BucketTarget } from './target.js';
 
 export class BucketStore implements ObjectStore {
@@ -28,6 +28,7 @@ export class BucketStore implements ObjectStore {
       bucket: this.target.bucket,
       host: `${this.target.host}:${this.target.port}`,
       configPath: this.options.configPath,
+      credentials: `the access key id and secret (${this.options.configPath}.accessKeyId and secretAccessKey, the URL's KEY_ID:SECRET@, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)`,
     };
   }
 

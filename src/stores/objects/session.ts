@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { StoreUnavailable } from '../../core/checks/check.js';
 import { isLaunchdbError, UnreachableError } from '../../core/errors.js';
 import type { Environment } from '../../core/project.js';
+import { explainS3Error } from '../../core/s3-client.js';
 import type { BucketStore } from './bucket-store.js';
 import type { FolderStore } from './folder-store.js';
 import { objectStoreOf } from './open.js';
-import { explainS3Error } from './s3-client.js';
 import type { ObjectsTarget } from './target.js';
 
 export class ObjectsSession {

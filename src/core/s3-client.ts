@@ -1,6 +1,6 @@
 // One S3 client for an S3-compatible endpoint, and its errors in launchdb's words: what could not be
 // done, where (host:port and bucket), never a secret. Object storage and backups both use it.
-import { UnreachableError, UsageError } from '../../core/errors.js';
+import { UnreachableError, UsageError } from './errors.js';
 
 // The SDK warns on every process that its future versions need Node 22; launchdb pins this one.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,6 +46,8 @@ export interface S3Place {
   host: string;
   /** The config keys to name in a fix: `backups.s3`, `environments.production.objects`. */
   configPath: string;
+  /** Where the credentials come from, for the fix when they are refused; default the config keys and AWS_*. */
+  credentials?: string;
 }
 
 /** The SDK's error name (`NoSuchBucket`, `NotImplemented`), or its HTTP status when it has none. */
@@ -76,7 +78,7 @@ export function explainS3Error(what: string, error: unknown, place: S3Place): Er
     status === 403
   ) {
     return new UnreachableError(`${place.where} refused the credentials to ${what} (${name})`, {
-      fix: `check the access key id and secret (${place.configPath}.accessKeyId and secretAccessKey, the URL's KEY_ID:SECRET@, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy`,
+      fix: `check ${place.credentials ?? `${place.configPath}.accessKeyId and secretAccessKey (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)`} and the bucket policy`,
     });
   }
   const code = err.code ?? (error as { cause?: { code?: string } }).cause?.code;
