@@ -2,7 +2,8 @@
 // without an AWS signature (SigV4 `Authorization` header or `X-Amz-Signature` query) gets 403
 // AccessDenied, one signed with another access key id 403 InvalidAccessKeyId; signed ones pass
 // through. It can also answer bucket settings the server does not implement (policy, encryption,
-// versioning, lifecycle), and answer preflights itself with given headers, as a CDN in front would.
+// versioning, lifecycle), refuse signed writes as for a read-only key, and answer preflights itself
+// with given headers, as a CDN in front would.
 import { createServer, request } from 'node:http';
 
 export interface SignedOnlyProxyOptions {
@@ -15,6 +16,8 @@ export interface SignedOnlyProxyOptions {
    * a body (HTTP 200), or a status and body (`404` with an S3 error for a setting never made).
    */
   bucketSettings?: Record<string, string | { status: number; body: string }>;
+  /** Signed writes (PUT, POST, DELETE) are refused too, as for a read-only key. */
+  readOnly?: boolean;
   /** Headers of its own answer to every preflight (OPTIONS); absent, preflights go to the server. */
   preflight?: Record<string, string>;
 }
@@ -56,6 +59,11 @@ export async function startSignedOnlyProxy(options: SignedOnlyProxyOptions): Pro
         .end(
           s3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'),
         );
+      req.resume();
+      return;
+    }
+    if (options.readOnly && !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? '')) {
+      res.writeHead(403, { 'content-type': 'application/xml' }).end(s3Error('AccessDenied', 'Access Denied'));
       req.resume();
       return;
     }

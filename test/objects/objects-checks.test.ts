@@ -38,6 +38,8 @@ let strict: SignedOnlyProxy;
 let plain: SignedOnlyProxy;
 /** A CDN in front that allows any origin with credentials. */
 let cdn: SignedOnlyProxy;
+/** Private, and the key may only read. */
+let readOnly: SignedOnlyProxy;
 let project: TempProject;
 let loaded: Project;
 const sessions: ObjectsSession[] = [];
@@ -89,6 +91,11 @@ beforeAll(async () => {
     accessKeyId: s3.accessKeyId,
     preflight: { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' },
   });
+  readOnly = await startSignedOnlyProxy({
+    upstream: s3.endpoint,
+    accessKeyId: s3.accessKeyId,
+    readOnly: true,
+  });
   const keys = "accessKeyId: env('KEY_ID'), secretAccessKey: env('SECRET')";
   project = tempProject(`{
   project: '{project}',
@@ -101,6 +108,7 @@ beforeAll(async () => {
     preview: { objects: { endpoint: '${plain.endpoint}', bucket: 'private-bucket', prefix: 'preview', ${keys}, publicUrls: ['${s3.endpoint}/private-bucket'] } },
     qa: { objects: { endpoint: '${plain.endpoint}', bucket: 'qa-bucket', ${keys} } },
     qacopy: { objects: { endpoint: '${plain.endpoint}', bucket: 'qa-bucket', prefix: 'copy', ${keys} } },
+    readonly: { objects: { endpoint: '${readOnly.endpoint}', bucket: 'private-bucket', prefix: 'readonly', ${keys} } },
     production: { objects: { endpoint: '${strict.endpoint}', bucket: 'private-bucket', prefix: 'production', ${keys} } },
   },
 }`);
@@ -114,7 +122,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(sessions.map((session) => session.close()));
-  await Promise.all([strict?.close(), plain?.close(), cdn?.close()]);
+  await Promise.all([strict?.close(), plain?.close(), cdn?.close(), readOnly?.close()]);
   await s3?.close();
   project?.remove();
 });
@@ -175,6 +183,17 @@ describe('objects.public-access', () => {
       `unsigned GET at publicUrls[0] ${s3.endpoint}/private-bucket (HTTP 200)`,
     );
     expect(outcome.summary).not.toMatch(/at endpoint/);
+  });
+
+  it('warns when a read-only key cannot write the canary: LIST and PUT still probed, GET not', async () => {
+    const outcome = await run('objects.public-access', 'readonly');
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toMatch(
+      /^could not probe GET at endpoint: no canary: .* refused the credentials to write/,
+    );
+    expect(outcome.details).toMatchObject({
+      probes: [{ list: { verdict: 'refused' }, put: { verdict: 'refused' } }],
+    });
   });
 
   it('skips a folder nobody serves; probes a folder’s public URL', async () => {

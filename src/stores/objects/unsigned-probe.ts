@@ -3,7 +3,7 @@
 // policies; each probe says what the address answered.
 import { randomUUID } from 'node:crypto';
 
-export type ProbeVerdict = 'refused' | 'allowed' | 'unreachable';
+export type ProbeVerdict = 'refused' | 'allowed' | 'unreachable' | 'not probed';
 
 export interface ProbeAnswer {
   verdict: ProbeVerdict;
@@ -25,7 +25,8 @@ export interface AddressProbe {
  */
 export async function probeAddress(
   address: { name: string; base: string },
-  canary: { key: string; body: string },
+  /** The canary object to GET; a string says why there is none (GET is then not probed). */
+  canary: { key: string; body: string } | string,
   keyOf: (key: string) => string,
   listPrefix: string,
   timeoutMs: number,
@@ -53,11 +54,13 @@ export async function probeAddress(
     }
   };
   const [get, list, put] = [
-    await ask(
-      `${address.base}/${encodeKey(keyOf(canary.key))}`,
-      {},
-      (r, body) => r.ok && body === canary.body,
-    ),
+    typeof canary === 'string'
+      ? ({ verdict: 'not probed', answer: canary } as ProbeAnswer)
+      : await ask(
+          `${address.base}/${encodeKey(keyOf(canary.key))}`,
+          {},
+          (r, body) => r.ok && body === canary.body,
+        ),
     await ask(
       `${address.base}/?list-type=2&prefix=${encodeURIComponent(listPrefix)}`,
       {},

@@ -3,6 +3,7 @@
 // What anyone can do is proven; then the bucket's settings are read, where implemented, to say why.
 import { randomUUID } from 'node:crypto';
 import type { Check, CheckOutcome } from '../../../core/checks/check.js';
+import { isLaunchdbError } from '../../../core/errors.js';
 import { readSetting, type Setting } from '../bucket-setting.js';
 import type { BucketStore } from '../bucket-store.js';
 import { bucketKey, servedUrls } from '../served-urls.js';
@@ -31,23 +32,30 @@ export const publicAccess: Check<ObjectsCheckContext> = {
       key: `.launchdb/public-canary-${randomUUID()}.txt`,
       body: `launchdb canary ${randomUUID()}`,
     };
-    await store.write(canary.key, canary.body);
+    // Credentials that may not write (a read-only app key) still probe LIST and PUT; GET then says why not.
+    const unwritten = await store.write(canary.key, canary.body).then(
+      () => undefined,
+      (error: unknown) => {
+        if (isLaunchdbError(error)) return `no canary: ${error.message}`;
+        throw error;
+      },
+    );
     const probes: AddressProbe[] = [];
     try {
       for (const address of addresses) {
         const { probe, putKey } = await probeAddress(
           address,
-          canary,
+          unwritten ?? canary,
           (key) => bucketKey(target, key),
           bucketKey(target, '.launchdb/'),
           PROBE_TIMEOUT_MS,
         );
         probes.push(probe);
         // What an unsigned PUT wrote (or may have) goes again.
-        await store.remove(putKey);
+        if (probe.put.verdict !== 'refused') await store.remove(putKey);
       }
     } finally {
-      await store.remove(canary.key);
+      if (!unwritten) await store.remove(canary.key);
     }
     const proven = probes.some((probe) =>
       [probe.get, probe.list, probe.put].some((answer) => answer.verdict === 'allowed'),
@@ -66,7 +74,7 @@ function verdict(probes: AddressProbe[], settings: Why): CheckOutcome {
   );
   const unprobed = probes.flatMap((probe) =>
     (['get', 'list', 'put'] as const)
-      .filter((kind) => probe[kind].verdict === 'unreachable')
+      .filter((kind) => probe[kind].verdict === 'unreachable' || probe[kind].verdict === 'not probed')
       .map((kind) => `${kind.toUpperCase()} at ${probe.name}: ${probe[kind].answer}`),
   );
   const details = { probes, ...(settings ? { settings } : {}) };
@@ -83,7 +91,7 @@ function verdict(probes: AddressProbe[], settings: Why): CheckOutcome {
       status: 'warn',
       summary: `could not probe ${unprobed.join('; ')}`,
       details,
-      fix: 'make each public URL reachable from here, or remove it from objects.publicUrls',
+      fix: 'make each public URL reachable from here (or remove it from objects.publicUrls), and give the credentials the right to write',
     };
   }
   return {
