@@ -130,3 +130,34 @@ describe('where the objects are', () => {
     await expect(store.write('../secret.txt', 'x')).rejects.toThrow(/not an object key/);
   });
 });
+
+describe('the objects config section', () => {
+  it('names each bad value with its path', async () => {
+    const bad = tempProject(`{
+  project: '{project}',
+  environments: {
+    development: { objects: { endpoint: 'ftp://files', bucket: 'Bad_Bucket', prefix: '/lead', publicUrls: ['cdn.example.com'], metadata: { table: 'a.b.c', column: 'key' }, colour: 'red' } },
+  },
+}`);
+    try {
+      await expect(Project.load(bad.dir)).rejects.toMatchObject({
+        problems: expect.arrayContaining([
+          expect.stringMatching(
+            /environments\.development\.objects\.endpoint: expected an http\(s\):\/\/ URL/,
+          ),
+          expect.stringMatching(/environments\.development\.objects\.bucket: expected an S3 bucket name/),
+          expect.stringMatching(/environments\.development\.objects\.prefix: expected a key prefix/),
+          expect.stringMatching(
+            /environments\.development\.objects\.publicUrls\.0: expected an http\(s\):\/\/ URL/,
+          ),
+          expect.stringMatching(
+            /environments\.development\.objects\.metadata\.table: expected `table` or `schema\.table`/,
+          ),
+          expect.stringMatching(/environments\.development\.objects.*colour/),
+        ]),
+      });
+    } finally {
+      bad.remove();
+    }
+  });
+});
