@@ -4,6 +4,7 @@
 // skips where it should.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, CheckOutcome } from '../../src/core/checks/check.js';
+import { runChecks } from '../../src/core/checks/run-checks.js';
 import { Project } from '../../src/core/project.js';
 import { attachObjects, planAttachObjects } from '../../src/stores/objects/attach.js';
 import type { ObjectsCheckContext } from '../../src/stores/objects/checks/context.js';
@@ -312,5 +313,25 @@ describe('objects.backups', () => {
     expect(await run('objects.backups', 'open')).toMatchObject({ status: 'warn' });
     expect(await run('objects.backups', 'preview')).toMatchObject({ status: 'warn' });
     expect(await run('objects.backups', 'production')).toMatchObject({ status: 'fail' });
+  });
+});
+
+describe('a store that cannot be reached', () => {
+  it('fails objects.reachable; the other checks skip, naming it', async () => {
+    const context = contextOf('plainhttp');
+    expect(await check('objects.reachable').run(context)).toMatchObject({
+      status: 'fail',
+      summary: '.launchdb/plainhttp/objects does not exist: objects are not attached to plainhttp',
+      fix: 'run `launchdb attach objects --env plainhttp`',
+    });
+    const report = await runChecks([check('objects.isolation')], context, {
+      project: loaded.name,
+      environment: 'plainhttp',
+      strict: false,
+    });
+    expect(report.checks[0]).toMatchObject({
+      status: 'skip',
+      summary: 'not evaluated: objects at .launchdb/plainhttp/objects is unreachable (see objects.reachable)',
+    });
   });
 });

@@ -50,7 +50,11 @@ export interface CheckResult extends CheckOutcome {
  * the check as skipped, since the reachability check already fails for it.
  */
 export class StoreUnavailable extends Error {
-  constructor(readonly store: string) {
+  constructor(
+    readonly store: string,
+    /** The check that reports why, named in the skipped checks' summaries. */
+    readonly reachableCheck = 'provisioning.reachable',
+  ) {
     super(`${store} is unreachable`);
   }
 }

@@ -94,7 +94,7 @@ async function runOne<Context>(
 
 function outcomeOfError(error: unknown): CheckOutcome {
   if (error instanceof StoreUnavailable) {
-    return { status: 'skip', summary: `not evaluated: ${error.message} (see provisioning.reachable)` };
+    return { status: 'skip', summary: `not evaluated: ${error.message} (see ${error.reachableCheck})` };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 'error', summary: `could not be evaluated: ${message.split('\n')[0]}` };

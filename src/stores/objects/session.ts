@@ -36,7 +36,8 @@ export class ObjectsSession {
     try {
       return await this.connect();
     } catch (error) {
-      if (isLaunchdbError(error)) throw new StoreUnavailable(`objects at ${this.location}`);
+      if (isLaunchdbError(error))
+        throw new StoreUnavailable(`objects at ${this.location}`, 'objects.reachable');
       throw error;
     }
   }

@@ -20,7 +20,7 @@ export const tlsOnly: Check<ObjectsCheckContext> = {
     if (plain.length > 0) {
       return {
         status: 'fail',
-        summary: `served over plain http: ${plain.map((address) => `${address.name} (${address.base})`).join(', ')}`,
+        summary: `served over plain http: ${plain.map((address) => (address.name === 'endpoint' ? `endpoint (${address.base})` : address.name)).join(', ')}`,
         details: { plain },
         fix: `use https:// for environments.${ctx.env.name}.objects.endpoint and publicUrls`,
       };
