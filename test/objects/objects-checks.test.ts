@@ -35,7 +35,7 @@ const EXPIRES_OLD_VERSIONS = `<LifecycleConfiguration><Rule><ID>old-versions</ID
 let s3: S3Server;
 /** Refuses unsigned requests and answers good settings: everything passes. */
 let strict: SignedOnlyProxy;
-/** Refuses unsigned requests, s3rver's own settings; no encryption, no policy. */
+/** Refuses unsigned requests; versioned, but no policy, no encryption, no lifecycle. */
 let plain: SignedOnlyProxy;
 /** A CDN in front that allows any origin with credentials. */
 let cdn: SignedOnlyProxy;
@@ -78,12 +78,18 @@ beforeAll(async () => {
     upstream: s3.endpoint,
     accessKeyId: s3.accessKeyId,
     bucketSettings: {
+      policy: { status: 404, body: s3Error('NoSuchBucketPolicy', 'The bucket policy does not exist') },
       encryption: {
         status: 404,
         body: s3Error(
           'ServerSideEncryptionConfigurationNotFoundError',
           'The server side encryption configuration was not found',
         ),
+      },
+      versioning: VERSIONED,
+      lifecycle: {
+        status: 404,
+        body: s3Error('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist'),
       },
     },
   });
@@ -216,9 +222,14 @@ describe('objects.tls-only', () => {
       summary: expect.stringMatching(/^served over plain http: publicUrls\[0\]/),
     });
   });
-  it('passes with a policy that denies requests without TLS; skips where policies are not implemented', async () => {
+  it('passes with a policy that denies requests without TLS, fails without; skips where policies are not implemented', async () => {
     expect(await run('objects.tls-only', 'staging')).toMatchObject({ status: 'pass' });
     expect(await run('objects.tls-only', 'preview')).toMatchObject({
+      status: 'fail',
+      summary:
+        'no bucket policy denies requests without TLS (NoSuchBucketPolicy): the bucket answers plain http too',
+    });
+    expect(await run('objects.tls-only', 'open')).toMatchObject({
       status: 'skip',
       summary: expect.stringMatching(/does not implement bucket policies \(MethodNotAllowed\): cannot tell/),
     });
@@ -246,7 +257,7 @@ describe('objects.encryption', () => {
 });
 
 describe('objects.versioning', () => {
-  it('passes when versions are kept and old ones expire; warns when versioning is off', async () => {
+  it('passes when versions are kept and old ones expire; warns when versioning is off or keeps them for ever', async () => {
     expect(await run('objects.versioning', 'staging')).toMatchObject({
       status: 'pass',
       summary: 'versioning is on; old versions expire after 30 days',
@@ -254,6 +265,11 @@ describe('objects.versioning', () => {
     expect(await run('objects.versioning', 'open')).toMatchObject({
       status: 'warn',
       summary: 'versioning is off: an overwritten or deleted object cannot be recovered',
+    });
+    expect(await run('objects.versioning', 'preview')).toMatchObject({
+      status: 'warn',
+      summary:
+        'versioning is on but no lifecycle rule expires old versions under preview/: they are kept (and paid for) for ever',
     });
     expect(await run('objects.versioning', 'development')).toMatchObject({ status: 'skip' });
   });

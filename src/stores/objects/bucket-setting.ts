@@ -6,6 +6,7 @@ import type { BucketStore } from './bucket-store.js';
 
 export type Setting<T> =
   | { state: 'set'; value: T }
+  /** Implemented, never made: `reason` is the endpoint's error name (`NoSuchBucketPolicy`). */
   | { state: 'unset'; reason: string }
   | { state: 'unsupported'; reason: string };
 
@@ -31,7 +32,7 @@ export async function readSetting<T>(
   } catch (error) {
     const name = s3ErrorName(error);
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (UNSET.has(name)) return { state: 'unset', reason: `${what} is not set (${name})` };
+    if (UNSET.has(name)) return { state: 'unset', reason: name };
     if (name === 'NotImplemented' || status === 501 || name === 'MethodNotAllowed' || status === 405) {
       return {
         state: 'unsupported',

@@ -104,7 +104,11 @@ function verdict(probes: AddressProbe[], settings: Why): CheckOutcome {
 /** The bucket's settings that can make it public, each read where the endpoint implements it. */
 async function why(store: BucketStore): Promise<Why> {
   const said = (setting: Setting<unknown>, describe: (value: never) => string) =>
-    setting.state === 'set' ? describe(setting.value as never) : setting.reason;
+    setting.state === 'set'
+      ? describe(setting.value as never)
+      : setting.state === 'unset'
+        ? `not set (${setting.reason})`
+        : setting.reason;
   const [policy, acl, block] = await Promise.all([
     readSetting(store, 'the policy status', ({ s3, client }, bucket) =>
       client.send(new s3.GetBucketPolicyStatusCommand({ Bucket: bucket })),

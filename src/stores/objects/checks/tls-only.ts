@@ -52,7 +52,7 @@ export const tlsOnly: Check<ObjectsCheckContext> = {
     }
     return {
       status: 'fail',
-      summary: `no bucket policy denies requests without TLS: the bucket answers plain http too (${policy.state === 'unset' ? policy.reason : 'the policy has no such statement'})`,
+      summary: `no bucket policy denies requests without TLS (${policy.state === 'unset' ? policy.reason : 'the policy has no such statement'}): the bucket answers plain http too`,
       fix: 'add a Deny statement for "s3:*" with Condition {"Bool": {"aws:SecureTransport": "false"}} to the bucket policy',
     };
   },
