@@ -20,6 +20,7 @@ const suites = [
   './manual-changes.mjs',
   './smoke.mjs',
   './console-home.mjs',
+  './objects-check.mjs',
 ];
 const only = process.argv[2];
 
