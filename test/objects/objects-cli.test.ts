@@ -27,6 +27,7 @@ beforeAll(async () => {
     staging: { objects: { backup: true } },
     missing: { objects: { endpoint: '${proxy.endpoint}', bucket: 'no-such-bucket', accessKeyId: env('KEY_ID'), secretAccessKey: env('SECRET') } },
     down: { objects: { endpoint: 'http://127.0.0.1:${closed}', accessKeyId: env('KEY_ID'), secretAccessKey: env('SECRET_KEY') } },
+    database: { postgres: {} },
   },
 }`);
   project.write('.env', `KEY_ID=${s3.accessKeyId}\nSECRET=${s3.secretAccessKey}\nSECRET_KEY=${SECRET}\n`);
@@ -76,7 +77,17 @@ describe('attach objects', () => {
     expect(readFileSync(secrets, 'utf8')).toContain(`OBJECTS_URL="${url}"`);
   });
 
-  it('refuses a URL of another kind, and an unreachable endpoint exits 3 naming it, without the secret', async () => {
+  it('refuses an environment that does not declare objects, a URL of another kind; an unreachable endpoint exits 3 naming it, without the secret', async () => {
+    const undeclared = await runCli(
+      ['attach', 'objects', '--env', 'database', '--url', 'http://127.0.0.1:9/b-1'],
+      {
+        cwd: project.dir,
+      },
+    );
+    expect(undeclared.code).toBe(2);
+    expect(undeclared.stderr).toMatch(
+      /environment database declares no objects store\n.*add `objects: \{\}` under environments\.database/,
+    );
     const wrong = await runCli(['attach', 'objects', '--env', 'staging', '--url', 'redis://127.0.0.1:6379'], {
       cwd: project.dir,
     });

@@ -26,6 +26,12 @@ export function planAttachObjects(env: Environment, flags: AttachFlags): Objects
       },
     );
   }
+  if (!env.config.objects) {
+    // Attached but undeclared, it would be in no check and no `env list`.
+    throw new UsageError(`environment ${env.name} declares no objects store`, {
+      fix: `add \`objects: {}\` under environments.${env.name} in the config, then attach`,
+    });
+  }
   const urlFlag = flags.urlFlag ?? '--url';
   const target = resolveObjectsTarget(env, { ...(flags.url ? { url: flags.url } : {}), urlFlag });
   if (!target) throw new Error(`environment ${env.name} resolves no objects target`);
