@@ -87,7 +87,9 @@ async function planRecording(
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return { project, env: undefined, embeddedDir: undefined };
     const env = project.environment(name);
     const target = resolvePostgresTarget(env);
-    return { project, env, embeddedDir: target?.backing === 'embedded' ? target.dataDir : undefined };
+    // The trail lives in the environment's Postgres: one with none (objects or a cache alone) has none.
+    if (!target) return undefined;
+    return { project, env, embeddedDir: target.backing === 'embedded' ? target.dataDir : undefined };
   } catch {
     return undefined;
   }
