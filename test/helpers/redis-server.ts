@@ -1,0 +1,102 @@
+// A private redis-server for the tests: its own config file, folder and free loopback port, never
+// the machine's shared Redis; stopped (and its folder removed) by close().
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from 'redis';
+
+export interface RedisServerOptions {
+  /** `requirepass`: the default user's password. */
+  password?: string;
+  /** Lines of an ACL file (`user alice on >pw ~* +@all`); the server loads and saves it. */
+  acl?: string[];
+  maxmemoryPolicy?: string;
+  /** `maxmemory`, e.g. `2mb`; none by default. */
+  maxmemory?: string;
+  appendonly?: boolean;
+  /** `save` rules; none (`""`) by default. */
+  save?: string;
+  /** `bind`: loopback by default. */
+  bind?: string;
+  /** The user url() and client() log in as, when the default user is off (ACL file). */
+  login?: { user: string; password: string };
+}
+
+export interface RedisServer {
+  port: number;
+  folder: string;
+  /** `redis://[:password@]127.0.0.1:port/db`, as the default user (or `login`). */
+  url(db?: number): string;
+  /** A client as url()'s user, for the test to prepare data. */
+  client(): Promise<ReturnType<typeof createClient>>;
+  close(): Promise<void>;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const folder = mkdtempSync(join(tmpdir(), 'launchdb-redis-'));
+  const port = await freePort();
+  const lines = [
+    `port ${port}`,
+    `bind ${options.bind ?? '127.0.0.1'}`,
+    'daemonize no',
+    `dir ${folder}`,
+    `save "${options.save ?? ''}"`,
+    `appendonly ${options.appendonly ? 'yes' : 'no'}`,
+    `maxmemory-policy ${options.maxmemoryPolicy ?? 'noeviction'}`,
+    'enable-debug-command local',
+    ...(options.maxmemory ? [`maxmemory ${options.maxmemory}`] : []),
+    ...(options.password ? [`requirepass ${options.password}`] : []),
+  ];
+  if (options.acl) {
+    writeFileSync(join(folder, 'users.acl'), `${options.acl.join('\n')}\n`);
+    lines.push(`aclfile ${join(folder, 'users.acl')}`);
+  }
+  writeFileSync(join(folder, 'redis.conf'), `${lines.join('\n')}\n`);
+  const child: ChildProcess = spawn('redis-server', [join(folder, 'redis.conf')], { stdio: 'ignore' });
+  const auth = options.login
+    ? `${options.login.user}:${encodeURIComponent(options.login.password)}@`
+    : options.password
+      ? `:${encodeURIComponent(options.password)}@`
+      : '';
+  const url = (db = 0) => `redis://${auth}127.0.0.1:${port}/${db}`;
+  const connect = async () => {
+    const client = createClient({ url: url(), socket: { reconnectStrategy: false } });
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  };
+  for (let tries = 0; ; tries += 1) {
+    try {
+      const client = await connect();
+      await client.ping();
+      client.destroy();
+      break;
+    } catch (error) {
+      if (tries > 200 || child.exitCode !== null) throw new Error(`redis-server did not start: ${error}`);
+      await sleep(25);
+    }
+  }
+  return {
+    port,
+    folder,
+    url,
+    client: connect,
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
