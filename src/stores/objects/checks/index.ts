@@ -5,6 +5,7 @@ import type { ObjectsCheckContext } from './context.js';
 import { cors } from './cors.js';
 import { encryption } from './encryption.js';
 import { isolation } from './isolation.js';
+import { metadataConsistency } from './metadata-consistency.js';
 import { publicAccess } from './public-access.js';
 import { reachable } from './reachable.js';
 import { tlsOnly } from './tls-only.js';
@@ -19,4 +20,5 @@ export const objectsChecks: readonly Check<ObjectsCheckContext>[] = [
   cors,
   isolation,
   backups,
+  metadataConsistency,
 ];
