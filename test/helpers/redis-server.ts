@@ -2,11 +2,11 @@
 // the machine's shared Redis; stopped (and its folder removed) by close().
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
+import { closedPort } from './closed-port.js';
 
 export interface RedisServerOptions {
   /** `requirepass`: the default user's password. */
@@ -37,7 +37,8 @@ export interface RedisServer {
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const folder = mkdtempSync(join(tmpdir(), 'launchdb-redis-'));
-  const port = await freePort();
+  // redis-server refuses port 0: a port the system just handed out and closed.
+  const port = await closedPort();
   const lines = [
     `port ${port}`,
     `bind ${options.bind ?? '127.0.0.1'}`,
@@ -91,12 +92,4 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       rmSync(folder, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
