@@ -26,7 +26,8 @@ const aclUrl = (user: string, password: string, db = 0) =>
   `redis://${user}:${password}@127.0.0.1:${acl.port}/${db}`;
 
 beforeAll(async () => {
-  [open, good, full, acl] = await Promise.all([
+  // Settled one by one into the variables, so afterAll stops those that started if one did not.
+  const started = await Promise.allSettled([
     startRedisServer(),
     startRedisServer({
       password: 'good-pw',
@@ -45,6 +46,11 @@ beforeAll(async () => {
       login: { user: 'admin', password: 'admin-pw' },
     }),
   ]);
+  [open, good, full, acl] = started.map((outcome) =>
+    outcome.status === 'fulfilled' ? outcome.value : undefined,
+  ) as RedisServer[];
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   project = tempProject(
     `{
   project: '{project}',

@@ -76,7 +76,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       client.destroy();
       break;
     } catch (error) {
-      if (tries > 200 || child.exitCode !== null) throw new Error(`redis-server did not start: ${error}`);
+      if (tries > 200 || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        rmSync(folder, { recursive: true, force: true });
+        throw new Error(`redis-server did not start: ${error}`);
+      }
       await sleep(25);
     }
   }
