@@ -48,7 +48,7 @@ beforeAll(async () => {
   ]);
   [open, good, full, acl] = started.map((outcome) =>
     outcome.status === 'fulfilled' ? outcome.value : undefined,
-  ) as RedisServer[];
+  ) as [RedisServer, RedisServer, RedisServer, RedisServer];
   const failed = started.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
   project = tempProject(
