@@ -14,7 +14,7 @@ import { closestBranch, describeIssue } from '../zod-issue.js';
 import { isAccessDuration } from './access-durations.js';
 import { isAgeIdentity, isAgeRecipient } from './age-format.js';
 import { cacheStoreSchema } from './cache-config.js';
-import { documentsStoreSchema } from './documents-config.js';
+import { documentsNeedPostgres, documentsStoreSchema } from './documents-config.js';
 import { objectsStoreSchema } from './objects-config.js';
 import { retiredScheduleProblem } from './retired-backup-schedule.js';
 import {
@@ -114,14 +114,16 @@ const roleName = z
   .min(1)
   .refine((name) => Buffer.byteLength(name) <= 63, { message: 'expected a role name of at most 63 bytes' });
 
-const environment = z.strictObject({
-  guarded: z.boolean().optional(),
-  postgres: postgresStore.optional(),
-  objects: objectsStoreSchema.optional(),
-  cache: cacheStoreSchema.optional(),
-  documents: documentsStoreSchema.optional(),
-  owner: z.string().optional(),
-});
+const environment = z
+  .strictObject({
+    guarded: z.boolean().optional(),
+    postgres: postgresStore.optional(),
+    objects: objectsStoreSchema.optional(),
+    cache: cacheStoreSchema.optional(),
+    documents: documentsStoreSchema.optional(),
+    owner: z.string().optional(),
+  })
+  .superRefine(documentsNeedPostgres);
 
 const configShape = z.strictObject({
   project: identifier,
