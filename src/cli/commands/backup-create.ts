@@ -1,6 +1,7 @@
 // `launchdb backup create`: a consistent, checksummed (and with a key or age recipients, encrypted) backup
 // of an environment.
 import type { ExitCode } from '../../core/errors.js';
+import { objectsToBackUp } from '../../stores/objects/backup-objects.js';
 import { createBackup } from '../../stores/postgres/backup/create-backup.js';
 import { openMigrationDatabase } from '../../stores/postgres/migrate/migration-database.js';
 import { integerFlag } from '../args.js';
@@ -23,6 +24,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
   });
   if (!json) io.err(io.style('dim', `backing up ${env.name} (${location}) to ${target.location}…\n`));
+  const objects = objectsToBackUp(env);
   let result: Awaited<ReturnType<typeof createBackup>>;
   try {
     result = await createBackup(db, {
@@ -33,9 +35,11 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       level: config.compressionLevel ?? 1,
       workers,
       onTable: progressReport(io, json, 'read'),
+      ...(objects ? { objects } : {}),
     });
   } finally {
     await db.close();
+    await objects?.close();
   }
   const document = {
     id: result.id,
@@ -45,6 +49,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     bytes: result.bytes,
     durationMs: result.durationMs,
     encrypted: result.encrypted,
+    ...(result.objects === undefined ? {} : { objects: result.objects }),
   };
   if (json) {
     io.out(`${JSON.stringify(document, null, 2)}\n`);
@@ -60,7 +65,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
       ? `encrypted to ${recipients} age recipient${recipients === 1 ? '' : 's'}`
       : 'encrypted';
   io.out(
-    `${io.style('green', 'backup')} ${result.id}: ${result.tables} tables, ${result.rows} rows, ${formatBytes(result.bytes)}, ${(result.durationMs / 1000).toFixed(1)} s, ${encryption}\n  ${result.path}\n`,
+    `${io.style('green', 'backup')} ${result.id}: ${result.tables} tables, ${result.rows} rows, ${formatBytes(result.bytes)}, ${result.objects === undefined ? '' : `${result.objects} objects listed, `}${(result.durationMs / 1000).toFixed(1)} s, ${encryption}\n  ${result.path}\n`,
   );
   if (!result.encrypted) {
     io.out(

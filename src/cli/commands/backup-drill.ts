@@ -1,5 +1,7 @@
 // `launchdb backup drill`: proves a backup restores: into a scratch database, compared, timed, recorded.
 import { type ExitCode, isLaunchdbError, UsageError } from '../../core/errors.js';
+import { objectsToBackUp } from '../../stores/objects/backup-objects.js';
+import { openObjectStore } from '../../stores/objects/open.js';
 import { createBackup } from '../../stores/postgres/backup/create-backup.js';
 import { type DrillResult, drillBackup } from '../../stores/postgres/backup/drill.js';
 import { recordDrill } from '../../stores/postgres/backup/drill-log.js';
@@ -25,6 +27,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   let id = stringFlag(input, 'backup');
   if (input.flags.fresh === true) {
     const { db } = await openMigrationDatabase(env, { ...opening, max: 3 });
+    const objects = objectsToBackUp(env);
     try {
       id = (
         await createBackup(db, {
@@ -33,10 +36,12 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
           target,
           secrets,
           level: project.config.backups?.compressionLevel ?? 1,
+          ...(objects ? { objects } : {}),
         })
       ).id;
     } finally {
       await db.close();
+      await objects?.close();
     }
   }
   id ??= (await target.list()).at(-1);
@@ -49,12 +54,20 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   if (!json) io.err(io.style('dim', `drilling ${id}: restoring into a scratch database…\n`));
   const scratchUrl = stringFlag(input, 'scratch-url');
   if (scratchUrl) io.secrets.add(new URL(scratchUrl).password);
-  const result = await drillBackup(backup, {
-    project,
-    env,
-    ...(scratchUrl ? { scratchUrl } : {}),
-    onTable: progressReport(io, json, 'loaded'),
-  });
+  // The objects the backup lists are re-read (a sample) from the environment's store.
+  const objects = backup.manifest.objects && env.config.objects ? openObjectStore(env) : undefined;
+  let result: DrillResult;
+  try {
+    result = await drillBackup(backup, {
+      project,
+      env,
+      ...(scratchUrl ? { scratchUrl } : {}),
+      onTable: progressReport(io, json, 'loaded'),
+      ...(objects ? { objects } : {}),
+    });
+  } finally {
+    await objects?.close();
+  }
   const recorded = await record(env, opening, result);
 
   if (json) {

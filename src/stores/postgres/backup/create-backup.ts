@@ -8,6 +8,8 @@ import { bytesOf, type Codec, encode, measure } from '../../../backup/data-codec
 import type { BackupTarget, BackupWriter } from '../../../backup/local-target.js';
 import { type TableProgress, TableTally } from '../../../backup/table-progress.js';
 import { VERSION } from '../../../version.js';
+import { backUpObjects } from '../../objects/backup-objects.js';
+import type { ObjectStore } from '../../objects/object-store.js';
 import { readSignedHead } from '../audit/read-trail.js';
 import type { PostgresDatabase, Queryable } from '../database.js';
 import { snapshotChecksum, takeSnapshot } from '../schema/snapshot.js';
@@ -47,6 +49,8 @@ export interface CreateBackupOptions {
   rangePages?: number;
   /** Abandons the backup (its partial files removed) before the next table, when aborted. */
   signal?: AbortSignal;
+  /** The environment's objects, listed with each one's size and SHA-256 after the tables are read. */
+  objects?: ObjectStore;
 }
 
 export interface BackupResult {
@@ -57,6 +61,8 @@ export interface BackupResult {
   bytes: number;
   durationMs: number;
   encrypted: boolean;
+  /** Objects listed in the backup, when it includes them. */
+  objects?: number;
   /** Unfinished backups of processes that are gone, removed before this one started. */
   cleaned: string[];
 }
@@ -113,6 +119,10 @@ export async function createBackup(
       `select current_setting('server_version') as version, current_setting('server_version_num')::int as num`,
     );
     const tables = read.data;
+    // After the snapshot: objects written meanwhile may be listed though no row names them yet.
+    const objects = options.objects
+      ? await backUpObjects(options.objects, writer, codec, options.signal ? { signal: options.signal } : {})
+      : undefined;
     const manifest: BackupManifest = {
       format: MANIFEST_FORMAT,
       id,
@@ -134,10 +144,11 @@ export async function createBackup(
         rawBytes: tables.reduce((sum, table) => sum + table.rawBytes, 0),
         bytes: tables.reduce(
           (sum, table) => sum + table.parts.reduce((bytes, part) => bytes + part.file.bytes, 0),
-          read.schema.file.bytes,
+          read.schema.file.bytes + (objects?.file.bytes ?? 0),
         ),
       },
       ...(read.audit ? { audit: read.audit } : {}),
+      ...(objects ? { objects } : {}),
     };
     await writer.writeText(
       MANIFEST_FILE,
@@ -153,6 +164,7 @@ export async function createBackup(
       bytes: manifest.totals.bytes,
       durationMs: manifest.durationMs,
       encrypted: keys !== undefined,
+      ...(objects ? { objects: objects.count } : {}),
       cleaned,
     };
   } catch (error) {

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { CheckResult } from '../../../core/checks/check.js';
 import { runChecks } from '../../../core/checks/run-checks.js';
 import type { Environment, Project } from '../../../core/project.js';
+import type { ObjectStore } from '../../objects/object-store.js';
+import { OBJECTS_SAMPLE_MIN, verifyObjectsSample } from '../../objects/verify-objects.js';
 import { schemaCatalogChecks } from '../checks/schema-checks.js';
 import type { Connection, PostgresDatabase } from '../database.js';
 import { notShipped, unavailableExtensions } from '../embedded-extensions.js';
@@ -27,6 +29,8 @@ export interface DrillOptions {
   now?: () => Date;
   /** The restore's progress, as each part of a table is in. */
   onTable?: RestoreOptions['onTable'];
+  /** The environment's objects, when the backup lists them: a sample is re-read and compared. */
+  objects?: ObjectStore;
 }
 
 export interface DrillResult extends DrillOutcome {
@@ -34,6 +38,8 @@ export interface DrillResult extends DrillOutcome {
   checks: CheckResult[];
   /** Why the scratch is where it is; pieces the restore left out. */
   notes: string[];
+  /** The backup's objects re-read (a sample) of those it lists, when it lists any and a store was given. */
+  objects?: { sampled: number; listed: number };
 }
 
 export async function drillBackup(backup: OpenedBackup, options: DrillOptions): Promise<DrillResult> {
@@ -56,6 +62,7 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
         const started = performance.now();
         const dataAgeMs = Math.max(0, now().getTime() - Date.parse(manifest.snapshotAt));
         // A time is an RTO only when the copy it made is the backup: a failed drill proves none.
+        let objects: DrillResult['objects'];
         const result = (restoreMs: number | null, checks: CheckResult[] = []): DrillResult => ({
           backupId: backup.id,
           ok: problems.length === 0,
@@ -67,6 +74,7 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
           problems,
           checks,
           notes,
+          ...(objects ? { objects } : {}),
         });
         try {
           // Said before restoring: Postgres's own "is not available" names neither PGlite nor a way out.
@@ -113,6 +121,18 @@ export async function drillBackup(backup: OpenedBackup, options: DrillOptions): 
           ignore: acrossVersions ? ['views.definition', 'extensions.version'] : [],
         });
         problems.push(...differences.map((item) => item.sentence));
+        if (manifest.objects && options.objects) {
+          const sample = await verifyObjectsSample(backup, manifest.objects, options.objects);
+          objects = { sampled: sample.sampled, listed: sample.listed };
+          problems.push(...sample.problems);
+          notes.push(
+            `${sample.sampled} of the ${sample.listed} objects the backup lists re-read from ${options.objects.location} (at least ${OBJECTS_SAMPLE_MIN}, else 1%): size and SHA-256 compared`,
+          );
+        } else if (manifest.objects) {
+          notes.push(
+            `the backup lists ${manifest.objects.count} objects; none re-read: no objects store was given`,
+          );
+        }
         const report = await runChecks(schemaCatalogChecks, scratchContext(options, scratch.db), {
           project: options.project.name,
           environment: options.env.name,

@@ -2,6 +2,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { BackupEncryption } from '../../../backup/backup-key.js';
 import type { StoredFile } from '../../../backup/local-target.js';
+import type { ObjectsInBackup } from '../../objects/backup-objects.js';
 import type { SignedHead } from '../audit/audit-event.js';
 import { canonicalJson } from '../schema/snapshot.js';
 
@@ -78,6 +79,11 @@ export interface BackupManifest {
    * it, so a trail rewritten later no longer extends it. Absent when the trail had no events.
    */
   audit?: SignedHead;
+  /**
+   * The environment's objects, when its config backs them up (`objects.backup: true`): a file listing
+   * each object's key, size and SHA-256. Absent in backups without objects (and older ones).
+   */
+  objects?: ObjectsInBackup;
 }
 
 /** How the manifest proves it is unchanged: an HMAC with the backup key, or without a key a plain hash. */

@@ -56,7 +56,15 @@ export async function verifyBackup(
     tables.push(verdict);
     options.onTable?.(verdict);
   }
-  const problem = tables.find((verdict) => !verdict.ok)?.problem;
+  let problem = tables.find((verdict) => !verdict.ok)?.problem;
+  const objects = manifest.objects;
+  if (objects) {
+    const damaged = await checkFile(backup, objects.file, (measured) =>
+      measured.sha256 === objects.sha256 ? undefined : 'has content that does not match its checksum',
+    );
+    if (damaged) problem ??= `the objects list ${objects.file.path} ${damaged}`;
+    else files++;
+  }
   return { id: backup.id, ok: !problem, files, rows, ...(problem ? { problem } : {}), tables };
 }
 
@@ -107,7 +115,7 @@ export interface StoredFilesCheck {
 export async function checkStoredFiles(
   target: BackupTarget,
   id: string,
-  manifest: Pick<BackupManifest, 'schema' | 'tables'>,
+  manifest: Pick<BackupManifest, 'schema' | 'tables' | 'objects'>,
   options: { deadline?: number } = {},
 ): Promise<StoredFilesCheck> {
   const started = performance.now();
@@ -117,6 +125,7 @@ export async function checkStoredFiles(
     ...manifest.tables.flatMap((table) =>
       table.parts.map((part) => ({ file: part.file, what: `table ${table.name}` })),
     ),
+    ...(manifest.objects ? [{ file: manifest.objects.file, what: 'the objects list' }] : []),
   ];
   const check: StoredFilesCheck = {
     files: 0,
