@@ -21,6 +21,7 @@ const suites = [
   './smoke.mjs',
   './console-home.mjs',
   './objects-check.mjs',
+  './cache-checks.mjs',
 ];
 const only = process.argv[2];
 
