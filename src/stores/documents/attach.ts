@@ -138,16 +138,7 @@ async function reconcileCollections(
   appRole: string | undefined,
   report: { created: string[]; differences: string[] },
 ): Promise<boolean> {
-  const { rows } = await db.query<{ exists: boolean }>(
-    'select exists (select 1 from pg_namespace where nspname = $1) as exists',
-    [schema],
-  );
-  if (!rows[0]?.exists) {
-    await db.query(`create schema ${quoteIdent(schema)}`);
-    report.created.push(`schema ${schema}`);
-  }
-  const marked = await ensureDocumentsMarker(db, schema, env.project, env.name);
-  // A bad expression is bad input, found before any table is made.
+  // A bad expression is bad input, found before anything is made.
   const shapes = await declaredShapes(
     db,
     collections.flatMap((collection) => collection.indexes),
@@ -158,6 +149,15 @@ async function reconcileCollections(
         fix: 'correct the index in the config',
       });
   }
+  const { rows } = await db.query<{ exists: boolean }>(
+    'select exists (select 1 from pg_namespace where nspname = $1) as exists',
+    [schema],
+  );
+  if (!rows[0]?.exists) {
+    await db.query(`create schema ${quoteIdent(schema)}`);
+    report.created.push(`schema ${schema}`);
+  }
+  const marked = await ensureDocumentsMarker(db, schema, env.project, env.name);
   const tables = await readCollectionTables(db, schema);
   const grantTo = appRole && (await roleExists(db, appRole)) ? appRole : undefined;
   if (grantTo) await db.query(`grant usage on schema ${quoteIdent(schema)} to ${quoteIdent(grantTo)}`);
