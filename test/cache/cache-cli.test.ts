@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmbeddedState } from '../../src/stores/cache/embedded-state.js';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
@@ -35,6 +35,7 @@ beforeAll(async () => {
     staging: { cache: { adminUrl: env('REDIS_ADMIN_URL') } },
     wrong: { cache: { url: 'redis://:${WRONG_PASSWORD}@127.0.0.1:${server.port}/0' } },
     down: { cache: { url: 'redis://:${WRONG_PASSWORD}@127.0.0.1:${closed}/0' } },
+    nobinary: { cache: {} },
   },
 }`);
   project.write('.env.staging', `REDIS_ADMIN_URL=redis://:${ADMIN_PASSWORD}@127.0.0.1:${server.port}/0\n`);
@@ -112,6 +113,55 @@ describe('attach cache', () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(JSON.parse(rotated.stdout)).toMatchObject({ provisioned: { rotated: true } });
     expect(recordedUrl('staging')).not.toBe(before);
+  });
+
+  it('a re-run reports an ACL user changed by hand, and puts it back', async () => {
+    const user = `${project.name}_staging`;
+    const admin = await server.client();
+    await admin.sendCommand(['ACL', 'SETUSER', user, '~*']);
+    admin.destroy();
+    const result = await runCli(['attach', 'cache', '--env', 'staging'], { cwd: project.dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `differs ACL user ${user} keys were "~*", now "~${project.name}:staging:*"`,
+    );
+    const again = await runCli(['attach', 'cache', '--env', 'staging', '--json'], { cwd: project.dir });
+    expect(JSON.parse(again.stdout)).toMatchObject({ provisioned: { differences: [] } });
+  });
+
+  it('embedded without redis-server on the PATH: exit 2 naming the package to install', async () => {
+    // The built CLI, with a PATH that has no redis-server (node is run by its full path).
+    const result = await runBin(['attach', 'cache', '--env', 'nobinary'], {
+      cwd: project.dir,
+      env: { PATH: '/nonexistent' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the embedded cache needs redis-server, which is not on the PATH');
+    expect(result.stderr).toContain('apt-get install redis-server');
+  });
+
+  it('bad config values: one problem each, naming its path', async () => {
+    const bad = tempProject(`{
+  project: '{project}',
+  environments: {
+    development: { cache: { url: 'http://127.0.0.1:6379', holds: 'session', keyPrefix: 'a *' } },
+  },
+}`);
+    try {
+      const result = await runCli(['env', 'list'], { cwd: bad.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        'environments.development.cache.url: expected a redis:// or rediss:// URL',
+      );
+      expect(result.stderr).toContain(
+        "environments.development.cache.holds: expected one of 'cache', 'sessions', 'queues', 'durable'",
+      );
+      expect(result.stderr).toContain(
+        'environments.development.cache.keyPrefix: expected a key prefix without spaces',
+      );
+    } finally {
+      bad.remove();
+    }
   });
 
   it('a wrong password: exit 3 naming host:port and the user, never the password', async () => {
