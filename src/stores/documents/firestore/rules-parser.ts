@@ -202,7 +202,8 @@ class RulesParser {
     for (;;) {
       const token = this.next();
       if (token.text === closer) return token;
-      if (token.kind === 'end')
+      // A statement cannot end inside ( or [: the bracket was never closed.
+      if (token.kind === 'end' || (token.text === ';' && open.text !== '{'))
         this.fail(token, `\`${closer}\` to close the \`${open.text}\` of line ${open.line}`);
       if (token.text === '(' || token.text === '[' || token.text === '{') this.skipBalanced(token);
       else if (token.text === ')' || token.text === ']' || token.text === '}')
