@@ -36,9 +36,12 @@ beforeAll(async () => {
     wrong: { cache: { url: 'redis://:${WRONG_PASSWORD}@127.0.0.1:${server.port}/0' } },
     down: { cache: { url: 'redis://:${WRONG_PASSWORD}@127.0.0.1:${closed}/0' } },
     nobinary: { cache: {} },
+    unprovisioned: { cache: { adminUrl: env('REDIS_ADMIN_URL') } },
   },
 }`);
-  project.write('.env.staging', `REDIS_ADMIN_URL=redis://:${ADMIN_PASSWORD}@127.0.0.1:${server.port}/0\n`);
+  for (const env of ['staging', 'unprovisioned']) {
+    project.write(`.env.${env}`, `REDIS_ADMIN_URL=redis://:${ADMIN_PASSWORD}@127.0.0.1:${server.port}/0\n`);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -210,6 +213,11 @@ describe('env list and check', () => {
     expect(rows.wrong).toMatchObject({
       status: 'unreachable',
       error: expect.stringMatching(/refused the credentials/),
+    });
+    expect(rows.unprovisioned).toMatchObject({
+      status: 'not attached',
+      host: `127.0.0.1:${server.port}`,
+      error: expect.stringMatching(/is not attached/),
     });
     expect(rows.down).toMatchObject({
       status: 'unreachable',

@@ -56,7 +56,8 @@ export async function listCache(env: Environment, options: ListOptions): Promise
       marker: marker ?? null,
     };
   } catch (error) {
-    const notAttached = target.backing === 'embedded' && target.url === undefined;
+    // Embedded never started, or an admin URL never used to provision: nothing to reach yet.
+    const notAttached = target.url === undefined;
     return { ...base, status: notAttached ? 'not attached' : 'unreachable', ...UNKNOWN, ...problem(error) };
   } finally {
     await session.close();
