@@ -79,7 +79,11 @@ describe('a ready Firestore project', () => {
     const result = await runCli(['attach', 'documents', '--env', 'ready', '--json'], { cwd: project.dir });
     expect(result.code, result.stderr).toBe(0);
     const attached = JSON.parse(result.stdout);
-    expect(attached.mode).toBe('firestore');
+    expect(attached).toMatchObject({
+      mode: 'firestore',
+      backing: 'server',
+      location: 'the Firebase files of the project folder',
+    });
     expect(attached.provisioned.created).toEqual([
       'nothing on a server: firestore.rules read and parses (checked by `launchdb check`)',
       'nothing on a server: firestore.indexes.json read and parses (checked by `launchdb check`)',

@@ -82,7 +82,12 @@ const indexName = sqlName.optional();
 const documentIndex = z.union([
   z.strictObject({ fields: z.array(jsonKey).min(1), unique: z.boolean().optional(), name: indexName }),
   z.strictObject({ expression: z.string().min(1), unique: z.boolean().optional(), name: indexName }),
-  z.strictObject({ gin: z.union([z.literal(true), z.literal('jsonb_path_ops')]), name: indexName }),
+  z.strictObject({
+    gin: z.custom<true | 'jsonb_path_ops'>((value) => value === true || value === 'jsonb_path_ops', {
+      message: "expected true (jsonb_ops) or 'jsonb_path_ops'",
+    }),
+    name: indexName,
+  }),
 ]);
 
 const relativeFile = z

@@ -57,7 +57,7 @@ export function planAttachDocuments(env: Environment, flags: AttachFlags): Docum
       [postgres ? 'collections' : undefined, config.firestore ? 'firestore' : undefined]
         .filter(Boolean)
         .join('+') || 'empty',
-    location: where ?? 'the project folder',
+    location: where ?? 'the Firebase files of the project folder',
     source: postgres ? `environments.${env.name}.postgres` : 'default',
     how:
       [postgres ? 'collections on Postgres' : undefined, firestore].filter(Boolean).join(' and ') ||
@@ -101,7 +101,8 @@ export async function attachDocuments(
   return {
     environment: env.name,
     store: 'documents',
-    backing: plan.postgres?.backing ?? 'embedded',
+    // Firestore is Google's server, checked through its files: as `env list` says.
+    backing: plan.postgres?.backing ?? 'server',
     mode: plan.mode,
     location: plan.location,
     source: plan.source,
