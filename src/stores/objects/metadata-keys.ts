@@ -3,7 +3,7 @@
 import type { ObjectsMetadataConfig } from '../../core/config/objects-config.js';
 import type { PostgresDatabase } from '../postgres/database.js';
 
-/** Rows fetched from the cursor at a time: the most keys held in memory. */
+/** Rows fetched from the cursor at a time; at most three pages are held (two ahead of the merge). */
 export const KEY_PAGE_ROWS = 5_000;
 
 /** The table and column, as Postgres names them (quoted), or what is missing. */
@@ -46,7 +46,7 @@ export async function* metadataKeys(
   let done = false;
   let failed: unknown;
   let stop = false;
-  // The transaction runs beside the consumer: it fetches a page, waits until it is taken, fetches the next.
+  // The transaction runs beside the consumer: it fetches pages ahead, and waits while two are unread.
   const reading = db
     .transaction(async (tx) => {
       await tx.query(
@@ -61,9 +61,12 @@ export async function* metadataKeys(
         if (rows.length === 0) break;
         pages.push(rows.map((row) => prefix + row.key));
         wake?.();
-        await new Promise<void>((resolve) => {
-          taken = resolve;
-        });
+        // Up to two pages ahead of the consumer: the next fetch overlaps the merge of this one.
+        if (pages.length >= 2) {
+          await new Promise<void>((resolve) => {
+            taken = resolve;
+          });
+        }
       }
       await tx.query('close launchdb_metadata_keys');
     })
@@ -78,10 +81,10 @@ export async function* metadataKeys(
     for (;;) {
       const page = pages.shift();
       if (page) {
-        yield* page;
         const resume = taken;
         taken = undefined;
         resume?.();
+        yield* page;
         continue;
       }
       if (done) break;
