@@ -2,6 +2,7 @@
 // noeviction, no maxmemory, no AOF), good (password, allkeys-lru, maxmemory, AOF), full (near its
 // maxmemory under noeviction) and acl (default user off, per-environment users limited to their
 // prefix, and an unlimited admin). Each check fails and passes where it should.
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../src/core/checks/check.js';
 import { Project } from '../../src/core/project.js';
@@ -15,6 +16,10 @@ import { type TempProject, tempProject } from '../helpers/project.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 
 const name = uniqueName('c');
+/** This machine's first non-loopback IPv4 address, for an open Redis off loopback. */
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
 let open: RedisServer;
 let good: RedisServer;
 let full: RedisServer;
@@ -132,6 +137,32 @@ describe('cache.auth', () => {
     expect(prod.status).toBe('fail');
     expect(prod.summary).toMatch(/production is guarded/);
   });
+  it.skipIf(!lanAddress)('fails an open Redis off loopback, in development too', async () => {
+    const lan = await startRedisServer({ bind: lanAddress, unprotected: true });
+    try {
+      const lanProject = tempProject(
+        `{ project: '{project}', environments: { development: { cache: { url: 'redis://${lanAddress}:${lan.port}/0' } } } }`,
+      );
+      try {
+        const lanLoaded = await Project.load(lanProject.dir);
+        const env = lanLoaded.environment('development');
+        const cache = new CacheSession(
+          env,
+          resolveCacheTarget(env) as NonNullable<ReturnType<typeof resolveCacheTarget>>,
+        );
+        sessions.push(cache);
+        const auth = cacheChecks.find((check) => check.id === 'cache.auth');
+        const outcome = await auth?.run({ project: lanLoaded, env, cache, now: new Date() });
+        expect(outcome?.status).toBe('fail');
+        expect(outcome?.summary).toMatch(/answers a connection without a password, off loopback/);
+      } finally {
+        lanProject.remove();
+      }
+    } finally {
+      await lan.close();
+    }
+  });
+
   it('passes with requirepass, and with the default user off', async () => {
     expect((await run('cache.auth', 'good')).status).toBe('pass');
     const withAcl = await run('cache.auth', 'shared-x');

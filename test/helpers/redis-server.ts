@@ -19,8 +19,10 @@ export interface RedisServerOptions {
   appendonly?: boolean;
   /** `save` rules; none (`""`) by default. */
   save?: string;
-  /** `bind`: loopback by default. */
+  /** `bind`: one address, loopback by default; url() connects to it. */
   bind?: string;
+  /** `protected-mode no`: answer other hosts without a password (protected mode refuses them). */
+  unprotected?: boolean;
   /** The user url() and client() log in as, when the default user is off (ACL file). */
   login?: { user: string; password: string };
 }
@@ -28,7 +30,7 @@ export interface RedisServerOptions {
 export interface RedisServer {
   port: number;
   folder: string;
-  /** `redis://[:password@]127.0.0.1:port/db`, as the default user (or `login`). */
+  /** `redis://[:password@]host:port/db`, as the default user (or `login`). */
   url(db?: number): string;
   /** A client as url()'s user, for the test to prepare data. */
   client(): Promise<ReturnType<typeof createClient>>;
@@ -48,6 +50,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     `appendonly ${options.appendonly ? 'yes' : 'no'}`,
     `maxmemory-policy ${options.maxmemoryPolicy ?? 'noeviction'}`,
     'enable-debug-command local',
+    `protected-mode ${options.unprotected ? 'no' : 'yes'}`,
     ...(options.maxmemory ? [`maxmemory ${options.maxmemory}`] : []),
     ...(options.password ? [`requirepass ${options.password}`] : []),
   ];
@@ -62,7 +65,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     : options.password
       ? `:${encodeURIComponent(options.password)}@`
       : '';
-  const url = (db = 0) => `redis://${auth}127.0.0.1:${port}/${db}`;
+  const host = options.bind ?? '127.0.0.1';
+  const url = (db = 0) => `redis://${auth}${host}:${port}/${db}`;
   const connect = async () => {
     const client = createClient({ url: url(), socket: { reconnectStrategy: false } });
     client.on('error', () => {});
