@@ -116,6 +116,29 @@ describe('documents on a provisioned server', () => {
     expect((await check()).byId['documents.collections']?.status).toBe('pass');
   });
 
+  it('an app connecting as the tables’ owner is not bound by RLS unless it is forced', async () => {
+    const ownerUrl = readSecrets(join(project.dir, '.launchdb'), 'staging').DATABASE_MIGRATION_URL as string;
+    const owned = tempProject(`{ project: '${project.name}', environments: { staging: {
+      postgres: { url: '${ownerUrl}' }, documents: { schema: 'owned', collections: { notes: {} } } } } }`);
+    try {
+      const attached = await runCli(['attach', 'documents', '--env', 'staging'], { cwd: owned.dir });
+      expect(attached.code, attached.stderr).toBe(0);
+      const args = ['check', '--env', 'staging', '--only', 'documents', '--json', '--no-record'];
+      const rlsOf = async () =>
+        JSON.parse((await runCli(args, { cwd: owned.dir })).stdout).checks.find(
+          (entry: { id: string }) => entry.id === 'documents.rls',
+        );
+      expect(await rlsOf()).toMatchObject({
+        status: 'fail',
+        summary: `owned.notes: the app connects as its owner ${database}_owner, whom row-level security does not bind (not forced)`,
+      });
+      await adminQuery('alter table owned.notes force row level security', [], database);
+      expect((await rlsOf()).status).toBe('pass');
+    } finally {
+      owned.remove();
+    }
+  });
+
   it('a database that does not answer: documents.reachable fails and check exits 3', async () => {
     const url = serverUrlFor(database).replace(':5432', ':1');
     const down = tempProject(`{ project: '{project}', environments: { staging: {

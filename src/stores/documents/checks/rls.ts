@@ -31,11 +31,16 @@ export const rls: Check<DocumentsCheckContext> = {
     if (present.length === 0)
       return { status: 'skip', summary: 'no collection table is there (documents.collections says why)' };
     const problems: string[] = [];
-    for (const collection of present) {
-      if (!tables.get(collection.table)?.rls)
-        problems.push(`${schema}.${collection.table}: row-level security is off`);
-    }
     const appRoles = await appRolesOf(ctx, found.db);
+    for (const collection of present) {
+      const table = tables.get(collection.table);
+      if (!table?.rls) problems.push(`${schema}.${collection.table}: row-level security is off`);
+      // Policies do not apply to a table's owner unless RLS is forced: an app connecting as the owner writes every row.
+      else if (found.db.capabilities.loginRoles && appRoles.has(table.owner) && !table.forcedRls)
+        problems.push(
+          `${schema}.${collection.table}: the app connects as its owner ${table.owner}, whom row-level security does not bind (not forced)`,
+        );
+    }
     const { rows } = await found.db.query<PolicyRow>(
       `select tablename as table, policyname as policy, cmd as command, roles, qual as using, with_check as check
          from pg_policies
