@@ -21,7 +21,9 @@ const suites = [
   './smoke.mjs',
   './console-home.mjs',
   './objects-check.mjs',
+  './objects-metadata.mjs',
   './cache-checks.mjs',
+  './documents-check.mjs',
 ];
 const only = process.argv[2];
 

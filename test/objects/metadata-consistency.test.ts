@@ -20,6 +20,7 @@ import type { PostgresDatabase } from '../../src/stores/postgres/database.js';
 import type { PostgresSession } from '../../src/stores/postgres/session.js';
 import { postgresStore } from '../../src/stores/postgres/store.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
+import { type S3Server, startS3Server } from '../helpers/s3-server.js';
 
 let project: TempProject;
 let loaded: Project;
@@ -27,21 +28,26 @@ let objects: ObjectsSession;
 let postgres: PostgresSession;
 let db: PostgresDatabase;
 let store: ObjectStore;
+let s3: S3Server;
 const others: ObjectsSession[] = [];
 
 const METADATA = "metadata: { table: 'uploads', column: 'key', prefix: 'avatars/' }";
 
 beforeAll(async () => {
+  s3 = await startS3Server();
+  await s3.createBucket('metadata-bucket');
   project = tempProject(`{
   project: '{project}',
   environments: {
     development: { postgres: {}, objects: { ${METADATA} } },
     nopostgres: { objects: { ${METADATA} } },
     nometadata: { objects: {} },
+    bucket: { objects: { endpoint: '${s3.endpoint}', bucket: 'metadata-bucket', accessKeyId: env('KEY_ID'), secretAccessKey: env('SECRET'), ${METADATA} } },
   },
 }`);
+  project.write('.env', `KEY_ID=${s3.accessKeyId}\nSECRET=${s3.secretAccessKey}\n`);
   loaded = await Project.load(project.dir);
-  for (const name of ['development', 'nopostgres', 'nometadata']) {
+  for (const name of ['development', 'nopostgres', 'nometadata', 'bucket']) {
     const env = loaded.environment(name);
     await attachObjects(env, planAttachObjects(env, {}), {});
   }
@@ -56,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await postgres?.close();
   await Promise.all([objects, ...others].map((session) => session?.close()));
+  await s3?.close();
   project?.remove();
 });
 
@@ -68,13 +75,14 @@ function sessionOf(name: string): ObjectsSession {
   return session;
 }
 
+/** An environment's check context; `bucket` borrows development's Postgres (one PGlite per file). */
 function context(name = 'development'): ObjectsCheckContext {
   const env = loaded.environment(name);
   return {
     project: loaded,
     env,
     objects: name === 'development' ? objects : sessionOf(name),
-    ...(name === 'development' ? { postgres } : {}),
+    ...(name === 'development' || name === 'bucket' ? { postgres } : {}),
     now: new Date(),
   };
 }
@@ -198,6 +206,35 @@ describe('objects.metadata-consistency', () => {
       only: ['objects'],
     });
     expect(report.checks.find((result) => result.id === 'objects.metadata-consistency')?.status).toBe('pass');
+  });
+});
+
+describe('objects.metadata-consistency on a bucket (s3rver)', () => {
+  it('compares the rows with the bucket’s listing: a row without object fails', async () => {
+    await arrange(['1.png', '2.png'], []);
+    const bucket = await sessionOf('bucket').objects();
+    await bucket.write('avatars/1.png', 'one');
+    const outcome = await metadataConsistency.run(context('bucket'));
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      details: {
+        compared: { rows: 2, objects: 1 },
+        rowsWithoutObject: { count: 1, first: ['avatars/2.png'] },
+      },
+    });
+    expect(outcome.summary).toMatch(/1 objects? in 127\.0\.0\.1:\d+\/metadata-bucket under avatars\//);
+  });
+
+  it('refuses a listing out of byte order (s3rver lists a/b before a-b) instead of misreporting orphans', async () => {
+    await arrange(['a-b', 'a/b'], []);
+    const bucket = await sessionOf('bucket').objects();
+    await bucket.write('avatars/a/b', 'x');
+    await bucket.write('avatars/a-b', 'x');
+    const outcome = await metadataConsistency.run(context('bucket'));
+    expect(outcome.status).toBe('error');
+    expect(outcome.summary).toMatch(
+      /\/metadata-bucket does not list in byte order \("avatars\/a-b" after "avatars\/a\/b"\): a merge would report false orphans$/,
+    );
   });
 });
 

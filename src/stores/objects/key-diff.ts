@@ -76,6 +76,17 @@ function note(side: { count: number; first: string[] }, key: string, examples: n
   if (side.first.length < examples) side.first.push(key);
 }
 
+/** A stream that is not in byte order: merging it would report false orphans. */
+export class KeyOrderError extends Error {
+  constructor(
+    readonly side: string,
+    readonly key: string,
+    readonly previous: string,
+  ) {
+    super(`the ${side} keys are not in byte order: "${key}" after "${previous}"`);
+  }
+}
+
 /** Reads a stream's keys one by one, refusing one out of order (a merge would misreport it). */
 function sortedReader(keys: AsyncIterable<string>, side: string) {
   const iterator = keys[Symbol.asyncIterator]();
@@ -90,8 +101,7 @@ function sortedReader(keys: AsyncIterable<string>, side: string) {
         if (previous !== undefined) {
           const order = compareKeys(previous, key);
           if (order === 0) continue;
-          if (order > 0)
-            throw new Error(`the ${side} keys are not in byte order: "${key}" after "${previous}"`);
+          if (order > 0) throw new KeyOrderError(side, key, previous);
         }
         previous = key;
         return key;

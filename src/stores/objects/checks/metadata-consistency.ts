@@ -5,7 +5,7 @@
 import type { Check, CheckOutcome } from '../../../core/checks/check.js';
 import type { ObjectsMetadataConfig } from '../../../core/config/objects-config.js';
 import type { PostgresDatabase } from '../../postgres/database.js';
-import { diffSortedKeys, type KeyDiff } from '../key-diff.js';
+import { diffSortedKeys, type KeyDiff, KeyOrderError } from '../key-diff.js';
 import { metadataKeys, resolveMetadataColumn } from '../metadata-keys.js';
 import type { ObjectStore } from '../object-store.js';
 import type { ObjectsCheckContext } from './context.js';
@@ -66,7 +66,19 @@ export const metadataConsistency: Check<ObjectsCheckContext> = {
     }
     const db = await ctx.postgres.db();
     const store = await ctx.objects.objects();
-    const compared = await compareMetadata(db, store, metadata);
+    let compared: MetadataComparison | string;
+    try {
+      compared = await compareMetadata(db, store, metadata);
+    } catch (error) {
+      if (!(error instanceof KeyOrderError)) throw error;
+      // Only S3-compatible servers that list out of byte order get here (s3rver lists `a/b` before `a-b`).
+      const where = error.side === 'left' ? `${metadata.table}.${metadata.column}` : store.location;
+      return {
+        status: 'error',
+        summary: `${where} does not list in byte order ("${error.key}" after "${error.previous}"): a merge would report false orphans`,
+        fix: 'run this check against an endpoint that lists keys in byte order, as S3 does',
+      };
+    }
     if (typeof compared === 'string') {
       return { status: 'error', summary: compared, fix: `fix ${key}.table and ${key}.column` };
     }
