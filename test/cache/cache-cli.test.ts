@@ -214,6 +214,10 @@ describe('env list and check', () => {
       status: 'unreachable',
       error: expect.stringMatching(/refused the credentials/),
     });
+    expect(rows.nobinary).toMatchObject({
+      status: 'not attached',
+      fix: 'run `launchdb attach cache --env nobinary`',
+    });
     expect(rows.unprovisioned).toMatchObject({
       status: 'not attached',
       host: `127.0.0.1:${server.port}`,

@@ -83,6 +83,7 @@ export async function attachCache(
   let record: string | undefined = plan.record;
   if (plan.mode === 'embedded') {
     const embedded = await ensureEmbeddedRedis(plan.target, {
+      environment: env.name,
       path: env.vars.PATH ?? process.env.PATH,
       start: true,
     });

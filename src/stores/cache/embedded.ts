@@ -18,7 +18,7 @@ const START_TIMEOUT_MS = 10_000;
 /** The running server's URL: the recorded one when it answers, else a newly started one. */
 export async function ensureEmbeddedRedis(
   target: CacheTarget,
-  options: { path: string | undefined; start: boolean },
+  options: { environment: string; path: string | undefined; start: boolean },
 ): Promise<{ url: string; started: boolean }> {
   const state = readEmbeddedState(target.folder);
   if (state && isAlive(state.pid)) {
@@ -30,7 +30,7 @@ export async function ensureEmbeddedRedis(
       state
         ? `the embedded Redis under ${target.location} is not running`
         : `the cache is not attached: ${target.location} has no Redis`,
-      { fix: 'run `launchdb attach cache` for the environment' },
+      { fix: `run \`launchdb attach cache --env ${options.environment}\`` },
     );
   }
   const binary = findRedisServer(options.path);

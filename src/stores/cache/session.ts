@@ -78,6 +78,7 @@ export class CacheSession {
     if (this.target.backing === 'embedded') {
       const attached = readEmbeddedState(this.target.folder) !== undefined;
       const { url } = await ensureEmbeddedRedis(this.target, {
+        environment: this.env.name,
         path: this.env.vars.PATH ?? process.env.PATH,
         start: attached,
       });
