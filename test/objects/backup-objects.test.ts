@@ -8,9 +8,10 @@ import { LocalTarget } from '../../src/backup/local-target.js';
 import { Project } from '../../src/core/project.js';
 import { OBJECTS_FILE, readObjectEntries } from '../../src/stores/objects/backup-objects.js';
 import { openObjectStore } from '../../src/stores/objects/open.js';
-import { objectsSampleSize } from '../../src/stores/objects/verify-objects.js';
+import { objectsSampleSize, verifyObjectsSample } from '../../src/stores/objects/verify-objects.js';
 import { createBackup } from '../../src/stores/postgres/backup/create-backup.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
+import { verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
 import { postgresStore } from '../../src/stores/postgres/store.js';
 import { runCli } from '../helpers/cli.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
@@ -144,6 +145,40 @@ describe('backup verify with objects', () => {
     const verified = await cli(['backup', 'verify', backupId]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toMatch(`the objects list ${OBJECTS_FILE}`);
+  });
+});
+
+describe('an encrypted backup with objects, and a sample smaller than the listing', () => {
+  it('encrypts the objects list with the tables, and a drill re-reads 20 of 25 objects', async () => {
+    const env = loaded.environment('development');
+    const store = openObjectStore(env);
+    for (let i = 0; i < 25; i++) await store.write(`many/${String(i).padStart(2, '0')}.txt`, `object ${i}`);
+    const session = postgresStore.openSession(env, { command: 'test' });
+    const target = new LocalTarget(join(project.dir, 'encrypted-backups'), 'encrypted-backups');
+    const secrets = { passphrase: 'objects are sealed too 42' };
+    try {
+      const result = await createBackup(await session.db(), {
+        project: loaded.name,
+        environment: 'development',
+        target,
+        secrets,
+        objects: store,
+      });
+      const backup = await openBackup(target, result.id, secrets);
+      expect(backup.manifest.encryption).not.toBeNull();
+      // Sealed: neither plain nor gzip text; a key name is nowhere in the stored bytes.
+      const stored = readFileSync(join(project.dir, 'encrypted-backups', result.id, OBJECTS_FILE));
+      expect(stored.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(false);
+      expect(stored.includes('many/00.txt')).toBe(false);
+      expect(await verifyBackup(backup)).toMatchObject({ ok: true });
+      const listed = backup.manifest.objects?.count ?? 0;
+      expect(listed).toBeGreaterThanOrEqual(25);
+      const sample = await verifyObjectsSample(backup, backup.manifest.objects!, store);
+      expect(sample).toEqual({ sampled: 20, listed, problems: [] });
+    } finally {
+      await session.close();
+      await store.close();
+    }
   });
 });
 
