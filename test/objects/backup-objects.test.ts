@@ -10,10 +10,12 @@ import { OBJECTS_FILE, readObjectEntries } from '../../src/stores/objects/backup
 import { openObjectStore } from '../../src/stores/objects/open.js';
 import { objectsSampleSize, verifyObjectsSample } from '../../src/stores/objects/verify-objects.js';
 import { createBackup } from '../../src/stores/postgres/backup/create-backup.js';
+import { drillBackup } from '../../src/stores/postgres/backup/drill.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
 import { verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
 import { postgresStore } from '../../src/stores/postgres/store.js';
 import { runCli } from '../helpers/cli.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { type TempProject, tempProject } from '../helpers/project.js';
 
 let project: TempProject;
@@ -30,12 +32,15 @@ const OBJECTS: Record<string, string> = {
 const cli = (argv: string[]) => runCli([...argv, '--env', 'development', '--json'], { cwd: project.dir });
 
 beforeAll(async () => {
+  const down = await closedPort();
   project = tempProject(`{
   project: '{project}',
   environments: {
     development: { postgres: {}, objects: { backup: true } },
+    down: { objects: { endpoint: 'http://127.0.0.1:${down}', bucket: 'gone-bucket', accessKeyId: env('KEY_ID'), secretAccessKey: env('SECRET') } },
   },
 }`);
+  project.write('.env', 'KEY_ID=some-key\nSECRET=never-printed-secret\n');
   expect((await runCli(['attach', 'postgres', '--env', 'development'], { cwd: project.dir })).code).toBe(0);
   expect((await runCli(['attach', 'objects', '--env', 'development'], { cwd: project.dir })).code).toBe(0);
   loaded = await Project.load(project.dir);
@@ -175,6 +180,24 @@ describe('an encrypted backup with objects, and a sample smaller than the listin
       expect(listed).toBeGreaterThanOrEqual(25);
       const sample = await verifyObjectsSample(backup, backup.manifest.objects!, store);
       expect(sample).toEqual({ sampled: 20, listed, problems: [] });
+
+      // The store down: the drill fails saying where and why, never with the secret.
+      const unreachable = openObjectStore(loaded.environment('down'), { connectTimeoutMs: 2_000 });
+      try {
+        const drill = await drillBackup(backup, {
+          project: loaded,
+          env,
+          scratchUrl: null,
+          objects: unreachable,
+        });
+        expect(drill.ok).toBe(false);
+        expect(drill.problems).toEqual([
+          expect.stringMatching(/^the objects could not be re-read from 127\.0\.0\.1:\d+\/gone-bucket: .+/),
+        ]);
+        expect(JSON.stringify(drill)).not.toContain('never-printed-secret');
+      } finally {
+        await unreachable.close();
+      }
     } finally {
       await session.close();
       await store.close();
