@@ -98,7 +98,13 @@ describe('a ready Firestore project', () => {
       (env: { environment: string }) => env.environment === 'ready',
     );
     expect(ready.stores).toEqual([
-      expect.objectContaining({ store: 'documents', host: 'firestore.rules', status: 'reachable' }),
+      expect.objectContaining({
+        store: 'documents',
+        host: 'firestore.rules',
+        status: 'reachable',
+        attached: true,
+        marker: null,
+      }),
     ]);
   });
 });

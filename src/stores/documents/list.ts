@@ -152,6 +152,8 @@ function listFirestore(env: Environment): StoreListing {
         status: 'reachable',
         reachable: true,
         size: `${rules.file} (checked statically)`,
+        // Attaching a Firestore project records nothing: its files parsing is all there is to it.
+        attached: true,
       };
     }
     if ('missing' in rules)
