@@ -139,6 +139,39 @@ describe('documents on a provisioned server', () => {
     }
   });
 
+  it('another environment pointed at this schema: attach refuses it (exit 2), documents.collections fails', async () => {
+    const appUrl = readSecrets(join(project.dir, '.launchdb'), 'staging').DATABASE_URL as string;
+    const other = tempProject(`{ project: '${project.name}', environments: { production: {
+      postgres: { url: '${appUrl}' }, documents: { schema: 'docs', collections: { profiles: {} } } } } }`);
+    try {
+      const attached = await runCli(
+        ['attach', 'documents', '--env', 'production', '--confirm', 'production'],
+        {
+          cwd: other.dir,
+        },
+      );
+      expect(attached.code).toBe(2);
+      expect(attached.stderr).toContain(
+        `schema docs holds the documents of ${project.name}/staging, not ${project.name}/production`,
+      );
+      const result = await runCli(
+        ['check', '--env', 'production', '--only', 'documents', '--json', '--no-record'],
+        {
+          cwd: other.dir,
+        },
+      );
+      const collections = JSON.parse(result.stdout).checks.find(
+        (entry: { id: string }) => entry.id === 'documents.collections',
+      );
+      expect(collections).toMatchObject({
+        status: 'fail',
+        summary: `schema docs holds the documents of ${project.name}/staging, not ${project.name}/production`,
+      });
+    } finally {
+      other.remove();
+    }
+  });
+
   it('a database that does not answer: documents.reachable fails and check exits 3', async () => {
     const url = serverUrlFor(database).replace(':5432', ':1');
     const down = tempProject(`{ project: '{project}', environments: { staging: {
