@@ -12,7 +12,7 @@ import { objectsSampleSize, verifyObjectsSample } from '../../src/stores/objects
 import { createBackup } from '../../src/stores/postgres/backup/create-backup.js';
 import { drillBackup } from '../../src/stores/postgres/backup/drill.js';
 import { openBackup } from '../../src/stores/postgres/backup/open-backup.js';
-import { verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
+import { checkStoredFiles, verifyBackup } from '../../src/stores/postgres/backup/verify-backup.js';
 import { postgresStore } from '../../src/stores/postgres/store.js';
 import { runCli } from '../helpers/cli.js';
 import { closedPort } from '../helpers/closed-port.js';
@@ -150,6 +150,12 @@ describe('backup verify with objects', () => {
     const verified = await cli(['backup', 'verify', backupId]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toMatch(`the objects list ${OBJECTS_FILE}`);
+    // The keyless read of stored files (the backups checks') covers it too.
+    const target = new LocalTarget(backupDir, 'backups/development');
+    const stored = await checkStoredFiles(target, backupId, (await openBackup(target, backupId)).manifest);
+    expect(stored.problems).toEqual([
+      `${OBJECTS_FILE} (the objects list) was changed or damaged: its SHA-256 is not the one in the manifest`,
+    ]);
   });
 });
 
