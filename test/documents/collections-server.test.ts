@@ -152,7 +152,7 @@ describe('documents on a provisioned server', () => {
       );
       expect(attached.code).toBe(2);
       expect(attached.stderr).toContain(
-        `schema docs holds the documents of ${project.name}/staging, not ${project.name}/production`,
+        `schema docs is already attached to environment "staging" of project "${project.name}"; refusing to use it as "production"`,
       );
       const result = await runCli(
         ['check', '--env', 'production', '--only', 'documents', '--json', '--no-record'],

@@ -1,13 +1,9 @@
 // launchdb's marker in an environment's Redis: the key `<prefix>launchdb:marker`, naming the project
 // and environment the prefix belongs to, so no other environment ever writes there.
-import { UsageError } from '../../core/errors.js';
+import { claimMarker, parseMarker, type StoreMarker } from '../store-marker.js';
 import type { RedisClient } from './redis-client.js';
 
-export interface CacheMarker {
-  project: string;
-  environment: string;
-  attachedAt: string;
-}
+export type CacheMarker = StoreMarker;
 
 export function markerKey(keyPrefix: string): string {
   return `${keyPrefix}launchdb:marker`;
@@ -19,20 +15,7 @@ export async function readCacheMarker(
   keyPrefix: string,
 ): Promise<CacheMarker | undefined> {
   const text = await client.get(markerKey(keyPrefix));
-  if (text === null) return undefined;
-  try {
-    const marker = JSON.parse(text) as Partial<CacheMarker>;
-    if (typeof marker.project === 'string' && typeof marker.environment === 'string') {
-      return {
-        project: marker.project,
-        environment: marker.environment,
-        attachedAt: String(marker.attachedAt ?? ''),
-      };
-    }
-  } catch {
-    // Not launchdb's: said below, as a marker of no environment.
-  }
-  return { project: '?', environment: '?', attachedAt: '' };
+  return text === null ? undefined : parseMarker(text);
 }
 
 /** A marker of another environment or project is refused (exit 2): environments never share keys. */
@@ -43,17 +26,12 @@ export async function ensureCacheMarker(
   environment: string,
   location: string,
 ): Promise<{ created: boolean; marker: CacheMarker }> {
-  const existing = await readCacheMarker(client, keyPrefix);
-  if (existing && (existing.project !== project || existing.environment !== environment)) {
-    throw new UsageError(
-      `${location} prefix "${keyPrefix}" is already attached to environment "${existing.environment}" of project "${existing.project}"; refusing to use it as "${environment}"; nothing was changed`,
-      {
-        fix: `give ${environment} its own key prefix (cache.keyPrefix) or database: environments must be isolated`,
-      },
-    );
-  }
-  if (existing) return { created: false, marker: existing };
-  const marker = { project, environment, attachedAt: new Date().toISOString() };
-  await client.set(markerKey(keyPrefix), JSON.stringify(marker));
-  return { created: true, marker };
+  const claimed = claimMarker(await readCacheMarker(client, keyPrefix), {
+    project,
+    environment,
+    where: `${location} prefix "${keyPrefix}"`,
+    fix: `give ${environment} its own key prefix (cache.keyPrefix) or database: environments must be isolated`,
+  });
+  if (claimed.created) await client.set(markerKey(keyPrefix), JSON.stringify(claimed.marker));
+  return claimed;
 }

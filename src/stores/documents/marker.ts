@@ -1,14 +1,10 @@
 // The documents marker: a comment on the collections' schema naming the project and environment it
 // was attached for, so it travels with the schema (a dump, a restore) and needs no table of its own.
-import { UsageError } from '../../core/errors.js';
 import type { Queryable } from '../postgres/database.js';
 import { quoteIdent, quoteLiteral } from '../postgres/sql-quote.js';
+import { claimMarker, parseMarker, type StoreMarker } from '../store-marker.js';
 
-export interface DocumentsMarker {
-  project: string;
-  environment: string;
-  attachedAt: string;
-}
+export type DocumentsMarker = StoreMarker;
 
 const PREFIX = 'launchdb documents ';
 
@@ -22,12 +18,7 @@ export async function readDocumentsMarker(
     [schema],
   );
   const comment = rows[0]?.comment;
-  if (!comment?.startsWith(PREFIX)) return undefined;
-  try {
-    return JSON.parse(comment.slice(PREFIX.length)) as DocumentsMarker;
-  } catch {
-    return undefined;
-  }
+  return comment?.startsWith(PREFIX) ? parseMarker(comment.slice(PREFIX.length)) : undefined;
 }
 
 /** Marks the schema for this environment; a schema marked for another is refused. True when it marked. */
@@ -37,15 +28,14 @@ export async function ensureDocumentsMarker(
   project: string,
   environment: string,
 ): Promise<boolean> {
-  const marker = await readDocumentsMarker(db, schema);
-  if (marker && (marker.project !== project || marker.environment !== environment)) {
-    throw new UsageError(
-      `schema ${schema} holds the documents of ${marker.project}/${marker.environment}, not ${project}/${environment}`,
-      { fix: 'check the environment’s Postgres URL, or give this environment another `documents.schema`' },
-    );
-  }
-  if (marker) return false;
-  const text = `${PREFIX}${JSON.stringify({ project, environment, attachedAt: new Date().toISOString() })}`;
+  const { created, marker } = claimMarker(await readDocumentsMarker(db, schema), {
+    project,
+    environment,
+    where: `schema ${schema}`,
+    fix: 'check the environment’s Postgres URL, or give this environment another `documents.schema`',
+  });
+  if (!created) return false;
+  const text = `${PREFIX}${JSON.stringify(marker)}`;
   await db.query(`comment on schema ${quoteIdent(schema)} is ${quoteLiteral(text)}`);
   return true;
 }
