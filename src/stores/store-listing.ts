@@ -64,3 +64,14 @@ export function problem(error: unknown): { error: string; fix?: string } {
     ...(typeof fix === 'string' ? { fix: redactText(fix) } : {}),
   };
 }
+
+/**
+ * The row of a store whose config does not resolve (typically an unset env('…') variable): this
+ * row says why, the other stores and environments still list.
+ */
+export function notConfigured(
+  row: Pick<StoreListing, 'store' | 'backing'> & { database?: string | null },
+  error: unknown,
+): StoreListing {
+  return { database: null, host: null, ...row, status: 'not configured', ...UNKNOWN, ...problem(error) };
+}

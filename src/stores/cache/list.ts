@@ -2,7 +2,7 @@
 // (from INFO, never a SCAN), and the environment's marker.
 import type { Environment } from '../../core/project.js';
 import { passwordOf } from '../../core/redact.js';
-import { type ListOptions, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
+import { type ListOptions, notConfigured, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
 import { keyspaceOf } from './info.js';
 import { readCacheMarker } from './marker.js';
 import { CacheSession } from './session.js';
@@ -13,16 +13,7 @@ export async function listCache(env: Environment, options: ListOptions): Promise
   try {
     target = resolveCacheTarget(env);
   } catch (error) {
-    // Typically an unset env('…') variable: this row says so, the others still list.
-    return {
-      store: 'cache',
-      backing: 'server',
-      database: null,
-      host: null,
-      status: 'not configured',
-      ...UNKNOWN,
-      ...problem(error),
-    };
+    return notConfigured({ store: 'cache', backing: 'server' }, error);
   }
   if (!target) throw new Error(`environment ${env.name} declares a cache but resolves no target`);
   const base = {

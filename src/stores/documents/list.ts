@@ -8,7 +8,7 @@ import { useWithin } from '../postgres/open-within.js';
 import { openServer } from '../postgres/server.js';
 import { quoteIdent } from '../postgres/sql-quote.js';
 import { connectTimeoutOf, resolvePostgresTarget } from '../postgres/target.js';
-import { type ListOptions, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
+import { type ListOptions, notConfigured, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
 import { readCollectionTables } from './collection-tables.js';
 import { collectionsOf, schemaOf } from './collections.js';
 import { loadFirebaseFiles } from './firestore/firebase-files.js';
@@ -26,15 +26,7 @@ export async function listDocuments(env: Environment, options: ListOptions): Pro
   try {
     target = resolvePostgresTarget(env);
   } catch (error) {
-    return {
-      store: 'documents',
-      backing: 'server',
-      database: schema,
-      host: null,
-      status: 'not configured',
-      ...UNKNOWN,
-      ...problem(error),
-    };
+    return notConfigured({ store: 'documents', backing: 'server', database: schema }, error);
   }
   if (!target) {
     return {

@@ -1,7 +1,7 @@
 // `env list`'s row for object storage: where, reachable or why not, how many objects (counted up to
 // a cap), and the marker.
 import type { Environment } from '../../core/project.js';
-import { type ListOptions, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
+import { type ListOptions, notConfigured, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
 import { readObjectsMarker } from './marker.js';
 import { ObjectsSession } from './session.js';
 import { type ObjectsTarget, resolveObjectsTarget } from './target.js';
@@ -14,16 +14,7 @@ export async function listObjects(env: Environment, options: ListOptions): Promi
   try {
     target = resolveObjectsTarget(env);
   } catch (error) {
-    // Typically an unset env('…') variable: this row says so, the others still list.
-    return {
-      store: 'objects',
-      backing: 'server',
-      database: null,
-      host: null,
-      status: 'not configured',
-      ...UNKNOWN,
-      ...problem(error),
-    };
+    return notConfigured({ store: 'objects', backing: 'server' }, error);
   }
   if (!target) throw new Error(`environment ${env.name} declares objects but resolves no target`);
   if (target.backing === 'server' && target.credentials)

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { lockHolder } from '../../core/file-lock.js';
 import type { Environment } from '../../core/project.js';
 import { passwordOf } from '../../core/redact.js';
-import { type ListOptions, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
+import { type ListOptions, notConfigured, problem, type StoreListing, UNKNOWN } from '../store-listing.js';
 import type { PostgresDatabase } from './database.js';
 import { openEmbedded } from './embedded.js';
 import { type Marker, readMarker } from './marker.js';
@@ -19,16 +19,8 @@ export async function listPostgres(env: Environment, options: ListOptions): Prom
   try {
     target = resolvePostgresTarget(env);
   } catch (error) {
-    // Typically an unset env('…') variable: this environment's row says so, the others still list.
-    return {
-      store: 'postgres',
-      backing: env.config.postgres?.url !== undefined ? 'server' : 'embedded',
-      database: null,
-      host: null,
-      status: 'not configured',
-      ...UNKNOWN,
-      ...problem(error),
-    };
+    const backing = env.config.postgres?.url !== undefined ? 'server' : 'embedded';
+    return notConfigured({ store: 'postgres', backing }, error);
   }
   const timeoutMs = connectTimeoutOf(env, options.connectTimeoutMs);
   if (!target) throw new Error(`environment ${env.name} declares postgres but resolves no target`);
