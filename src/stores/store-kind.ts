@@ -43,6 +43,8 @@ export interface AttachResult {
   marked: boolean;
   /** What provisioning created or found different (roles, ACL users, buckets). */
   provisioned?: { created: string[]; differences: string[]; rotated?: boolean };
+  /** What attach read and found sound without changing anything (a Firestore project's files). */
+  checked?: string[];
   /** Written to the secrets file; shown only with --print-secrets. */
   secrets?: Record<string, string>;
   secretsFile?: string;

@@ -84,10 +84,12 @@ describe('a ready Firestore project', () => {
       backing: 'server',
       location: 'the Firebase files of the project folder',
     });
-    expect(attached.provisioned.created).toEqual([
-      'nothing on a server: firestore.rules read and parses (checked by `launchdb check`)',
-      'nothing on a server: firestore.indexes.json read and parses (checked by `launchdb check`)',
-      'nothing on a server: storage.rules read and parses (checked by `launchdb check`)',
+    // Nothing was created anywhere: the files were read and found to parse.
+    expect(attached.provisioned).toBeUndefined();
+    expect(attached.checked).toEqual([
+      'firestore.rules: parses (nothing recorded; `launchdb check` judges it)',
+      'firestore.indexes.json: parses (nothing recorded; `launchdb check` judges it)',
+      'storage.rules: parses (nothing recorded; `launchdb check` judges it)',
     ]);
   });
 

@@ -52,6 +52,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
     if (result.provisioned.rotated)
       io.out(`  ${io.style('yellow', 'rotated')} the provisioned credentials\n`);
   }
+  for (const item of result.checked ?? []) io.out(`  ${io.style('green', 'checked')} ${item}\n`);
   if (result.secretsFile) {
     io.out(`  credentials in ${result.secretsFile.slice(env.root.length + 1)} (mode 0600)\n`);
   }

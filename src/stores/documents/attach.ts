@@ -77,7 +77,7 @@ export async function attachDocuments(
   const differences: string[] = [];
   const config = env.config.documents ?? {};
   // Files first: a rules file that does not parse stops attach before anything changes.
-  if (config.firestore) created.push(...checkFirebaseFiles(loadFirebaseFiles(env.root, config.firestore)));
+  const checked = config.firestore ? checkFirebaseFiles(loadFirebaseFiles(env.root, config.firestore)) : [];
   let marked = plan.postgres === undefined;
   if (plan.postgres) {
     const db = await openPostgres(plan.postgres, {
@@ -107,7 +107,8 @@ export async function attachDocuments(
     location: plan.location,
     source: plan.source,
     marked,
-    provisioned: { created, differences },
+    ...(plan.postgres ? { provisioned: { created, differences } } : {}),
+    ...(checked.length > 0 ? { checked } : {}),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -126,7 +127,7 @@ function checkFirebaseFiles(files: FirebaseFiles): string[] {
       }
       continue;
     }
-    read.push(`nothing on a server: ${loaded.file} read and parses (checked by \`launchdb check\`)`);
+    read.push(`${loaded.file}: parses (nothing recorded; \`launchdb check\` judges it)`);
   }
   return read;
 }
