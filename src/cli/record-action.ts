@@ -25,6 +25,9 @@ import { auditDetailsOf, changedNothing } from './audit-details.js';
 import type { Io } from './io.js';
 import type { AuditSpec, CommandInput, CommandSpec } from './spec.js';
 
+/** openTrail's answer for an embedded environment never attached: its trail does not exist yet. */
+const NO_DATABASE_YET = Symbol('no database yet');
+
 /** How long the recorder waits to connect after the command found a store unreachable. */
 const SHORT_CONNECT_MS = 2000;
 
@@ -116,6 +119,12 @@ async function record(
   let opened: { env: Environment; db: PostgresDatabase; location: string; backing: 'embedded' | 'server' };
   try {
     const found = await openTrail(plan, input, unreachable ? SHORT_CONNECT_MS : undefined);
+    if (found === NO_DATABASE_YET) {
+      // Refused before the environment had a database: no trail to write to, and nothing changed.
+      if (result.status !== 'ok') return;
+      warn(envName, `environment ${envName} has no database yet`);
+      return;
+    }
     if (typeof found === 'string') {
       warn(envName, found);
       return;
@@ -170,7 +179,7 @@ async function openTrail(plan: RecordingPlan, input: CommandInput, connectCapMs:
   }
   const target = resolvePostgresTarget(env);
   if (target?.backing === 'embedded' && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
-    return `environment ${env.name} has no database yet`;
+    return NO_DATABASE_YET;
   }
   const flagged = integerFlag(input, 'connect-timeout');
   const connectTimeoutMs =
