@@ -126,12 +126,18 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'attach',
     summary: 'attach a store to an environment: embedded, provisioned on a server, or a given URL',
-    usage: 'launchdb attach postgres [--env NAME] [--admin-url URL | --url URL] [--rotate] [--print-secrets]',
+    usage:
+      'launchdb attach postgres|documents|objects|cache [--env NAME] [--admin-url URL | --url URL] [--rotate] [--print-secrets]',
     description:
-      'With no URL: an embedded Postgres under .launchdb/<env>/postgres.\n' +
+      'postgres with no URL: an embedded Postgres under .launchdb/<env>/postgres.\n' +
       'With --admin-url (or DATABASE_ADMIN_URL): provisions database <project>_<env> with owner, app and\n' +
       'read-only roles, and writes their URLs to .launchdb/secrets/<env>.env (mode 0600).\n' +
       'With --url (or DATABASE_URL): verifies the connection and records it; creates no roles.\n' +
+      "documents: the collections, their indexes and RLS on the environment's Postgres; a Firestore project's files read.\n" +
+      'objects: a folder under .launchdb/<env>/objects, or --url http(s)://KEY:SECRET@host:port/bucket[/prefix].\n' +
+      'cache: a private redis-server under .launchdb/<env>/cache, --url redis://… (REDIS_URL), or\n' +
+      "--admin-url redis://… to provision an ACL user limited to the environment's key prefix.\n" +
+      'Each store is declared under the environment in the config, and marked for it when attached.\n' +
       'Re-running reconciles: creates what is missing, reports what differs, never drops anything.',
     flags: {
       ...ENV_FLAGS,
@@ -158,6 +164,9 @@ export const COMMANDS: CommandSpec[] = [
       'launchdb attach postgres --env development',
       'launchdb attach postgres --env staging --admin-url postgres://admin@db.internal/postgres',
       'launchdb attach postgres --env production --url-file /run/secrets/database-url --confirm production',
+      'launchdb attach documents --env development',
+      'launchdb attach objects --env staging --url-file /run/secrets/objects-url',
+      'launchdb attach cache --env production --admin-url-file /run/secrets/redis-admin-url --confirm production',
     ],
     audit: { action: 'attach' },
     load: () => import('./commands/attach.js'),
