@@ -133,7 +133,8 @@ export const COMMANDS: CommandSpec[] = [
       'With --admin-url (or DATABASE_ADMIN_URL): provisions database <project>_<env> with owner, app and\n' +
       'read-only roles, and writes their URLs to .launchdb/secrets/<env>.env (mode 0600).\n' +
       'With --url (or DATABASE_URL): verifies the connection and records it; creates no roles.\n' +
-      "documents: the collections, their indexes and RLS on the environment's Postgres; a Firestore project's files read.\n" +
+      "documents: the collections, their indexes and RLS on the environment's Postgres, or a Firestore\n" +
+      "project's files read and parsed.\n" +
       'objects: a folder under .launchdb/<env>/objects, or --url http(s)://KEY:SECRET@host:port/bucket[/prefix].\n' +
       'cache: a private redis-server under .launchdb/<env>/cache, --url redis://… (REDIS_URL), or\n' +
       "--admin-url redis://… to provision an ACL user limited to the environment's key prefix.\n" +
