@@ -31,8 +31,11 @@ export interface EnvironmentReadiness {
   checks: readonly Pick<Check<unknown>, 'id' | 'severity'>[];
   /** A store could not be reached (its reachability check failed): the CLI exits 3. */
   unreachable: boolean;
-  /** Where the run was recorded, when it was to be. Recording never changes the verdict. */
-  recorded?: RecordOutcome;
+  /**
+   * Where the run was recorded, when it was to be: settled after the report, so a front end shows
+   * the verdict first. Recording never changes the verdict and never rejects.
+   */
+  recorded?: Promise<RecordOutcome>;
 }
 
 export async function checkEnvironment(
@@ -95,6 +98,6 @@ export async function checkEnvironment(
     report,
     checks,
     unreachable,
-    ...(recorder ? { recorded: await recorder.finish(report) } : {}),
+    ...(recorder ? { recorded: recorder.finish(report) } : {}),
   };
 }

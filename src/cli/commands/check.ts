@@ -39,7 +39,7 @@ export async function run(input: CommandInput, io: Io): Promise<ExitCode> {
   else if (format === 'text') io.out(renderReport(report, io.style));
   else io.out(renderForCi(format, report, project, checks, strict));
   // Recording never changes the verdict or the exit code: at most one line on stderr.
-  const warning = recorded && recordWarning(recorded);
+  const warning = recorded && recordWarning(await recorded);
   if (warning) io.err(`${io.style('yellow', warning)}\n`);
   if (unreachable) return 3;
   return report.verdict === 'ready' ? 0 : 1;
