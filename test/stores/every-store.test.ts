@@ -1,5 +1,6 @@
 // One environment with every store kind, embedded: each attached, `env list` and `check` show them all,
 // in report order, each in its own area, and the console names them and shows their checks by area.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmbeddedState } from '../../src/stores/cache/embedded-state.js';
@@ -21,6 +22,12 @@ beforeAll(async () => {
       cache: {},
     },
     preview: { objects: {} },
+    production: {
+      postgres: {},
+      documents: { collections: { users: {} } },
+      objects: {},
+      cache: {},
+    },
   },
 }`);
   for (const store of ['postgres', 'documents', 'objects', 'cache']) {
@@ -57,6 +64,36 @@ describe('every store of every environment', () => {
     // Declared but never attached: said so, not an error.
     const preview = environments.find((env) => env.environment === 'preview')!;
     expect(preview.stores.map((store) => [store.store, store.status])).toEqual([['objects', 'not attached']]);
+  });
+
+  it('attaching any store to a guarded environment without confirmation is refused, before anything is made', async () => {
+    // Its Postgres first, confirmed: documents live there.
+    expect((await cli(['attach', 'postgres', '--env', 'production', '--confirm', 'production'])).code).toBe(
+      0,
+    );
+    for (const store of ['documents', 'objects', 'cache']) {
+      const refused = await cli(['attach', store, '--env', 'production']);
+      expect(refused.code, store).toBe(2);
+      expect(refused.stderr, store).toContain(
+        'error: refusing to change guarded environment production without confirmation; nothing was changed',
+      );
+    }
+    for (const folder of ['objects', 'cache']) {
+      expect(existsSync(join(project.dir, '.launchdb/production', folder)), folder).toBe(false);
+    }
+    const checked = await cli([
+      'check',
+      '--env',
+      'production',
+      '--only',
+      'documents',
+      '--json',
+      '--no-record',
+    ]);
+    const collections = JSON.parse(checked.stdout).checks.find(
+      (check: { id: string }) => check.id === 'documents.collections',
+    );
+    expect(collections.status).toBe('fail');
   });
 
   it('check gives one report with every store in its own area, each reachable', async () => {
